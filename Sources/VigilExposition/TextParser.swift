@@ -1,0 +1,312 @@
+public import VigilModel
+
+/// A pull parser for the Prometheus text exposition format 0.0.4.
+///
+/// Follows `exposition_formats.md`: tokens separated by blanks and tabs; `# HELP` text escapes only
+/// `\\` and `\n`; label values escape `\\`, `\"` and `\n`; at most one HELP and one TYPE per
+/// metric name, TYPE before that name's samples; values as Go's `ParseFloat`; timestamps int64
+/// milliseconds; the last line must end with `\n`. Like Prometheus it accepts blank lines, blanks
+/// around label tokens and a trailing comma in a label set, and keeps unknown backslash escapes in
+/// label values and help text as written.
+public struct TextParser: ExpositionParser {
+    private var core: ParserCore
+    /// Names that had a HELP line, a TYPE line, or a sample.
+    private var helpSeen: SeriesCache<Void>
+    private var typeSeen: SeriesCache<Void>
+    private var sampleNamesSeen: SeriesCache<Void>
+    /// Where the grown buffers go back at the end of the input; `nil` once given back.
+    private var scratch: ExpositionScratch?
+    private var lastSampleNameStart = 0
+    private var lastSampleNameEnd = 0
+
+    /// Creates a parser over `bytes`, which must stay valid and unchanged while the parser and
+    /// the byte views it returns are used. Pass the scrape loop's `scratch` so a warm scrape
+    /// allocates nothing.
+    public init(bytes: UnsafeRawBufferPointer, scratch: ExpositionScratch = ExpositionScratch()) {
+        let buffers = scratch.take()
+        core = ParserCore(bytes: bytes, labelOffsets: buffers.labelOffsets, exemplarOffsets: buffers.exemplarOffsets)
+        helpSeen = buffers.firstNames
+        typeSeen = buffers.secondNames
+        sampleNamesSeen = buffers.thirdNames
+        self.scratch = scratch
+    }
+
+    private mutating func giveBackScratch() {
+        scratch?.giveBack(.init(
+            labelOffsets: core.labelOffsets, exemplarOffsets: core.exemplarOffsets,
+            firstNames: helpSeen, secondNames: typeSeen, thirdNames: sampleNamesSeen
+        ))
+        scratch = nil
+    }
+
+    /// Reads the next entry; `nil` at the end of the input (see ``ExpositionParser/next()``).
+    public mutating func next() throws(ExpositionError) -> ExpositionEntry? {
+        while true {
+            guard !core.atEnd else {
+                giveBackScratch()
+                return nil
+            }
+            core.beginLine()
+            core.skipBlanks()
+            guard !core.atEnd else { throw missingNewline() }
+            let byte = core.current
+            if byte == UInt8(ascii: "\n") {
+                core.position += 1
+                continue
+            }
+            if byte == UInt8(ascii: "#") { return try parseComment() }
+            try parseSample()
+            return .series
+        }
+    }
+
+    private func missingNewline() -> ExpositionError {
+        .unexpectedEnd("unexpected end of input: the last line must end with a newline",
+                       line: core.line, column: core.position - core.lineStart + 1)
+    }
+
+    private mutating func parseComment() throws(ExpositionError) -> ExpositionEntry {
+        let hashOffset = core.position
+        core.position += 1
+        let afterHash = core.position
+        core.skipBlanks()
+        if core.position > afterHash, core.position + 4 < core.bytes.count {
+            let keywordStart = core.position
+            let next = core.bytes[keywordStart + 4]
+            if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") {
+                if core.bytesEqual(keywordStart, keywordStart + 4, "HELP") {
+                    core.position += 4
+                    try parseHelp()
+                    return .help
+                }
+                if core.bytesEqual(keywordStart, keywordStart + 4, "TYPE") {
+                    core.position += 4
+                    try parseType()
+                    return .type
+                }
+            }
+        }
+        while !core.atEnd && core.current != UInt8(ascii: "\n") { core.position += 1 }
+        guard !core.atEnd else { throw missingNewline() }
+        core.textStart = hashOffset + 1
+        core.textEnd = core.position
+        core.position += 1
+        return .comment
+    }
+
+    private mutating func parseMetadataName(after keyword: String) throws(ExpositionError) {
+        core.skipBlanks()
+        core.nameStart = core.position
+        guard core.scanMetricName() else {
+            if core.atEnd { throw missingNewline() }
+            throw core.error("expected metric name after \(keyword)", at: core.position)
+        }
+        core.nameEnd = core.position
+        guard !core.atEnd else { throw missingNewline() }
+        let byte = core.current
+        guard byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") else {
+            throw core.error("invalid character in metric name", at: core.position)
+        }
+    }
+
+    private mutating func parseHelp() throws(ExpositionError) {
+        try parseMetadataName(after: "HELP")
+        core.skipBlanks()
+        core.textStart = core.position
+        try core.scanEscaped(
+            terminator: UInt8(ascii: "\n"), allowQuoteEscape: false, rejectRawQuote: false, keepUnknownEscapes: true, what: "help text"
+        )
+        core.textEnd = core.position
+        core.position += 1
+        let name = core.slice(core.nameStart, core.nameEnd)
+        if helpSeen.entryIndex(forKey: name) != nil {
+            throw core.semanticError("second HELP line for metric name \"\(core.string(core.nameStart, core.nameEnd))\"", at: core.nameStart)
+        }
+        helpSeen.updateValue((), forKey: name)
+    }
+
+    private mutating func parseType() throws(ExpositionError) {
+        try parseMetadataName(after: "TYPE")
+        core.skipBlanks()
+        let wordStart = core.position
+        while !core.atEnd && core.current != UInt8(ascii: " ") && core.current != UInt8(ascii: "\t")
+            && core.current != UInt8(ascii: "\n") { core.position += 1 }
+        let wordEnd = core.position
+        core.skipBlanks()
+        guard !core.atEnd else { throw missingNewline() }
+        guard core.current == UInt8(ascii: "\n") else {
+            throw core.error("unexpected data after metric type", at: core.position)
+        }
+        core.position += 1
+        let type: MetricType
+        if core.bytesEqual(wordStart, wordEnd, "counter") { type = .counter }
+        else if core.bytesEqual(wordStart, wordEnd, "gauge") { type = .gauge }
+        else if core.bytesEqual(wordStart, wordEnd, "histogram") { type = .histogram }
+        else if core.bytesEqual(wordStart, wordEnd, "summary") { type = .summary }
+        else if core.bytesEqual(wordStart, wordEnd, "untyped") { type = .unknown }
+        else {
+            throw core.error("invalid metric type \"\(core.string(wordStart, wordEnd))\"", at: wordStart)
+        }
+        core.metricType = type
+        let nameBytes = core.slice(core.nameStart, core.nameEnd)
+        if typeSeen.entryIndex(forKey: nameBytes) != nil {
+            throw core.semanticError("second TYPE line for metric name \"\(core.string(core.nameStart, core.nameEnd))\"", at: core.nameStart)
+        }
+        typeSeen.updateValue((), forKey: nameBytes)
+        var sampledBefore = sampleNamesSeen.entryIndex(forKey: nameBytes) != nil
+        switch type {
+        case .histogram:
+            sampledBefore = sampledBefore || seen(nameBytes, "_bucket") || seen(nameBytes, "_sum") || seen(nameBytes, "_count")
+        case .summary:
+            sampledBefore = sampledBefore || seen(nameBytes, "_sum") || seen(nameBytes, "_count")
+        default:
+            break
+        }
+        if sampledBefore {
+            throw core.semanticError("TYPE line for \"\(core.string(core.nameStart, core.nameEnd))\" after its samples", at: core.nameStart)
+        }
+    }
+
+    /// Whether a sample named `name` + `suffix` was seen; builds the key on the stack.
+    private func seen(_ name: UnsafeRawBufferPointer, _ suffix: StaticString) -> Bool {
+        let length = name.count + suffix.utf8CodeUnitCount
+        return withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { key in
+            key.copyMemory(from: name)
+            UnsafeMutableRawBufferPointer(rebasing: key[name.count...])
+                .copyMemory(from: UnsafeRawBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
+            return sampleNamesSeen.entryIndex(forKey: UnsafeRawBufferPointer(key)) != nil
+        }
+    }
+
+    private mutating func parseSample() throws(ExpositionError) {
+        core.labelOffsets.removeAll(keepingCapacity: true)
+        core.seriesStart = core.position
+        core.nameStart = core.position
+        guard core.scanMetricName() else {
+            throw core.error("expected metric name", at: core.position)
+        }
+        core.nameEnd = core.position
+        core.seriesEnd = core.position
+        core.skipBlanks()
+        guard !core.atEnd else { throw missingNewline() }
+        if core.current == UInt8(ascii: "{") {
+            core.position += 1
+            try parseLabels()
+            core.seriesEnd = core.position
+            core.skipBlanks()
+        }
+        guard !core.atEnd else { throw missingNewline() }
+        let valueStart = core.position
+        while !core.atEnd {
+            let byte = core.current
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") { break }
+            core.position += 1
+        }
+        guard !core.atEnd else { throw missingNewline() }
+        guard core.position > valueStart else {
+            throw core.error("expected value after metric", at: valueStart)
+        }
+        guard let value = FloatParsing.parseNumber(core.bytes, valueStart, core.position) else {
+            throw core.error("invalid value \"\(core.string(valueStart, core.position))\"", at: valueStart)
+        }
+        core.value = value
+        core.hasTimestamp = false
+        core.hasExemplar = false
+        core.skipBlanks()
+        guard !core.atEnd else { throw missingNewline() }
+        if core.current != UInt8(ascii: "\n") {
+            let timestampStart = core.position
+            while !core.atEnd {
+                let byte = core.current
+                if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") { break }
+                core.position += 1
+            }
+            guard let timestamp = FloatParsing.parseInteger(core.bytes, timestampStart, core.position) else {
+                throw core.error("invalid timestamp \"\(core.string(timestampStart, core.position))\"", at: timestampStart)
+            }
+            core.timestampValue = timestamp
+            core.hasTimestamp = true
+            core.skipBlanks()
+            guard !core.atEnd else { throw missingNewline() }
+            guard core.current == UInt8(ascii: "\n") else {
+                throw core.error("unexpected data after timestamp", at: core.position)
+            }
+        }
+        core.position += 1
+        if !core.bytesEqual(core.nameStart, core.nameEnd, lastSampleNameStart, lastSampleNameEnd) {
+            lastSampleNameStart = core.nameStart
+            lastSampleNameEnd = core.nameEnd
+            let name = core.slice(core.nameStart, core.nameEnd)
+            if sampleNamesSeen.entryIndex(forKey: name) == nil { sampleNamesSeen.updateValue((), forKey: name) }
+        }
+    }
+
+    private mutating func parseLabels() throws(ExpositionError) {
+        while true {
+            core.skipBlanks()
+            guard !core.atEnd else { throw missingNewline() }
+            if core.current == UInt8(ascii: "}") {
+                core.position += 1
+                return
+            }
+            let labelStart = core.position
+            guard core.scanLabelName() else {
+                throw core.error("expected label name", at: core.position)
+            }
+            let labelEnd = core.position
+            try core.checkDuplicateLabel(core.labelOffsets, labelStart, labelEnd)
+            core.skipBlanks()
+            guard !core.atEnd else { throw missingNewline() }
+            guard core.current == UInt8(ascii: "=") else {
+                throw core.error("expected '=' after label name", at: core.position)
+            }
+            core.position += 1
+            core.skipBlanks()
+            guard !core.atEnd else { throw missingNewline() }
+            guard core.current == UInt8(ascii: "\"") else {
+                throw core.error("expected '\"' to start label value", at: core.position)
+            }
+            core.position += 1
+            let valueStart = core.position
+            try core.scanEscaped(
+                terminator: UInt8(ascii: "\""), allowQuoteEscape: true, rejectRawQuote: false, keepUnknownEscapes: true,
+                what: "label value"
+            )
+            core.labelOffsets.append(labelStart)
+            core.labelOffsets.append(labelEnd)
+            core.labelOffsets.append(valueStart)
+            core.labelOffsets.append(core.position)
+            core.position += 1
+            core.skipBlanks()
+            guard !core.atEnd else { throw missingNewline() }
+            if core.current == UInt8(ascii: ",") {
+                core.position += 1
+            } else if core.current != UInt8(ascii: "}") {
+                throw core.error("expected ',' or '}' after label value", at: core.position)
+            }
+        }
+    }
+
+    /// The metric name of the current entry, as raw bytes.
+    public var metricName: UnsafeRawBufferPointer { core.slice(core.nameStart, core.nameEnd) }
+    /// The type of the current `# TYPE` entry.
+    public var metricType: MetricType { core.metricType }
+    /// The current comment's text, as raw bytes.
+    public var comment: UnsafeRawBufferPointer { core.slice(core.textStart, core.textEnd) }
+    /// The current series' name and labels exactly as written (the ``SeriesCache`` key).
+    public var series: UnsafeRawBufferPointer { core.slice(core.seriesStart, core.seriesEnd) }
+    /// The current sample's value.
+    public var value: Double { core.value }
+    /// The current sample's timestamp in milliseconds, if written.
+    public var timestamp: Timestamp? { core.hasTimestamp ? core.timestampValue : nil }
+    /// Whether the current sample carries an exemplar.
+    public var hasExemplar: Bool { false }
+    /// The current help text, unescaped (allocates).
+    public func helpText() -> String { core.unescaped(core.textStart, core.textEnd, quoteEscape: false) }
+    /// Text format 0.0.4 has no units; always empty.
+    public func unit() -> String { "" }
+    /// The current series' labels including `__name__` (allocates; call on cache miss).
+    public func labels() -> Labels { core.materialiseLabels() }
+    /// Text format 0.0.4 has no exemplars; always `nil`.
+    public func exemplar() -> Exemplar? { nil }
+}

@@ -1,0 +1,101 @@
+public import Logging
+public import VigilConfig
+public import VigilModel
+
+/// Owns the running configuration: loads it at start, reloads it on SIGHUP or `POST /-/reload`, and
+/// hands each accepted config to the parts that apply it.
+///
+/// A reload that fails to parse, validate or apply leaves the old config running, logs the error and
+/// reports failure through `vigil_config_last_reload_successful`, as Prometheus does.
+public actor ConfigManager {
+    /// Where the config comes from.
+    public enum Source: Sendable, Equatable {
+        /// A YAML file, read again on every reload.
+        case file(String)
+        /// The config compiled into the binary (`vigil server` with no `--config`).
+        case embedded
+    }
+
+    /// A part of the server that takes a new config; throwing rejects the reload.
+    public typealias Applier = @Sendable (PrometheusConfig) async throws -> Void
+
+    /// Where this manager reads from.
+    public nonisolated let source: Source
+    /// The config in force.
+    public private(set) var current: PrometheusConfig
+    private var appliers: [Applier] = []
+    private let logger: Logger
+    private let reloadSuccessful: Gauge
+    private let reloadTimestamp: Gauge
+    private let reloadsTotal: Counter
+    private let reloadFailuresTotal: Counter
+
+    /// Loads the config once; a config that fails here is a start-up error (exit 2).
+    public init(source: Source, registry: MetricsRegistry, logger: Logger) throws {
+        self.source = source
+        self.logger = logger
+        self.current = try Self.load(source)
+        reloadSuccessful = try registry.gauge(
+            name: "vigil_config_last_reload_successful",
+            help: "Whether the last configuration reload attempt was successful."
+        )
+        reloadTimestamp = try registry.gauge(
+            name: "vigil_config_last_reload_success_timestamp_seconds",
+            help: "Timestamp of the last successful configuration reload."
+        )
+        reloadsTotal = try registry.counter(
+            name: "vigil_config_reloads_total", help: "Configuration reloads attempted."
+        )
+        reloadFailuresTotal = try registry.counter(
+            name: "vigil_config_reload_failures_total", help: "Configuration reloads that failed."
+        )
+        reloadSuccessful.set(1)
+        reloadTimestamp.set(Double(WallClock.now().seconds))
+    }
+
+    /// Adds a part that applies configs; it is called at once with the current config, then on each reload.
+    public func subscribe(_ applier: @escaping Applier) async throws {
+        try await applier(current)
+        appliers.append(applier)
+    }
+
+    /// Reads the source again and applies it. On failure the old config stays in force and the error is rethrown.
+    public func reload() async throws {
+        reloadsTotal.increment()
+        do {
+            let next = try Self.load(source)
+            for applier in appliers {
+                try await applier(next)
+            }
+            current = next
+            reloadSuccessful.set(1)
+            reloadTimestamp.set(Double(WallClock.now().seconds))
+            logger.info("Completed loading of configuration file", metadata: ["source": "\(source)"])
+        } catch {
+            reloadSuccessful.set(0)
+            reloadFailuresTotal.increment()
+            logger.error(
+                "Error reloading config; the previous configuration stays in force",
+                metadata: ["source": "\(source)", "err": "\(error)"]
+            )
+            throw error
+        }
+    }
+
+    private static func load(_ source: Source) throws -> PrometheusConfig {
+        switch source {
+        case .file(let path): try PrometheusConfig.load(path: path)
+        case .embedded: try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault, fileName: "<embedded default>")
+        }
+    }
+}
+
+extension ConfigManager.Source: CustomStringConvertible {
+    /// The file path, or `embedded default`.
+    public nonisolated var description: String {
+        switch self {
+        case .file(let path): path
+        case .embedded: "embedded default"
+        }
+    }
+}

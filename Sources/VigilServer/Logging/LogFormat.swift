@@ -1,0 +1,19 @@
+public import Logging
+
+/// How `vigil` writes its own log lines (`--log.format`), as Prometheus offers.
+public enum LogFormat: String, Sendable, CaseIterable {
+    /// `ts=… level=info msg="…" key=value`, one line per event.
+    case logfmt
+    /// One JSON object per line.
+    case json
+
+    /// Installs the handler for this format and level process-wide; call once at start-up.
+    public func bootstrap(level: Logger.Level, output: LogOutput = .standardError) {
+        LoggingSystem.bootstrap { label in
+            switch self {
+            case .logfmt: return LogfmtLogHandler(label: label, level: level, output: output)
+            case .json: return JSONLogHandler(label: label, level: level, output: output)
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+public import Logging
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+import VigilConfig
+public import VigilModel
+
+/// `vigil server`: every long-running part of Vigil under one `ServiceGroup`.
+///
+/// Services start in order and stop in reverse: the HTTP server is last, so on SIGTERM it stops
+/// taking requests first and storage flushes after it.
+public struct VigilServer: Sendable {
+    /// The command-line options this server runs with.
+    public let options: ServerOptions
+    /// The registry `/metrics` serves; every part registers its self-metrics here.
+    public let registry: MetricsRegistry
+    private let logger: Logger
+
+    /// A server for `options`; nothing starts until ``run(onReady:)``.
+    public init(options: ServerOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+        self.registry = MetricsRegistry()
+    }
+
+    /// Loads the config, takes the data directory, serves HTTP and runs until SIGTERM/SIGINT or
+    /// until the calling task is cancelled.
+    ///
+    /// - Parameter onReady: called once the listener is bound, with the address actually bound
+    ///   (useful with port 0).
+    /// - Throws: ``ServerStartError`` when the config or the data directory is unusable; anything a
+    ///   service throws while running.
+    public func run(onReady: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
+        let configSource: ConfigManager.Source = options.configPath.map { .file($0) } ?? .embedded
+        let configManager: ConfigManager
+        do {
+            configManager = try ConfigManager(source: configSource, registry: registry, logger: logger)
+        } catch {
+            throw ServerStartError.config(error)
+        }
+        let dataDirectory: DataDirectory
+        do {
+            dataDirectory = try DataDirectory(path: options.dataDirectory)
+        } catch {
+            throw ServerStartError.dataDirectory(error)
+        }
+        ProcessMetrics.register(on: registry)
+        try BuildInfoMetric.register(on: registry)
+
+        let readiness = Readiness()
+        let router = Router()
+        ManagementRoutes(readiness: readiness, configManager: configManager).register(on: router)
+        MetricsRoute(registry: registry).register(on: router)
+
+        let logger = self.logger
+        let listen = options.listen
+        let application = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(300))),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? listen.port
+                let bound = ListenAddress(host: listen.host, port: port)
+                readiness.markReady()
+                logger.info("Server is ready to receive web requests", metadata: ["address": "\(bound)"])
+                await onReady(bound)
+            },
+            logger: logger
+        )
+        logger.info(
+            "Starting Vigil",
+            metadata: [
+                "version": "\(BuildInfo.version)", "config": "\(configSource)",
+                "data_dir": "\(dataDirectory.path)", "listen": "\(listen)",
+            ]
+        )
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
+                    .init(service: application),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        withExtendedLifetime(dataDirectory) {}
+        logger.info("See you next time!")
+    }
+}
+
+/// Why `vigil server` could not start; the CLI maps ``config(_:)`` to exit code 2.
+public enum ServerStartError: Error, CustomStringConvertible {
+    /// The config file could not be loaded.
+    case config(any Error)
+    /// The data directory could not be created or locked.
+    case dataDirectory(DataDirectoryError)
+
+    /// The underlying error's message.
+    public var description: String {
+        switch self {
+        case .config(let error): "error loading config: \(error)"
+        case .dataDirectory(let error): "\(error)"
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Logging
+import VigilServer
+
+/// `vigil server`: scrape, store, query and serve, on one port.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the Vigil server: HTTP API, self-metrics and every service the config enables.",
+        discussion: """
+            Without --config, Vigil runs on its embedded default configuration. It
+            binds to loopback unless told otherwise, keeps its data under --data-dir,
+            reloads its config on SIGHUP or POST /-/reload, and shuts down gracefully
+            on SIGTERM or SIGINT.
+
+            Examples:
+              vigil server
+              vigil server --config prometheus.yml --data-dir /var/lib/vigil
+              vigil server --listen 0.0.0.0:9470 --log.format json --log.level debug
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on for HTTP.", valueName: "host:port"))
+    var listen: String = ListenAddress.default.description
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory Vigil stores its data in.", valueName: "path"))
+    var dataDirectory: String = "./data"
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (prometheus.yml format). Omit to run the embedded default.", valueName: "file"))
+    var config: String?
+
+    @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: trace, debug, info, warn, error.")
+    var logLevel: LogLevelArgument = .info
+
+    @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")
+    var logFormat: LogFormatArgument = .logfmt
+
+    func validate() throws {
+        do {
+            _ = try ListenAddress(parsing: listen)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        logFormat.format.bootstrap(level: logLevel.level)
+        let logger = Logger(label: "vigil")
+        let options = ServerOptions(
+            listen: try ListenAddress(parsing: listen),
+            dataDirectory: dataDirectory,
+            configPath: config
+        )
+        do {
+            try await VigilServer(options: options, logger: logger).run()
+        } catch let error as ServerStartError {
+            logger.error("Cannot start", metadata: ["err": "\(error)"])
+            StandardError.write("vigil: \(error)\n")
+            if case .config = error { throw VigilExit.badInput }
+            throw VigilExit.failure
+        } catch {
+            logger.error("Server failed", metadata: ["err": "\(error)"])
+            throw VigilExit.failure
+        }
+    }
+}
+
+/// `--log.format` values.
+enum LogFormatArgument: String, ExpressibleByArgument, CaseIterable {
+    case logfmt, json
+
+    var format: LogFormat {
+        switch self {
+        case .logfmt: .logfmt
+        case .json: .json
+        }
+    }
+}
+
+/// `--log.level` values, with Prometheus's spellings (`warn`).
+enum LogLevelArgument: String, ExpressibleByArgument, CaseIterable {
+    case trace, debug, info, warn, error
+
+    var level: Logger.Level {
+        switch self {
+        case .trace: .trace
+        case .debug: .debug
+        case .info: .info
+        case .warn: .warning
+        case .error: .error
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+import VigilServer
+
+/// Runs a real `VigilServer` on an ephemeral loopback port for the duration of `body`.
+func withRunningServer<Value: Sendable>(
+    configPath: String?,
+    dataDirectory: String,
+    _ body: @escaping @Sendable (TestClient, VigilServer) async throws -> Value
+) async throws -> Value {
+    let server = VigilServer(
+        options: ServerOptions(
+            listen: ListenAddress(host: "127.0.0.1", port: 0),
+            dataDirectory: dataDirectory,
+            configPath: configPath
+        ),
+        logger: Logger(label: "test")
+    )
+    let (addresses, continuation) = AsyncStream<ListenAddress>.makeStream()
+    let runTask = Task {
+        try await server.run(onReady: { continuation.yield($0) })
+    }
+    var iterator = addresses.makeAsyncIterator()
+    guard let address = await iterator.next() else {
+        throw TestFailure("server stopped before it was ready")
+    }
+    do {
+        let value = try await TestClient.withClient(host: "127.0.0.1", port: address.port) { client in
+            try await body(client, server)
+        }
+        runTask.cancel()
+        _ = await runTask.result
+        return value
+    } catch {
+        runTask.cancel()
+        _ = await runTask.result
+        throw error
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension TestClient.Response {
+    var text: String {
+        body.map { String(buffer: $0) } ?? ""
+    }
+}

@@ -1,0 +1,38 @@
+# Shared helpers for compat/ scripts: source it, do not run it.
+set -euo pipefail
+
+COMPAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Installs Debian packages that are missing (CI machines start fresh).
+ensure_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+# The vigil binary: the debug build CI has just made, built if missing.
+vigil_binary() {
+  local bin
+  bin="$(cd "$COMPAT_ROOT" && swift build --show-bin-path)/vigil"
+  if [ ! -x "$bin" ]; then
+    (cd "$COMPAT_ROOT" && swift build --product vigil >&2)
+  fi
+  echo "$bin"
+}
+
+# Waits until a URL answers 200, at most $2 seconds (default 60).
+wait_http() {
+  local url=$1 limit=${2:-60} i
+  for ((i = 0; i < limit * 10; i++)); do
+    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  echo "timed out waiting for $url" >&2
+  return 1
+}
