@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "vigil", targets: ["vigil"]),
         .library(name: "VigilModel", targets: ["VigilModel"]),
         .library(name: "VigilExposition", targets: ["VigilExposition"]),
+        .library(name: "VigilTSDB", targets: ["VigilTSDB"]),
         .library(name: "VigilConfig", targets: ["VigilConfig"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
@@ -36,6 +37,7 @@ let package = Package(
     targets: [
         .target(name: "VigilModel", swiftSettings: hotPathSettings),
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
+        .target(name: "VigilTSDB", dependencies: ["VigilModel"], exclude: ["Block", "Compaction"], swiftSettings: hotPathSettings),
         .target(
             name: "VigilTestSupport", dependencies: ["VigilModel", "VigilExposition"],
             swiftSettings: strictSettings
@@ -48,7 +50,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilModel", "VigilExposition", "VigilConfig",
+                "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,10 +68,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            // The child process the crash tests SIGKILL; not shipped.
+            name: "VigilCrashTester", dependencies: ["VigilTSDB", "VigilModel"], swiftSettings: strictSettings
+        ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: strictSettings),
         .testTarget(
             name: "VigilExpositionTests", dependencies: ["VigilExposition", "VigilModel", "VigilTestSupport"],
             swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilTSDBTests",
+            dependencies: ["VigilTSDB", "VigilModel", "VigilTestSupport", "VigilCrashTester"],
+            exclude: ["Block", "Compaction"], swiftSettings: strictSettings
         ),
         .testTarget(
             name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilTestSupport"],

@@ -20,5 +20,20 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .executableTarget(
+            name: "TSDBBenchmarks",
+            dependencies: [
+                .product(name: "VigilTSDB", package: "vigil"),
+                .product(name: "VigilModel", package: "vigil"),
+                .product(name: "VigilTestSupport", package: "vigil"),
+            ]
+        ),
+        .executableTarget(
+            name: "WALBenchmarks",
+            dependencies: [
+                .product(name: "VigilTSDB", package: "vigil"),
+                .product(name: "VigilModel", package: "vigil"),
+            ]
+        ),
     ]
 )

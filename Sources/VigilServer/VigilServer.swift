@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import VigilConfig
 public import VigilModel
+import VigilTSDB
 
 /// `vigil server`: every long-running part of Vigil under one `ServiceGroup`.
 ///
@@ -45,6 +46,24 @@ public struct VigilServer: Sendable {
         } catch {
             throw ServerStartError.dataDirectory(error)
         }
+        let tsdb: TSDB
+        do {
+            tsdb = try TSDB.open(directory: try dataDirectory.subdirectory("metrics"))
+        } catch {
+            throw ServerStartError.storage(error)
+        }
+        let replay = tsdb.replayReport
+        logger.info(
+            "WAL replay completed",
+            metadata: [
+                "series": "\(replay.series)", "samples": "\(replay.samples)", "segments": "\(replay.segmentsRead)",
+                "duration": "\(replay.duration)",
+            ]
+        )
+        for damage in replay.damage {
+            logger.warning("WAL damage cut away on replay", metadata: ["damage": "\(damage)"])
+        }
+        tsdb.registerMetrics(on: registry)
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
 
@@ -78,6 +97,7 @@ public struct VigilServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
+                    .init(service: MetricsStorageService(tsdb: tsdb)),
                     .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
                     .init(service: application),
                 ],
@@ -97,12 +117,15 @@ public enum ServerStartError: Error, CustomStringConvertible {
     case config(any Error)
     /// The data directory could not be created or locked.
     case dataDirectory(DataDirectoryError)
+    /// The metrics store could not be opened.
+    case storage(any Error)
 
     /// The underlying error's message.
     public var description: String {
         switch self {
         case .config(let error): "error loading config: \(error)"
         case .dataDirectory(let error): "\(error)"
+        case .storage(let error): "opening the metrics store: \(error)"
         }
     }
 }

@@ -43,6 +43,7 @@ import VigilServer
             for name in [
                 "process_cpu_seconds_total", "process_resident_memory_bytes", "process_virtual_memory_bytes",
                 "process_open_fds", "process_max_fds", "process_start_time_seconds",
+                "vigil_tsdb_head_series", "vigil_tsdb_head_samples_appended_total", "vigil_tsdb_wal_storage_size_bytes",
             ] {
                 #expect(families[name] != nil, "missing \(name)")
             }

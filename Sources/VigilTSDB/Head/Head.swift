@@ -1,0 +1,202 @@
+import VigilModel
+import Synchronization
+
+/// The in-memory part of the TSDB: recent samples of every series, an inverted index over their
+/// labels, and the tombstones of deletions not yet persisted.
+///
+/// Thread-safe: appenders, queriers, deletion and truncation may run concurrently. Series live in
+/// lock-striped maps (by ref and by label hash); each series has its own lock; the index has one
+/// lock held only to copy copy-on-write lists.
+public final class Head: Sendable {
+    /// The configuration the head was created with.
+    public let options: HeadOptions
+    let wal: (any WriteAheadLog)?
+    let stripes: [SeriesStripe]
+    let stripeMask: UInt64
+    let postings = Mutex(MemPostings())
+    let tombstones = Mutex([SeriesRef: [ClosedRange<Int64>]]())
+    /// Refs a replayed WAL used for a label set that already had another ref.
+    let replayAliases = Mutex([SeriesRef: SeriesRef]())
+    let nextRef = Atomic<UInt64>(1)
+    let seriesCount = Atomic<Int>(0)
+    let minTimeValue = Atomic<Int64>(.max)
+    let maxTimeValue = Atomic<Int64>(.min)
+    let minValidTimeValue = Atomic<Int64>(.min)
+    let counters = HeadCounters()
+
+    /// A head writing ahead to `wal` (nil: no WAL, for tests and replay-only use).
+    public init(options: HeadOptions = HeadOptions(), wal: (any WriteAheadLog)? = nil) {
+        self.options = options
+        self.wal = wal
+        var count = 1
+        while count < Swift.max(1, options.stripeCount) { count <<= 1 }
+        stripes = (0..<count).map { _ in SeriesStripe() }
+        stripeMask = UInt64(count - 1)
+    }
+
+    /// A batch appender; nothing it appends is visible or durable before ``HeadAppender/commit()``.
+    public func appender() -> HeadAppender { HeadAppender(head: self) }
+
+    /// A snapshot of the head's statistics.
+    public var stats: HeadStats {
+        let (pairs, _) = postings.withLock { ($0.pairCount, 0) }
+        return HeadStats(
+            numSeries: seriesCount.load(ordering: .relaxed),
+            numLabelPairs: pairs,
+            chunkCount: counters.chunks.load(ordering: .relaxed),
+            minTime: minTimeValue.load(ordering: .relaxed),
+            maxTime: maxTimeValue.load(ordering: .relaxed),
+            samplesAppended: counters.samples.load(ordering: .relaxed),
+            outOfOrderSamplesAppended: counters.outOfOrderSamples.load(ordering: .relaxed),
+            rejectedOutOfBounds: counters.outOfBounds.load(ordering: .relaxed),
+            rejectedOutOfOrder: counters.outOfOrder.load(ordering: .relaxed),
+            rejectedDuplicates: counters.duplicates.load(ordering: .relaxed),
+            replayUnknownRefs: counters.unknownRefs.load(ordering: .relaxed)
+        )
+    }
+
+    /// Oldest sample time in the head (ms), `Int64.max` when empty.
+    public var minTime: Int64 { minTimeValue.load(ordering: .relaxed) }
+    /// Newest sample time in the head (ms), `Int64.min` when empty.
+    public var maxTime: Int64 { maxTimeValue.load(ordering: .relaxed) }
+    /// Samples older than this are rejected as out of bounds (raised by truncation).
+    public var minValidTime: Int64 { minValidTimeValue.load(ordering: .relaxed) }
+
+    // MARK: - Series maps
+
+    @inline(__always)
+    func stripe(ref: SeriesRef) -> SeriesStripe { stripes[Int(ref & stripeMask)] }
+
+    @inline(__always)
+    func stripe(hash: Int) -> SeriesStripe { stripes[Int(UInt64(bitPattern: Int64(hash)) & stripeMask)] }
+
+    /// The series with `ref`.
+    func series(ref: SeriesRef) -> MemSeries? {
+        stripe(ref: ref).byRef.withLock { $0[ref] }
+    }
+
+    /// The series with exactly `labels`, if present.
+    func series(labels: Labels, hash: Int) -> MemSeries? {
+        stripe(hash: hash).byHash.withLock { maps in
+            maps[hash]?.first { $0.labels == labels }
+        }
+    }
+
+    /// Finds or creates the series for `labels`; `created` tells whether this call made it.
+    func getOrCreate(labels: Labels, ref fixedRef: SeriesRef? = nil, enforceLimit: Bool) throws(TSDBError) -> (MemSeries, created: Bool) {
+        let hash = labels.hashValue
+        let hashStripe = stripe(hash: hash)
+        let result: Result<(MemSeries, Bool), TSDBError> = hashStripe.byHash.withLock { maps in
+            if let existing = maps[hash]?.first(where: { $0.labels == labels }) { return .success((existing, false)) }
+            if enforceLimit {
+                let count = seriesCount.wrappingAdd(1, ordering: .relaxed).newValue
+                if count > options.maxSeries {
+                    seriesCount.wrappingSubtract(1, ordering: .relaxed)
+                    return .failure(TSDBError(.limitExceeded, "series limit of \(options.maxSeries) reached; cannot add \(labels.seriesDescription)"))
+                }
+            } else {
+                seriesCount.wrappingAdd(1, ordering: .relaxed)
+            }
+            let ref: SeriesRef
+            if let fixedRef {
+                ref = fixedRef
+                var current = nextRef.load(ordering: .relaxed)
+                while current <= fixedRef {
+                    let (exchanged, original) = nextRef.compareExchange(expected: current, desired: fixedRef + 1, ordering: .relaxed)
+                    if exchanged { break }
+                    current = original
+                }
+            } else {
+                ref = nextRef.wrappingAdd(1, ordering: .relaxed).oldValue
+            }
+            let series = MemSeries(ref: ref, labels: labels, hash: hash)
+            maps[hash, default: []].append(series)
+            // Published by ref before the hash stripe unlocks, so a ref handed out is always found.
+            stripe(ref: ref).byRef.withLock { $0[ref] = series }
+            return .success((series, true))
+        }
+        let (series, created) = try result.get()
+        if created {
+            postings.withLock { $0.add(series.ref, labels) }
+        }
+        return (series, created)
+    }
+
+    /// Every series, in no particular order.
+    func allSeries() -> [MemSeries] {
+        var result: [MemSeries] = []
+        for stripe in stripes {
+            stripe.byRef.withLock { result.append(contentsOf: $0.values) }
+        }
+        return result
+    }
+
+    /// Widens the head's [minTime, maxTime] to include `[low, high]`.
+    func extendTimeRange(low: Int64, high: Int64) {
+        var current = minTimeValue.load(ordering: .relaxed)
+        while low < current {
+            let (exchanged, original) = minTimeValue.compareExchange(expected: current, desired: low, ordering: .relaxed)
+            if exchanged { break }
+            current = original
+        }
+        current = maxTimeValue.load(ordering: .relaxed)
+        while high > current {
+            let (exchanged, original) = maxTimeValue.compareExchange(expected: current, desired: high, ordering: .relaxed)
+            if exchanged { break }
+            current = original
+        }
+    }
+
+    /// Counts a rejection by kind.
+    func countRejection(_ kind: TSDBError.Kind) {
+        switch kind {
+        case .outOfBounds: counters.outOfBounds.wrappingAdd(1, ordering: .relaxed)
+        case .outOfOrder: counters.outOfOrder.wrappingAdd(1, ordering: .relaxed)
+        case .duplicateSampleForTimestamp: counters.duplicates.wrappingAdd(1, ordering: .relaxed)
+        default: break
+        }
+    }
+
+    /// Stores one checked sample in `state`; returns false if it was a silent duplicate or rejected.
+    @inline(__always)
+    func store(_ timestamp: Int64, _ value: Double, in state: inout SeriesState) -> Bool {
+        let disposition: AppendDisposition
+        do {
+            disposition = try state.check(timestamp, value.bitPattern, window: options.outOfOrderWindow,
+                                          minValidTime: minValidTimeValue.load(ordering: .relaxed))
+        } catch {
+            countRejection(error.kind)
+            return false
+        }
+        let created: Int
+        switch disposition {
+        case .duplicate: return false
+        case .inOrder:
+            created = state.appendInOrder(timestamp, value, chunkRange: options.chunkRange, samplesPerChunk: options.samplesPerChunk)
+        case .outOfOrder:
+            created = state.appendOutOfOrder(timestamp, value, capacity: options.outOfOrderCapacity)
+            counters.outOfOrderSamples.wrappingAdd(1, ordering: .relaxed)
+        }
+        if created != 0 { counters.chunks.wrappingAdd(created, ordering: .relaxed) }
+        return true
+    }
+}
+
+/// One lock stripe of the series maps.
+final class SeriesStripe: Sendable {
+    /// Series whose ref falls in this stripe.
+    let byRef = Mutex([SeriesRef: MemSeries]())
+    /// Series whose label hash falls in this stripe (a list, for hash collisions).
+    let byHash = Mutex([Int: [MemSeries]]())
+}
+
+/// The head's atomic counters.
+final class HeadCounters: Sendable {
+    let samples = Atomic<Int>(0)
+    let outOfOrderSamples = Atomic<Int>(0)
+    let chunks = Atomic<Int>(0)
+    let outOfBounds = Atomic<Int>(0)
+    let outOfOrder = Atomic<Int>(0)
+    let duplicates = Atomic<Int>(0)
+    let unknownRefs = Atomic<Int>(0)
+}

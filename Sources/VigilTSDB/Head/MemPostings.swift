@@ -1,0 +1,166 @@
+import VigilModel
+
+/// The head's inverted index: label name → value → sorted series refs, plus every ref.
+///
+/// Held under the head's postings lock. Lists are copy-on-write arrays, so a reader copies what it
+/// needs in O(1) under the lock and works on the snapshot after releasing it.
+struct MemPostings: Sendable {
+    var byName: [String: [String: [SeriesRef]]] = [:]
+    var all: [SeriesRef] = []
+    /// Distinct label name/value pairs.
+    var pairCount = 0
+
+    mutating func add(_ ref: SeriesRef, _ labels: Labels) {
+        MemPostings.insert(ref, into: &all)
+        for label in labels {
+            var created = false
+            byName[label.name, default: [:]][label.value, default: { created = true; return [] }()]
+                .withSortedInsert(ref)
+            if created { pairCount += 1 }
+        }
+    }
+
+    mutating func remove(_ refs: Set<SeriesRef>, labelsOf series: [SeriesRef: Labels]) {
+        guard !refs.isEmpty else { return }
+        all.removeAll { refs.contains($0) }
+        for (ref, labels) in series where refs.contains(ref) {
+            for label in labels {
+                guard var values = byName[label.name], var list = values[label.value] else { continue }
+                values[label.value] = nil  // keep `list` uniquely referenced while editing
+                list.removeAll { $0 == ref }
+                if list.isEmpty {
+                    pairCount -= 1
+                } else {
+                    values[label.value] = list
+                }
+                byName[label.name] = values.isEmpty ? nil : values
+            }
+        }
+    }
+
+    static func insert(_ ref: SeriesRef, into list: inout [SeriesRef]) {
+        list.withSortedInsert(ref)
+    }
+}
+
+extension Array where Element == SeriesRef {
+    /// Inserts keeping ascending order; refs are assigned increasingly, so this is nearly always an append.
+    mutating func withSortedInsert(_ ref: SeriesRef) {
+        if let last, last >= ref {
+            var low = 0
+            var high = count
+            while low < high {
+                let mid = (low + high) / 2
+                if self[mid] < ref { low = mid + 1 } else { high = mid }
+            }
+            if low < count && self[low] == ref { return }
+            insert(ref, at: low)
+        } else {
+            append(ref)
+        }
+    }
+}
+
+/// Sorted-list set operations on postings.
+enum Postings {
+    static func intersect(_ lhs: [SeriesRef], _ rhs: [SeriesRef]) -> [SeriesRef] {
+        var result: [SeriesRef] = []
+        result.reserveCapacity(Swift.min(lhs.count, rhs.count))
+        var i = 0
+        var j = 0
+        while i < lhs.count && j < rhs.count {
+            let a = lhs[i]
+            let b = rhs[j]
+            if a == b {
+                result.append(a)
+                i += 1
+                j += 1
+            } else if a < b {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return result
+    }
+
+    static func subtract(_ lhs: [SeriesRef], _ rhs: [SeriesRef]) -> [SeriesRef] {
+        guard !rhs.isEmpty else { return lhs }
+        var result: [SeriesRef] = []
+        result.reserveCapacity(lhs.count)
+        var j = 0
+        for ref in lhs {
+            while j < rhs.count && rhs[j] < ref { j += 1 }
+            if j < rhs.count && rhs[j] == ref { continue }
+            result.append(ref)
+        }
+        return result
+    }
+
+    static func union(_ lists: [[SeriesRef]]) -> [SeriesRef] {
+        if lists.count == 1 { return lists[0] }
+        var result = lists.flatMap { $0 }
+        result.sort()
+        var write = 0
+        for read in result.indices where write == 0 || result[read] != result[write - 1] {
+            result[write] = result[read]
+            write += 1
+        }
+        result.removeLast(result.count - write)
+        return result
+    }
+}
+
+extension MemPostings {
+    /// Resolves matchers to sorted refs the way Prometheus's `PostingsForMatchers` does: matchers
+    /// that cannot match "" are intersected; matchers that match "" subtract the series whose value
+    /// they reject; the base is every series when nothing is intersected; no matchers select nothing.
+    static func resolve(_ matchers: [LabelMatcher], snapshot: (String) -> [String: [SeriesRef]], all: () -> [SeriesRef]) -> [SeriesRef] {
+        guard !matchers.isEmpty else { return [] }
+        var intersecting: [[SeriesRef]] = []
+        var subtracting: [[SeriesRef]] = []
+        var hasIntersecting = false
+        for matcher in matchers {
+            if matcher.type == .regexMatch && matcher.value == ".*" { continue }
+            if matcher.type == .regexNoMatch && matcher.value == ".*" { return [] }
+            let values = snapshot(matcher.name)
+            if matcher.matchesEmpty {
+                // Series carrying a value the matcher rejects.
+                var lists: [[SeriesRef]] = []
+                let negative = matcher.type == .notEqual || matcher.type == .regexNoMatch
+                if negative, let rejected = matcher.inverse.setMatches {
+                    for value in rejected { if let list = values[value] { lists.append(list) } }
+                } else {
+                    for (value, list) in values where !matcher.matches(value) { lists.append(list) }
+                }
+                if !lists.isEmpty { subtracting.append(Postings.union(lists)) }
+            } else {
+                hasIntersecting = true
+                var lists: [[SeriesRef]] = []
+                if let set = matcher.setMatches {
+                    for value in set { if let list = values[value] { lists.append(list) } }
+                } else {
+                    for (value, list) in values where matcher.matches(value) { lists.append(list) }
+                }
+                if lists.isEmpty { return [] }
+                intersecting.append(Postings.union(lists))
+            }
+        }
+        var result: [SeriesRef]
+        if hasIntersecting {
+            intersecting.sort { $0.count < $1.count }
+            result = intersecting[0]
+            for list in intersecting.dropFirst() {
+                if result.isEmpty { return [] }
+                result = Postings.intersect(result, list)
+            }
+        } else {
+            result = all()
+        }
+        for list in subtracting {
+            if result.isEmpty { break }
+            result = Postings.subtract(result, list)
+        }
+        return result
+    }
+}

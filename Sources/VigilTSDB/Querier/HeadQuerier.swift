@@ -1,0 +1,76 @@
+public import VigilModel
+import Synchronization
+
+/// A ``Querier`` over a ``Head``: each call sees the head as it is at that moment.
+public struct HeadQuerier: Querier {
+    /// The head read from.
+    public let head: Head
+
+    /// A querier over `head`.
+    public init(head: Head) {
+        self.head = head
+    }
+
+    /// See ``Querier/select(_:mint:maxt:)``.
+    public func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [StoredSeries] {
+        guard mint <= maxt else { return [] }
+        var result: [StoredSeries] = []
+        for ref in head.postings(for: matchers) {
+            guard let series = head.series(ref: ref), let stored = head.storedSeries(series, mint: mint, maxt: maxt) else { continue }
+            result.append(stored)
+        }
+        result.sort { $0.labels < $1.labels }
+        return result
+    }
+
+    /// See ``Querier/labelNames(matchers:mint:maxt:)``.
+    public func labelNames(matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
+        guard overlapsHead(mint: mint, maxt: maxt) else { return [] }
+        var names = Set<String>()
+        if matchers.isEmpty {
+            head.postings.withLock { names = Set($0.byName.keys) }
+        } else {
+            for ref in head.postings(for: matchers) {
+                guard let series = head.series(ref: ref) else { continue }
+                for label in series.labels { names.insert(label.name) }
+            }
+        }
+        return names.sorted(by: byteOrder)
+    }
+
+    /// See ``Querier/labelValues(_:matchers:mint:maxt:)``.
+    public func labelValues(_ name: String, matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
+        guard overlapsHead(mint: mint, maxt: maxt) else { return [] }
+        if matchers.isEmpty {
+            let values = head.postings.withLock { $0.byName[name] ?? [:] }
+            return values.keys.sorted(by: byteOrder)
+        }
+        var values = Set<String>()
+        for ref in head.postings(for: matchers) {
+            guard let series = head.series(ref: ref), let value = series.labels[name] else { continue }
+            values.insert(value)
+        }
+        return values.sorted(by: byteOrder)
+    }
+
+    private func overlapsHead(mint: Int64, maxt: Int64) -> Bool {
+        let stats = (head.minTime, head.maxTime)
+        return stats.0 <= maxt && mint <= stats.1
+    }
+}
+
+extension Head {
+    /// A snapshot of `series` limited to `[mint, maxt]`, or nil when it has no sample there.
+    func storedSeries(_ series: MemSeries, mint: Int64, maxt: Int64) -> StoredSeries? {
+        let (inOrder, outOfOrder) = series.state.withLock { $0.chunks(mint: mint, maxt: maxt) }
+        if inOrder.isEmpty && outOfOrder.isEmpty { return nil }
+        let deleted = deletedIntervals(series.ref)
+        var sources: [ChunkSource] = []
+        sources.reserveCapacity(inOrder.count + outOfOrder.count)
+        for chunk in inOrder { sources.append(ChunkSource(chunk: chunk, deleted: deleted)) }
+        for chunk in outOfOrder { sources.append(ChunkSource(chunk: chunk, deleted: deleted)) }
+        let stored = StoredSeries(labels: series.labels, sources: sources, mint: mint, maxt: maxt)
+        var probe = stored.makeIterator()
+        return probe.next() ? stored : nil
+    }
+}

@@ -1,0 +1,20 @@
+public import VigilModel
+
+/// Read access to stored series: the seam between storage (head, blocks) and PromQL / the API.
+///
+/// All time ranges are inclusive milliseconds. Results are sorted (series by labels in
+/// Prometheus's order, names and values by bytes).
+public protocol Querier: Sendable {
+    /// The series all `matchers` select that have samples in `[mint, maxt]`, sorted by labels.
+    /// No matchers select nothing.
+    func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [StoredSeries]
+    /// Label names of the series `matchers` select (all series when empty), sorted.
+    func labelNames(matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String]
+    /// Values of label `name` among the series `matchers` select (all when empty), sorted.
+    func labelValues(_ name: String, matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String]
+}
+
+/// Byte-wise string order, the order Prometheus sorts names and values in.
+func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
+    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+}
