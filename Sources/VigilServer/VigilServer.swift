@@ -69,6 +69,7 @@ public struct VigilServer: Sendable {
 
         let readiness = Readiness()
         let router = Router()
+        router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: configManager).register(on: router)
         MetricsRoute(registry: registry).register(on: router)
 

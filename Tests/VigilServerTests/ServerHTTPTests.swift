@@ -29,7 +29,9 @@ import VigilServer
             #expect(ready.text == "Vigil is Ready.\n")
             #expect(try await client.head("/-/healthy").status == .ok)
             #expect(try await client.get("/-/reload").status == .methodNotAllowed)
-            #expect(try await client.get("/no/such/route").status == .notFound)
+            let missing = try await client.get("/no/such/route")
+            #expect(missing.status == .notFound)
+            #expect(missing.text == "404 page not found\n")
         }
     }
 
