@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "VigilModel", targets: ["VigilModel"]),
         .library(name: "VigilExposition", targets: ["VigilExposition"]),
         .library(name: "VigilTSDB", targets: ["VigilTSDB"]),
+        .library(name: "VigilPromQL", targets: ["VigilPromQL"]),
         .library(name: "VigilConfig", targets: ["VigilConfig"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
@@ -37,7 +38,8 @@ let package = Package(
     targets: [
         .target(name: "VigilModel", swiftSettings: hotPathSettings),
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
-        .target(name: "VigilTSDB", dependencies: ["VigilModel"], exclude: ["Block", "Compaction"], swiftSettings: hotPathSettings),
+        .target(name: "VigilTSDB", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
+        .target(name: "VigilPromQL", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(
             name: "VigilTestSupport", dependencies: ["VigilModel", "VigilExposition"],
             swiftSettings: strictSettings
@@ -80,7 +82,11 @@ let package = Package(
         .testTarget(
             name: "VigilTSDBTests",
             dependencies: ["VigilTSDB", "VigilModel", "VigilTestSupport", "VigilCrashTester"],
-            exclude: ["Block", "Compaction"], swiftSettings: strictSettings
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel", "VigilTestSupport"],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilTestSupport"],

@@ -7,7 +7,7 @@
 #     of the two CLIs (release builds), best of 5.
 #  2. Prometheus's own scrape_duration_seconds for that payload served over loopback (HTTP +
 #     parse + append into its head), next to Vigil's in-process parse figure from Benchmarks/.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.bash"
 ensure_packages prometheus curl python3 jq
 
 WORK=$(mktemp -d)

@@ -7,7 +7,7 @@
 # compat/exposition/DIVERGENCES lists the payloads where Vigil deliberately follows the spec and
 # Prometheus 2.42 accepts anyway; for those the check is that the divergence still holds.
 # Prints "N passed, M failed" and exits non-zero on any difference.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib/common.bash"
 ensure_packages prometheus curl python3 jq
 
 VIGIL=$(vigil_binary)

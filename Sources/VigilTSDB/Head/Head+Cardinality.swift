@@ -21,17 +21,12 @@ extension Head {
                 memory.append(.init(name: name, value: bytes))
             }
             return CardinalityStats(
-                seriesCountByMetricName: Self.top(metricNames, limit),
-                labelValueCountByLabelName: Self.top(valueCounts, limit),
-                memoryInBytesByLabelName: Self.top(memory, limit),
-                seriesCountByLabelValuePair: Self.top(pairs, limit)
+                seriesCountByMetricName: CardinalityStats.top(metricNames, limit),
+                labelValueCountByLabelName: CardinalityStats.top(valueCounts, limit),
+                memoryInBytesByLabelName: CardinalityStats.top(memory, limit),
+                seriesCountByLabelValuePair: CardinalityStats.top(pairs, limit)
             )
         }
-    }
-
-    /// The `limit` largest entries, largest first; ties by name so the answer is stable.
-    private static func top(_ entries: [CardinalityStats.Entry], _ limit: Int) -> [CardinalityStats.Entry] {
-        Array(entries.sorted { $0.value != $1.value ? $0.value > $1.value : $0.name < $1.name }.prefix(limit))
     }
 }
 
@@ -59,4 +54,9 @@ public struct CardinalityStats: Sendable, Equatable {
     public var memoryInBytesByLabelName: [Entry]
     /// Series per `name=value` label pair.
     public var seriesCountByLabelValuePair: [Entry]
+
+    /// The `limit` largest entries, largest first; ties by name so the answer is stable.
+    static func top(_ entries: [Entry], _ limit: Int) -> [Entry] {
+        Array(entries.sorted { $0.value != $1.value ? $0.value > $1.value : $0.name < $1.name }.prefix(limit))
+    }
 }

@@ -13,15 +13,32 @@ extension WAL {
     @discardableResult
     public func replay(_ handler: (WALRecord) throws(TSDBError) -> Void) throws(TSDBError) -> ReplayReport {
         try maintenance.withLock { _ throws(TSDBError) -> ReplayReport in
-            try replayLocked(handler)
+            let (liveSegment, liveBytes) = state.withLock { ($0.segment, $0.segmentBytes) }
+            return try Self.replay(
+                directory: directory, live: (liveSegment, liveBytes), repair: true, handler
+            )
         }
     }
 
-    private func replayLocked(_ handler: (WALRecord) throws(TSDBError) -> Void) throws(TSDBError) -> ReplayReport {
+    /// Reads the WAL in `directory` without opening it for writing and without repairing it:
+    /// for inspection tools (`vigil tsdb analyze`, `dump`) that may run beside a live server.
+    /// Damage is reported, never truncated; every segment is read to its end.
+    @discardableResult
+    public static func read(directory: String, _ handler: (WALRecord) throws(TSDBError) -> Void) throws(TSDBError) -> ReplayReport {
+        try replay(directory: directory, live: nil, repair: false, handler)
+    }
+
+    /// - Parameters:
+    ///   - live: the segment the writer is appending to and how far, read only up to there and
+    ///     never truncated; `nil` reads every segment to its end.
+    ///   - repair: truncate damaged closed segments at their last good frame.
+    private static func replay(
+        directory: String, live: (segment: Int, bytes: Int64)?, repair: Bool,
+        _ handler: (WALRecord) throws(TSDBError) -> Void
+    ) throws(TSDBError) -> ReplayReport {
         let clock = ContinuousClock()
         let started = clock.now
         var report = ReplayReport()
-        let (liveSegment, liveBytes) = state.withLock { ($0.segment, $0.segmentBytes) }
 
         let names = try WALFileSystem.list(directory)
         let checkpoint = names.compactMap(WALFileSystem.checkpointIndex).max()
@@ -45,22 +62,22 @@ extension WAL {
                 // Left over from a crash between a checkpoint's rename and its segment deletion.
                 continue
             }
-            if index > liveSegment { continue }
+            if let live, index > live.segment { continue }
             if let previous, index != previous + 1 {
                 report.warnings.append("WAL \(directory): segments \(previous + 1)…\(index - 1) are missing")
             }
             previous = index
-            let live = index == liveSegment
+            let isLive = index == live?.segment
             try replaySegment(
                 path: directory + "/" + WALFileSystem.segmentName(index),
                 label: WALFileSystem.segmentName(index),
-                index: index, limit: live ? liveBytes : nil, truncate: !live, report: &report, handler)
+                index: index, limit: isLive ? live?.bytes : nil, truncate: repair && !isLive, report: &report, handler)
         }
         report.duration = clock.now - started
         return report
     }
 
-    private func replaySegment(
+    private static func replaySegment(
         path: String, label: String, index: Int, limit: Int64?, truncate: Bool,
         report: inout ReplayReport, _ handler: (WALRecord) throws(TSDBError) -> Void
     ) throws(TSDBError) {

@@ -1,7 +1,7 @@
 # Shared helpers for compat/ scripts: source it, do not run it.
 set -euo pipefail
 
-COMPAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+COMPAT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Installs Debian packages that are missing (CI machines start fresh).
 ensure_packages() {
