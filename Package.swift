@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel",
+                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

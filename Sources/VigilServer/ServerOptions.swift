@@ -1,3 +1,5 @@
+public import VigilTSDB
+
 /// Everything `vigil server` is told on its command line.
 ///
 /// The config file (or the embedded default) says *what* to collect; these options say where the
@@ -11,18 +13,22 @@ public struct ServerOptions: Sendable {
     public var configPath: String?
     /// Upper bound for any request body the server reads, in bytes.
     public var maxRequestBodyBytes: Int
+    /// The metrics store's retention, WAL sync policy and head limits.
+    public var storage: TSDBOptions
 
     /// The defaults of `vigil server` with no flags.
     public init(
         listen: ListenAddress = .default,
         dataDirectory: String = "./data",
         configPath: String? = nil,
-        maxRequestBodyBytes: Int = 32 << 20
+        maxRequestBodyBytes: Int = 32 << 20,
+        storage: TSDBOptions = TSDBOptions()
     ) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.configPath = configPath
         self.maxRequestBodyBytes = maxRequestBodyBytes
+        self.storage = storage
     }
 }
 

@@ -48,7 +48,7 @@ public struct VigilServer: Sendable {
         }
         let tsdb: TSDB
         do {
-            tsdb = try TSDB.open(directory: try dataDirectory.subdirectory("metrics"))
+            tsdb = try TSDB.open(directory: try dataDirectory.subdirectory("metrics"), options: options.storage)
         } catch {
             throw ServerStartError.storage(error)
         }
@@ -62,6 +62,9 @@ public struct VigilServer: Sendable {
         )
         for damage in replay.damage {
             logger.warning("WAL damage cut away on replay", metadata: ["damage": "\(damage)"])
+        }
+        for block in tsdb.quarantined {
+            logger.error("Corrupt block moved aside", metadata: ["path": "\(block.path)", "err": "\(block.reason)"])
         }
         tsdb.registerMetrics(on: registry)
         ProcessMetrics.register(on: registry)
@@ -98,7 +101,7 @@ public struct VigilServer: Sendable {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: MetricsStorageService(tsdb: tsdb)),
+                    .init(service: MetricsStorageService(tsdb: tsdb, logger: logger)),
                     .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
                     .init(service: application),
                 ],

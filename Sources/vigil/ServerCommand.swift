@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
+import VigilConfig
 import VigilServer
+import VigilTSDB
 
 /// `vigil server`: scrape, store, query and serve, on one port.
 struct ServerCommand: AsyncParsableCommand {
@@ -17,6 +19,7 @@ struct ServerCommand: AsyncParsableCommand {
               vigil server
               vigil server --config prometheus.yml --data-dir /var/lib/vigil
               vigil server --listen 0.0.0.0:9470 --log.format json --log.level debug
+              vigil server --storage.tsdb.retention.time 30d --storage.tsdb.retention.size 50GB
             """
     )
 
@@ -28,6 +31,18 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Configuration file (prometheus.yml format). Omit to run the embedded default.", valueName: "file"))
     var config: String?
+
+    @Option(
+        name: .customLong("storage.tsdb.retention.time"),
+        help: ArgumentHelp("How long to keep samples (Prometheus duration).", valueName: "duration")
+    )
+    var retentionTime: String = "15d"
+
+    @Option(
+        name: .customLong("storage.tsdb.retention.size"),
+        help: ArgumentHelp("Maximum bytes of blocks plus WAL to keep, e.g. 512MB or 100GB; 0 = no limit.", valueName: "size")
+    )
+    var retentionSize: String = "0"
 
     @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: trace, debug, info, warn, error.")
     var logLevel: LogLevelArgument = .info
@@ -41,6 +56,21 @@ struct ServerCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.description)
         }
+        _ = try storageOptions()
+    }
+
+    /// The store options the flags describe; a bad duration or size is a usage error.
+    func storageOptions() throws -> TSDBOptions {
+        var options = TSDBOptions()
+        do {
+            options.retention = Retention(
+                duration: try PromDuration(parsing: retentionTime).milliseconds,
+                maxBytes: retentionSize == "0" ? 0 : try ByteSize(parsing: retentionSize).bytes
+            )
+        } catch {
+            throw ValidationError("--storage.tsdb.retention: \(error)")
+        }
+        return options
     }
 
     func run() async throws {
@@ -49,7 +79,8 @@ struct ServerCommand: AsyncParsableCommand {
         let options = ServerOptions(
             listen: try ListenAddress(parsing: listen),
             dataDirectory: dataDirectory,
-            configPath: config
+            configPath: config,
+            storage: try storageOptions()
         )
         do {
             try await VigilServer(options: options, logger: logger).run()

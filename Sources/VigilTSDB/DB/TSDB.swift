@@ -1,11 +1,14 @@
 public import VigilModel
+import Synchronization
 
-/// The metrics store as the rest of Vigil sees it: a directory holding the WAL (`wal/`) and, as
-/// blocks land, the persisted blocks; the in-memory head; and the two seams, ``appender()`` and
+/// The metrics store as the rest of Vigil sees it: a directory holding the WAL (`wal/`) and the
+/// persisted blocks (`<ULID>/`), the in-memory head, and the two seams, ``appender()`` and
 /// ``querier()``.
 ///
-/// Opening replays the WAL into the head, so every append acknowledged before a crash is back
-/// before the first query or append. Thread-safe: appenders and queriers may be used from any task.
+/// Opening loads the blocks (moving a corrupt one aside as `<ULID>.corrupted`) and replays the WAL
+/// into the head, so every append acknowledged before a crash is back before the first query or
+/// append. ``maintain()`` cuts the head into blocks, compacts and applies retention.
+/// Thread-safe: appenders and queriers may be used from any task.
 public final class TSDB: Sendable {
     /// The directory this store owns (`<data-dir>/metrics`).
     public let directory: String
@@ -15,25 +18,65 @@ public final class TSDB: Sendable {
     public let wal: WAL
     /// What replay found on open: records, samples, time taken, and any damage it cut away.
     public let replayReport: ReplayReport
+    /// Blocks found corrupt on open and moved aside, with the reason.
+    public let quarantined: [(path: String, reason: String)]
+    let options: TSDBOptions
+    let compactor: Compactor
+    let blocks: Mutex<[Block]>
+    /// Serialises maintenance (head cuts, compaction, retention); queries and appends go on.
+    let maintenanceLock = Mutex(())
+    let counters = MaintenanceCounters()
 
-    private init(directory: String, head: Head, wal: WAL, replayReport: ReplayReport) {
+    private init(
+        directory: String, options: TSDBOptions, head: Head, wal: WAL, blocks: [Block],
+        replayReport: ReplayReport, quarantined: [(path: String, reason: String)]
+    ) {
         self.directory = directory
+        self.options = options
         self.head = head
         self.wal = wal
+        self.blocks = Mutex(blocks)
         self.replayReport = replayReport
+        self.quarantined = quarantined
+        let maxBlockDuration = min(31 * 86_400_000, max(options.retention.duration / 10, options.head.chunkRange))
+        compactor = Compactor(
+            ranges: Compactor.exponentialBlockRanges(minSize: options.head.chunkRange, steps: 10, stepSize: 3),
+            maxBlockDuration: maxBlockDuration
+        )
     }
 
-    /// Opens (creating if needed) the store in `directory` and replays its WAL.
+    /// Opens (creating if needed) the store in `directory`: loads its blocks and replays its WAL.
     ///
     /// A torn or corrupt WAL tail is cut at the last good record and reported in
-    /// ``replayReport``; it does not fail the open.
+    /// ``replayReport``; a corrupt block is moved aside and reported in ``quarantined``. Neither
+    /// fails the open.
     public static func open(directory: String, options: TSDBOptions = TSDBOptions()) throws(TSDBError) -> TSDB {
         let wal = try WAL(
             directory: directory + "/wal", segmentSize: options.walSegmentSize, syncPolicy: options.walSync
         )
+        var blocks: [Block] = []
+        var quarantined: [(path: String, reason: String)] = []
+        for path in try BlockDirectory.blockPaths(in: directory) {
+            do {
+                blocks.append(try Block.open(path: path))
+            } catch where error.kind == .corruption {
+                let moved = try BlockDirectory.quarantine(path: path)
+                quarantined.append((moved, error.message))
+            }
+        }
+        let superseded = BlockDirectory.superseded(blocks.map(\.meta))
+        for block in blocks where superseded.contains(block.meta.ulid) {
+            try BlockDirectory.remove(path: block.path)
+        }
+        blocks.removeAll { superseded.contains($0.meta.ulid) }
+        blocks.sort { $0.meta.minTime < $1.meta.minTime }
+
         let head = Head(options: options.head, wal: wal)
         let report = try wal.replay { record in head.apply(record) }
-        return TSDB(directory: directory, head: head, wal: wal, replayReport: report)
+        return TSDB(
+            directory: directory, options: options, head: head, wal: wal, blocks: blocks,
+            replayReport: report, quarantined: quarantined
+        )
     }
 
     /// A batch appender: `append` buffers and validates, `commit` logs to the WAL then applies.
@@ -41,13 +84,32 @@ public final class TSDB: Sendable {
         head.appender()
     }
 
-    /// A querier over everything stored (the head today; blocks merge in as they land).
-    public func querier() -> any Querier {
-        HeadQuerier(head: head)
+    /// A querier over the head and every block overlapping `[mint, maxt]`; series present in
+    /// several are merged sample by sample.
+    public func querier(mint: Int64 = .min, maxt: Int64 = .max) -> any Querier {
+        let overlapping = blocks.withLock { blocks in
+            blocks.filter { $0.meta.overlaps(mint: mint, maxt: maxt) }
+        }
+        if overlapping.isEmpty { return HeadQuerier(head: head) }
+        return MergeQuerier(overlapping.map { $0.querier() as any Querier } + [HeadQuerier(head: head)])
+    }
+
+    /// The persisted blocks, oldest first.
+    public var blockMetas: [BlockMeta] {
+        blocks.withLock { $0.map(\.meta) }
     }
 
     /// Flushes and closes the WAL; appends after this fail with `.closed` or `.io`.
     public func close() throws(TSDBError) {
         try wal.close()
     }
+}
+
+/// Counts of what maintenance did, for self-metrics.
+final class MaintenanceCounters: Sendable {
+    let headCuts = Atomic<Int>(0)
+    let compactions = Atomic<Int>(0)
+    let compactionFailures = Atomic<Int>(0)
+    let retentionDeletions = Atomic<Int>(0)
+    let checkpoints = Atomic<Int>(0)
 }
