@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "VigilExposition", targets: ["VigilExposition"]),
         .library(name: "VigilTSDB", targets: ["VigilTSDB"]),
         .library(name: "VigilPromQL", targets: ["VigilPromQL"]),
+        .library(name: "VigilRemote", targets: ["VigilRemote"]),
         .library(name: "VigilConfig", targets: ["VigilConfig"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
@@ -40,6 +41,7 @@ let package = Package(
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilTSDB", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilPromQL", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
+        .target(name: "VigilRemote", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(
             name: "VigilTestSupport", dependencies: ["VigilModel", "VigilExposition"],
             swiftSettings: strictSettings
@@ -52,7 +54,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB",
+                "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,13 +91,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilRemoteTests", dependencies: ["VigilRemote", "VigilModel", "VigilTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilTestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel",
+                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

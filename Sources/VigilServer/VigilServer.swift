@@ -75,6 +75,10 @@ public struct VigilServer: Sendable {
         router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: configManager).register(on: router)
         MetricsRoute(registry: registry).register(on: router)
+        RemoteWriteRoute(
+            tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
+            metrics: try RemoteWriteMetrics(registry: registry)
+        ).register(on: router)
 
         let logger = self.logger
         let listen = options.listen

@@ -74,6 +74,17 @@ struct VigilProcess {
         return false
     }
 
+    /// The port from the "Server is ready" log line (for `--listen 127.0.0.1:0`), or nil after 30s.
+    func waitForListenPort() -> Int? {
+        guard waitForLog("Server is ready to receive web requests") else { return nil }
+        for line in standardError.split(separator: "\n") where line.contains("Server is ready") {
+            if let range = line.range(of: "address=127.0.0.1:") {
+                return Int(line[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        return nil
+    }
+
     var standardOutput: String { output.out }
     var standardError: String { output.err }
 
