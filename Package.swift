@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "VigilModel", swiftSettings: hotPathSettings),
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilTSDB", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
-        .target(name: "VigilPromQL", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
+        .target(name: "VigilPromQL", dependencies: ["VigilModel"], exclude: ["Engine"], swiftSettings: hotPathSettings),
         .target(name: "VigilRemote", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(
             name: "VigilTestSupport", dependencies: ["VigilModel", "VigilExposition"],
@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB",
+                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -88,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel", "VigilTestSupport"],
-            swiftSettings: strictSettings
+            exclude: ["Engine"], swiftSettings: strictSettings
         ),
         .testTarget(
             name: "VigilRemoteTests", dependencies: ["VigilRemote", "VigilModel", "VigilTestSupport"],

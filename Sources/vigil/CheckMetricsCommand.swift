@@ -95,6 +95,12 @@ enum InputFile {
         let description: String
     }
 
+    /// Whether `path` names a directory.
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// The bytes of `path`, or of standard input for `-`; at most `limit` bytes.
     static func read(_ path: String, limit: Int = 1 << 30) throws -> [UInt8] {
         let descriptor = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)

@@ -22,11 +22,12 @@ struct VigilCommand: AsyncParsableCommand {
               vigil server --config prometheus.yml
               vigil check config prometheus.yml  # validate without starting
               curl -s localhost:9100/metrics | vigil check metrics
+              vigil tsdb analyze ./data
               vigil version
 
             Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad config.
             """,
-        subcommands: [ServerCommand.self, CheckCommand.self, VersionCommand.self]
+        subcommands: [ServerCommand.self, CheckCommand.self, TSDBCommand.self, VersionCommand.self]
     )
 
     /// Runs the chosen subcommand and maps failures to Vigil's exit codes: 2 for bad usage or a bad

@@ -9,12 +9,13 @@ public enum BlockDirectory {
     ///
     /// Leftovers of interrupted writes or deletions (`<ULID>.tmp/`, `<ULID>.tmp-for-deletion/`)
     /// are removed; other entries (the WAL, `<ULID>.corrupted/`) are left alone.
-    public static func blockPaths(in parent: String) throws(TSDBError) -> [String] {
+    /// With `cleanUp: false` (inspection tools beside a live server) leftovers are skipped, not removed.
+    public static func blockPaths(in parent: String, cleanUp: Bool = true) throws(TSDBError) -> [String] {
         var paths: [String] = []
         for name in try BlockFileSystem.list(parent) {
             let path = parent + "/" + name
             if name.hasSuffix(temporarySuffix) || name.hasSuffix(deletionSuffix) {
-                try BlockFileSystem.removeTree(path)
+                if cleanUp { try BlockFileSystem.removeTree(path) }
                 continue
             }
             if ULID(name) != nil && BlockFileSystem.isDirectory(path) { paths.append(path) }

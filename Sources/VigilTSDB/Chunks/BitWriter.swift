@@ -62,3 +62,23 @@ struct BitWriter: Sendable {
         writeBits(UInt64(byte), 8)
     }
 }
+
+extension BitWriter {
+    /// Writes a Go `binary.Uvarint`.
+    @inlinable
+    mutating func writeUvarint(_ value: UInt64) {
+        var rest = value
+        while rest >= 0x80 {
+            writeByte(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest &>>= 7
+        }
+        writeByte(UInt8(truncatingIfNeeded: rest))
+    }
+
+    /// Writes a Go `binary.Varint` (zig-zag).
+    @inlinable
+    mutating func writeVarint(_ value: Int64) {
+        let zigzag = UInt64(bitPattern: value &<< 1) ^ UInt64(bitPattern: value &>> 63)
+        writeUvarint(zigzag)
+    }
+}

@@ -33,17 +33,17 @@ public struct XORAppender: Sendable {
     /// An appender that continues `chunk` (Prometheus's `Appender()` on an existing chunk).
     public init(continuing chunk: XORChunk) {
         var iterator = chunk.makeIterator()
-        while iterator.next() {}
+        _ = iterator.forEachRemaining { _, _ in }
         self.init()
         guard chunk.count > 0, !iterator.failed else { return }
-        let consumedBits = iterator.reader.position &* 8 &- iterator.reader.valid
-        let free = chunk.bytes.count &* 8 &- consumedBits
+        let free = chunk.bytes.count &* 8 &- iterator.decoder.consumedBits
         writer = BitWriter(bytes: chunk.bytes, freeBits: free)
         lastTimestamp = iterator.timestamp
         lastValueBits = iterator.valueBits
-        lastDelta = iterator.delta
-        leading = iterator.leading
-        trailing = iterator.trailing
+        lastDelta = iterator.decoder.delta
+        // Like Prometheus's Appender(): the reader's window, 0/0 if none was read yet.
+        leading = UInt8(iterator.decoder.leading)
+        trailing = UInt8(iterator.decoder.trailing)
         storedCount = chunk.count
         storedMinTime = chunk.minTime
     }

@@ -30,9 +30,10 @@ public struct XORChunk: Sendable, Equatable {
         var iterator = XORIterator(bytes: bytes)
         var first = Int64.max
         var last = Int64.min
-        while iterator.next() {
-            if first == Int64.max { first = iterator.timestamp }
-            last = iterator.timestamp
+        if iterator.next() {
+            first = iterator.timestamp
+            last = first
+            _ = iterator.forEachRemaining { timestamp, _ in last = timestamp }
         }
         if iterator.failed {
             throw TSDBError(.corruption, "XOR chunk of \(bytes.count) bytes ends before its \(iterator.total) samples")
@@ -50,6 +51,43 @@ public struct XORChunk: Sendable, Equatable {
     /// An iterator positioned before the first sample.
     @inlinable
     public func makeIterator() -> XORIterator { XORIterator(bytes: bytes) }
+
+    /// Calls `body` with every sample's timestamp (ms) and value in order, decoding in one tight
+    /// loop; returns false if the chunk is damaged (the samples before the damage were delivered).
+    @inlinable
+    @discardableResult
+    public func forEachSample(_ body: (_ timestamp: Int64, _ value: Double) -> Void) -> Bool {
+        var iterator = makeIterator()
+        return iterator.forEachRemaining(body)
+    }
+
+    /// Appends every sample to `timestamps` (ms) and `values`, which stay the same length;
+    /// returns false if the chunk is damaged (the samples before the damage were appended).
+    @inlinable
+    @discardableResult
+    public func decodeAll(into timestamps: inout [Int64], _ values: inout [Double]) -> Bool {
+        let start = timestamps.count
+        let promised = count
+        timestamps.append(contentsOf: repeatElement(0, count: promised))
+        values.append(contentsOf: repeatElement(0, count: promised))
+        var written = 0
+        let ok = timestamps.withUnsafeMutableBufferPointer { times in
+            values.withUnsafeMutableBufferPointer { vals in
+                let timeBase = times.baseAddress.unsafelyUnwrapped + start
+                let valueBase = vals.baseAddress.unsafelyUnwrapped + start
+                return forEachSample { timestamp, value in
+                    timeBase[written] = timestamp
+                    valueBase[written] = value
+                    written &+= 1
+                }
+            }
+        }
+        if written < promised {
+            timestamps.removeLast(promised &- written)
+            values.removeLast(promised &- written)
+        }
+        return ok
+    }
 
     /// Encodes samples given in strictly increasing timestamp order (at most 65,535).
     public init(samples: some Sequence<(timestamp: Int64, value: Double)>) {

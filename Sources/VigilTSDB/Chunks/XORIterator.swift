@@ -1,23 +1,22 @@
 /// Decodes an ``XORChunk`` sample by sample without allocating.
 ///
 /// Call ``next()`` until it returns false, reading ``timestamp`` and ``value`` after each true;
-/// then ``failed`` tells a clean end from a truncated chunk.
+/// then ``failed`` tells a clean end from a truncated chunk. To decode everything that is left in
+/// one tight loop, use ``forEachRemaining(_:)`` (or ``XORChunk/decodeAll(into:_:)``).
 public struct XORIterator: Sendable {
-    @usableFromInline var reader: BitReader
+    @usableFromInline let bytes: [UInt8]
+    @usableFromInline var decoder: XORDecoder
     /// Samples the header promises.
     public let total: Int
+    /// Samples decoded so far.
     @usableFromInline var read: Int
-    @usableFromInline var currentTimestamp: Int64
-    @usableFromInline var valueBits: UInt64
-    @usableFromInline var delta: UInt64
-    @usableFromInline var leading: UInt8
-    @usableFromInline var trailing: UInt8
     @usableFromInline var storedFailed: Bool
     /// True once the bit stream ended before ``total`` samples.
     @inlinable public var failed: Bool { storedFailed }
 
     /// An iterator over encoded chunk bytes (header included).
     public init(bytes: [UInt8]) {
+        self.bytes = bytes
         if bytes.count >= 2 {
             total = Int(bytes[0]) &<< 8 | Int(bytes[1])
             storedFailed = false
@@ -25,60 +24,90 @@ public struct XORIterator: Sendable {
             total = 0
             storedFailed = true
         }
-        reader = BitReader(bytes: bytes, byteOffset: 2)
+        decoder = bytes.withUnsafeBytes { XORDecoder(bytes: $0) }
         read = 0
-        currentTimestamp = 0
-        valueBits = 0
-        delta = 0
-        leading = 0
-        trailing = 0
     }
 
     /// The current sample's timestamp (ms).
     @inlinable
-    public var timestamp: Int64 { currentTimestamp }
+    public var timestamp: Int64 { decoder.timestamp }
 
     /// The current sample's value, bit pattern intact (stale markers survive).
     @inlinable
-    public var value: Double { Double(bitPattern: valueBits) }
+    public var value: Double { Double(bitPattern: decoder.valueBits) }
 
     /// The current sample.
     @inlinable
-    public var at: (t: Int64, v: Double) { (currentTimestamp, Double(bitPattern: valueBits)) }
+    public var at: (t: Int64, v: Double) { (decoder.timestamp, Double(bitPattern: decoder.valueBits)) }
+
+    /// The current value's bits.
+    @inlinable
+    var valueBits: UInt64 { decoder.valueBits }
 
     /// Advances to the next sample; false at the end or on a damaged chunk.
     @inlinable
     public mutating func next() -> Bool {
+        guard _fastPath(read >= 2) else { return nextHeaderSample() }
         guard read < total else { return false }
-        if read >= 2 {
-            // Fast path: an unchanged delta and value are the bits `00`.
-            if reader.valid < 2 { reader.fill() }
-            if reader.valid >= 2 && reader.buffer &>> 62 == 0 {
-                reader.buffer = reader.buffer &<< 2
-                reader.valid &-= 2
-                currentTimestamp = currentTimestamp &+ Int64(bitPattern: delta)
-                read &+= 1
-                return true
-            }
-        }
-        switch read {
-        case 0:
-            currentTimestamp = reader.readVarint()
-            valueBits = reader.readBits(64)
-        case 1:
-            delta = reader.readUvarint()
-            currentTimestamp = currentTimestamp &+ Int64(bitPattern: delta)
-            readValue()
-        default:
-            readTimestamp()
-            readValue()
-        }
-        if reader.overrun {
-            storedFailed = true
-            read = total
-            return false
-        }
+        var state = decoder
+        let ok = bytes.withUnsafeBytes { state.step($0.baseAddress.unsafelyUnwrapped) }
+        decoder = state
+        guard _fastPath(ok) else { return fail() }
         read &+= 1
+        return true
+    }
+
+    /// Samples 0 and 1, whose fields start on byte boundaries.
+    @usableFromInline
+    mutating func nextHeaderSample() -> Bool {
+        guard read < total else { return false }
+        var state = decoder
+        let isFirst = read == 0
+        let ok = bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress.unsafelyUnwrapped
+            return isFirst ? state.first(base) : state.second(base)
+        }
+        decoder = state
+        guard ok else { return fail() }
+        read &+= 1
+        return true
+    }
+
+    @usableFromInline
+    mutating func fail() -> Bool {
+        storedFailed = true
+        read = total
+        return false
+    }
+
+    /// Decodes every remaining sample in one loop, calling `body` with each timestamp (ms) and
+    /// value; returns false if the chunk turned out damaged (the samples before the damage were
+    /// delivered). Afterwards the iterator is at the end, as if ``next()`` had returned false.
+    @inlinable @inline(__always)
+    public mutating func forEachRemaining(_ body: (_ timestamp: Int64, _ value: Double) -> Void) -> Bool {
+        while read < 2 {
+            guard next() else { return !storedFailed }
+            body(decoder.timestamp, Double(bitPattern: decoder.valueBits))
+        }
+        let total = total
+        let start = read
+        guard start < total else { return true }
+        // The whole scan runs on locals: the state is copied in and out once.
+        let initial = decoder
+        let (final, done) = bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress.unsafelyUnwrapped
+            var state = initial
+            var done = start
+            while done < total {
+                guard state.step(base) else { break }
+                done &+= 1
+                body(state.timestamp, Double(bitPattern: state.valueBits))
+            }
+            return (state, done)
+        }
+        decoder = final
+        if done < total { return fail() }
+        read = done
         return true
     }
 
@@ -86,53 +115,29 @@ public struct XORIterator: Sendable {
     /// qualifies. False when no such sample exists.
     @inlinable
     public mutating func seek(to target: Int64) -> Bool {
-        if read > 0 && currentTimestamp >= target && !failed && read <= total { return true }
-        while next() {
-            if currentTimestamp >= target { return true }
+        if read > 0 && decoder.timestamp >= target && !storedFailed { return true }
+        while read < 2 {
+            guard next() else { return false }
+            if decoder.timestamp >= target { return true }
         }
-        return false
-    }
-
-    @inlinable
-    mutating func readTimestamp() {
-        // Fast path: a zero delta-of-delta is one 0 bit.
-        if !reader.readBit() {
-            currentTimestamp = currentTimestamp &+ Int64(bitPattern: delta)
-            return
-        }
-        let size: Int
-        if !reader.readBit() {
-            size = 14
-        } else if !reader.readBit() {
-            size = 17
-        } else if !reader.readBit() {
-            size = 20
-        } else {
-            size = 64
-        }
-        var bits = reader.readBits(size)
-        if size != 64 && bits > (UInt64(1) &<< UInt64(size &- 1)) {
-            bits = bits &- (UInt64(1) &<< UInt64(size))
-        }
-        delta = delta &+ bits
-        currentTimestamp = currentTimestamp &+ Int64(bitPattern: delta)
-    }
-
-    @inlinable
-    mutating func readValue() {
-        if !reader.readBit() { return }
-        if reader.readBit() {
-            leading = UInt8(truncatingIfNeeded: reader.readBits(5))
-            var significant = UInt8(truncatingIfNeeded: reader.readBits(6))
-            if significant == 0 { significant = 64 }
-            guard Int(leading) &+ Int(significant) <= 64 else {
-                reader.overrun = true
-                return
+        guard read < total else { return false }
+        let total = total
+        let start = read
+        let initial = decoder
+        let (state, done, found) = bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress.unsafelyUnwrapped
+            var state = initial
+            var done = start
+            while done < total {
+                guard state.step(base) else { break }
+                done &+= 1
+                if state.timestamp >= target { return (state, done, true) }
             }
-            trailing = 64 &- leading &- significant
+            return (state, done, false)
         }
-        let significant = 64 &- Int(leading) &- Int(trailing)
-        let bits = reader.readBits(significant)
-        valueBits ^= bits &<< UInt64(trailing)
+        decoder = state
+        if !found && done < total { return fail() }
+        read = done
+        return found
     }
 }

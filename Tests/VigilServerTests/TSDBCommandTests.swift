@@ -1,0 +1,45 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+
+/// `vigil tsdb analyze` and `dump` on a data directory a real server filled over remote write.
+@Suite struct TSDBCommandTests {
+    @Test func analyzeAndDumpReadWhatTheServerStored() async throws {
+        let temp = try TemporaryDirectory()
+        let data = temp.path + "/data"
+        let server = try VigilProcess(["server", "--data-dir", data, "--listen", "127.0.0.1:0"])
+        try server.start()
+        let port = try #require(server.waitForListenPort(), "\(server.standardError)")
+        try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
+            let response = try await client.post(
+                "/api/v1/write", headers: RemoteWriteTests.headers, body: RemoteWriteTests.body(series: 7, samplesEach: 3)
+            )
+            #expect(response.status == .noContent)
+        }
+        // Inspection is read-only and safe beside the running server.
+        let analyze = try VigilProcess.run(["tsdb", "analyze", data])
+        #expect(analyze.status == 0, "\(analyze.err)")
+        #expect(analyze.out.contains("Series: 7"), "\(analyze.out)")
+        #expect(analyze.out.contains("Samples: 21"), "\(analyze.out)")
+        #expect(analyze.out.contains("rw_test"))
+
+        let dump = try VigilProcess.run(["tsdb", "dump", data, "--match", "rw_test{instance=\"host3\"}"])
+        #expect(dump.status == 0, "\(dump.err)")
+        #expect(dump.out.split(separator: "\n") == [
+            "{__name__=\"rw_test\", instance=\"host3\"} 0 1700000000000",
+            "{__name__=\"rw_test\", instance=\"host3\"} 1 1700000015000",
+            "{__name__=\"rw_test\", instance=\"host3\"} 2 1700000030000",
+        ])
+        let ranged = try VigilProcess.run([
+            "tsdb", "dump", data, "--match", "rw_test", "--min-time", "2023-11-14T22:13:30Z", "--max-time", "1700000030000",
+        ])
+        #expect(ranged.out.split(separator: "\n").count == 14)  // t = 15000 and 30000 of each of 7 series
+        #expect(try VigilProcess.run(["tsdb", "dump", data, "--match", "{"]).status == 2)
+        #expect(try VigilProcess.run(["tsdb", "analyze", temp.path + "/missing"]).status == 2)
+
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(timeout: 30))
+        #expect(server.process.terminationStatus == 0)
+    }
+}
