@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote",
+                "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

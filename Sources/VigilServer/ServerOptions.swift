@@ -15,6 +15,10 @@ public struct ServerOptions: Sendable {
     public var maxRequestBodyBytes: Int
     /// The metrics store's retention, WAL sync policy and head limits.
     public var storage: TSDBOptions
+    /// Serves `/api/v1/admin/*` (series deletion, tombstone clean-up); off by default as in Prometheus.
+    public var enableAdminAPI: Bool
+    /// The command-line flags as given, for `/api/v1/status/flags`.
+    public var flags: [(name: String, value: String)]
 
     /// The defaults of `vigil server` with no flags.
     public init(
@@ -22,13 +26,17 @@ public struct ServerOptions: Sendable {
         dataDirectory: String = "./data",
         configPath: String? = nil,
         maxRequestBodyBytes: Int = 32 << 20,
-        storage: TSDBOptions = TSDBOptions()
+        storage: TSDBOptions = TSDBOptions(),
+        enableAdminAPI: Bool = false,
+        flags: [(name: String, value: String)] = []
     ) {
         self.listen = listen
         self.dataDirectory = dataDirectory
         self.configPath = configPath
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.storage = storage
+        self.enableAdminAPI = enableAdminAPI
+        self.flags = flags
     }
 }
 

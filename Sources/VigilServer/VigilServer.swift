@@ -75,6 +75,11 @@ public struct VigilServer: Sendable {
         router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: configManager).register(on: router)
         MetricsRoute(registry: registry).register(on: router)
+        PrometheusAPI(
+            tsdb: tsdb, configManager: configManager,
+            runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
+            flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes
+        ).register(on: router)
         RemoteWriteRoute(
             tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
             metrics: try RemoteWriteMetrics(registry: registry)

@@ -44,6 +44,9 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var retentionSize: String = "0"
 
+    @Flag(name: .customLong("web.enable-admin-api"), help: "Serve /api/v1/admin/* (series deletion, tombstone clean-up).")
+    var enableAdminAPI = false
+
     @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: trace, debug, info, warn, error.")
     var logLevel: LogLevelArgument = .info
 
@@ -80,7 +83,14 @@ struct ServerCommand: AsyncParsableCommand {
             listen: try ListenAddress(parsing: listen),
             dataDirectory: dataDirectory,
             configPath: config,
-            storage: try storageOptions()
+            storage: try storageOptions(),
+            enableAdminAPI: enableAdminAPI,
+            flags: [
+                ("config", config ?? ""), ("data-dir", dataDirectory), ("listen", listen),
+                ("log.format", logFormat.rawValue), ("log.level", logLevel.rawValue),
+                ("storage.tsdb.retention.size", retentionSize), ("storage.tsdb.retention.time", retentionTime),
+                ("web.enable-admin-api", enableAdminAPI ? "true" : "false"),
+            ]
         )
         do {
             try await VigilServer(options: options, logger: logger).run()

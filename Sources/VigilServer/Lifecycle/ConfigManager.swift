@@ -24,6 +24,8 @@ public actor ConfigManager {
     /// The config in force.
     public private(set) var current: PrometheusConfig
     private var appliers: [Applier] = []
+    /// Whether the last reload succeeded, and when a config last loaded successfully (ms).
+    public private(set) var lastReload: (successful: Bool, lastSuccess: Int64)
     private let logger: Logger
     private let reloadSuccessful: Gauge
     private let reloadTimestamp: Gauge
@@ -35,6 +37,7 @@ public actor ConfigManager {
         self.source = source
         self.logger = logger
         self.current = try Self.load(source)
+        self.lastReload = (true, WallClock.now().seconds * 1000)
         reloadSuccessful = try registry.gauge(
             name: "vigil_config_last_reload_successful",
             help: "Whether the last configuration reload attempt was successful."
@@ -68,10 +71,12 @@ public actor ConfigManager {
                 try await applier(next)
             }
             current = next
+            lastReload = (true, WallClock.now().seconds * 1000)
             reloadSuccessful.set(1)
             reloadTimestamp.set(Double(WallClock.now().seconds))
             logger.info("Completed loading of configuration file", metadata: ["source": "\(source)"])
         } catch {
+            lastReload.successful = false
             reloadSuccessful.set(0)
             reloadFailuresTotal.increment()
             logger.error(

@@ -52,10 +52,10 @@ public final class DataDirectory: Sendable {
             }
             prefix += "/"
         }
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+        guard let directory = opendir(path) else {
             throw DataDirectoryError(path: path, reason: "exists and is not a directory")
         }
+        closedir(directory)
     }
 
     private static func errorText() -> String {

@@ -36,7 +36,7 @@ public struct XORAppender: Sendable {
         _ = iterator.forEachRemaining { _, _ in }
         self.init()
         guard chunk.count > 0, !iterator.failed else { return }
-        let free = chunk.bytes.count &* 8 &- iterator.decoder.consumedBits
+        let free = chunk.bytes.count &* 8 &- iterator.decoder.bit
         writer = BitWriter(bytes: chunk.bytes, freeBits: free)
         lastTimestamp = iterator.timestamp
         lastValueBits = iterator.valueBits

@@ -70,23 +70,20 @@ public struct XORChunk: Sendable, Equatable {
         let promised = count
         timestamps.append(contentsOf: repeatElement(0, count: promised))
         values.append(contentsOf: repeatElement(0, count: promised))
-        var written = 0
-        let ok = timestamps.withUnsafeMutableBufferPointer { times in
+        var iterator = makeIterator()
+        let written = timestamps.withUnsafeMutableBufferPointer { times in
             values.withUnsafeMutableBufferPointer { vals in
-                let timeBase = times.baseAddress.unsafelyUnwrapped + start
-                let valueBase = vals.baseAddress.unsafelyUnwrapped + start
-                return forEachSample { timestamp, value in
-                    timeBase[written] = timestamp
-                    valueBase[written] = value
-                    written &+= 1
-                }
+                iterator.decode(
+                    into: times.baseAddress.unsafelyUnwrapped + start, vals.baseAddress.unsafelyUnwrapped + start,
+                    capacity: promised
+                )
             }
         }
         if written < promised {
             timestamps.removeLast(promised &- written)
             values.removeLast(promised &- written)
         }
-        return ok
+        return !iterator.failed
     }
 
     /// Encodes samples given in strictly increasing timestamp order (at most 65,535).

@@ -1,20 +1,18 @@
 /// The state of an XOR chunk decode, kept apart from the chunk's bytes so a scan can copy it into
 /// locals and run over one `UnsafeRawPointer` for the whole chunk.
 ///
-/// Bits are read with Giesen's branch-free refill: ``buffer`` holds unread bits left-aligned and
-/// a refill tops it up to at least 56 valid bits with one unaligned big-endian 64-bit load. Loads
-/// that would cross the end of the chunk read ``tailWord`` instead, shifted so zero bits follow
-/// the last byte; a decode that consumes those padding bits has overrun, which ``step(_:)``
-/// detects by comparing the consumed bit count with the chunk's length once per sample.
+/// The only stream state is ``bit``, the absolute bit position. Each sample peeks one 64-bit
+/// big-endian word at that position (at least 57 valid bits), which holds the whole
+/// delta-of-delta and the value's control bits and window header; the value's payload is a second
+/// peek whose result the next sample's position does not depend on, so it stays off the loop's
+/// critical path. Peeks that would cross the end of the chunk read ``tailWord`` instead, so the
+/// bytes after the chunk read as zero bits; a sample that ends past ``limitBits`` has overrun.
 @usableFromInline
 struct XORDecoder: Sendable {
-    /// Index of the next byte a refill loads.
-    @usableFromInline var position: Int
-    /// Unread bits, left-aligned. Bits below ``valid`` are either zero or the following stream
-    /// bits, so a refill may OR the same bits in again without masking.
-    @usableFromInline var buffer: UInt64
-    /// How many of ``buffer``'s high bits are unread (0...63 outside a read).
-    @usableFromInline var valid: Int
+    /// Bits consumed from the start of the chunk, header included.
+    @usableFromInline var bit: Int
+    /// The chunk's length in bits.
+    @usableFromInline let limitBits: Int
     /// The chunk's length in bytes.
     @usableFromInline let byteCount: Int
     /// `max(0, byteCount - 8)`: where ``tailWord`` starts.
@@ -25,15 +23,16 @@ struct XORDecoder: Sendable {
     /// The previous timestamp delta, as Prometheus keeps it (unsigned, wrapping).
     @usableFromInline var delta: UInt64
     @usableFromInline var valueBits: UInt64
-    /// The current XOR window: `leading + trailing < 64` once a window exists; both start at 0,
-    /// which makes a window reuse before any window read 64 bits, as Prometheus does.
-    @usableFromInline var leading: Int
+    /// The current XOR window as `trailing` zeros and `significant` bits. Before any window is
+    /// read both are those of Prometheus's reader (leading 0, trailing 0): a reuse reads 64 bits.
     @usableFromInline var trailing: Int
+    @usableFromInline var significant: Int
 
     /// A decoder positioned after the 2-byte header.
     @usableFromInline
     init(bytes: UnsafeRawBufferPointer) {
         byteCount = bytes.count
+        limitBits = bytes.count &* 8
         tailStart = Swift.max(0, bytes.count &- 8)
         var word: UInt64 = 0
         for index in 0..<8 {
@@ -41,143 +40,132 @@ struct XORDecoder: Sendable {
             word = word &<< 8 | UInt64(byte)
         }
         tailWord = word
-        position = 2
-        buffer = 0
-        valid = 0
+        bit = 16
         timestamp = 0
         delta = 0
         valueBits = 0
-        leading = 0
         trailing = 0
+        significant = 64
     }
 
-    /// Bits consumed from the start of the chunk (header included).
+    /// The leading zeros of the current XOR window (what an appender continuing the chunk needs).
     @inlinable
-    var consumedBits: Int { position &* 8 &- valid }
+    var leading: Int { 64 &- trailing &- significant }
 
     /// Whether the reads so far stayed inside the chunk.
     @inlinable
-    var inBounds: Bool { consumedBits <= byteCount &* 8 }
+    var inBounds: Bool { bit <= limitBits }
 
+    /// The 64 stream bits from bit `at`; at least the first 57 are valid (zeros past the end).
     @inlinable @inline(__always)
-    func load(_ base: UnsafeRawPointer, _ offset: Int) -> UInt64 {
+    func peek(_ base: UnsafeRawPointer, _ at: Int) -> UInt64 {
+        let offset = at &>> 3
+        let word: UInt64
         if _fastPath(offset &+ 8 <= byteCount) {
-            return UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        } else {
+            let shift = (offset &- tailStart) &* 8
+            word = shift < 64 ? tailWord &<< UInt64(truncatingIfNeeded: shift) : 0
         }
-        let shift = (offset &- tailStart) &* 8
-        return shift < 64 ? tailWord &<< UInt64(truncatingIfNeeded: shift) : 0
+        return word &<< UInt64(truncatingIfNeeded: at & 7)
     }
 
-    /// Leaves at least 56 valid bits in ``buffer`` (zeros past the end of the chunk).
-    @inlinable @inline(__always)
-    mutating func refill(_ base: UnsafeRawPointer) {
-        buffer |= load(base, position) &>> UInt64(truncatingIfNeeded: valid)
-        position &+= (63 &- valid) &>> 3
-        valid |= 56
-    }
-
-    /// Drops `count` (1...64) bits that are already valid.
-    @inlinable @inline(__always)
-    mutating func consume(_ count: Int) {
-        // Two shifts so that 64 empties the buffer (a single `&<<` would mask it to 0).
-        buffer = (buffer &<< UInt64(truncatingIfNeeded: count &- 1)) &<< 1
-        valid &-= count
-    }
-
-    /// Reads `count` (1...64) bits as the low bits of the result.
+    /// Reads `count` (1...64) bits at ``bit`` as the low bits of the result and moves past them.
     @inlinable @inline(__always)
     mutating func read(_ base: UnsafeRawPointer, _ count: Int) -> UInt64 {
-        if _slowPath(count > valid) {
-            refill(base)
-            if _slowPath(count > valid) { return readWide(base, count) }
+        let result: UInt64
+        if _fastPath(count <= 57) {
+            result = peek(base, bit) &>> UInt64(truncatingIfNeeded: 64 &- count)
+        } else {
+            let high = peek(base, bit) &>> 32
+            let rest = count &- 32
+            result = high &<< UInt64(truncatingIfNeeded: rest)
+                | peek(base, bit &+ 32) &>> UInt64(truncatingIfNeeded: 64 &- rest)
         }
-        let result = buffer &>> UInt64(truncatingIfNeeded: 64 &- count)
-        consume(count)
+        bit &+= count
         return result
-    }
-
-    /// Reads 57...64 bits, more than one refill guarantees. Inlined although rare: an out-of-line
-    /// `mutating` call would pin the whole decoder state in memory inside scan loops.
-    @inlinable @inline(__always)
-    mutating func readWide(_ base: UnsafeRawPointer, _ count: Int) -> UInt64 {
-        let high = buffer &>> 32
-        consume(32)
-        refill(base)
-        let rest = count &- 32
-        let low = buffer &>> UInt64(truncatingIfNeeded: 64 &- rest)
-        consume(rest)
-        return high &<< UInt64(truncatingIfNeeded: rest) | low
     }
 
     /// Decodes sample `i ≥ 2`: a delta-of-delta timestamp and an XOR value. False when the chunk
     /// ends inside the sample or holds an impossible XOR window.
     @inlinable @inline(__always)
     mutating func step(_ base: UnsafeRawPointer) -> Bool {
-        refill(base)
-        let top = buffer
-        if top &>> 62 == 0 {
+        let word = peek(base, bit)
+        if word &>> 62 == 0 {
             // The common case: same interval, same value.
-            consume(2)
+            bit &+= 2
             timestamp &+= Int64(bitPattern: delta)
-            return inBounds
+            return bit <= limitBits
         }
-        if top &>> 63 == 0 {
-            consume(1)
-        } else {
-            stepDelta(base)
+        // Delta-of-delta: `0`, or 1-3 one bits, a zero and 14/17/20 bits (at most 24 bits, all
+        // valid in `word`); four one bits take the rare 64-bit path.
+        if word &>> 63 == 0 {
+            // Same interval, changed value.
+            timestamp &+= Int64(bitPattern: delta)
+            return stepValue(base, header: word &<< 1, at: bit &+ 1)
         }
-        timestamp &+= Int64(bitPattern: delta)
-        return stepValue(base) && inBounds
-    }
-
-    /// Reads a non-zero delta-of-delta (the buffer starts with `1` and holds at least 56 bits).
-    @inlinable @inline(__always)
-    mutating func stepDelta(_ base: UnsafeRawPointer) {
-        let ones = (~buffer).leadingZeroBitCount
-        guard _fastPath(ones < 4) else {
-            delta &+= readWideDelta(base)
-            return
-        }
-        // `10` + 14 bits, `110` + 17 bits, `1110` + 20 bits: at most 24 bits, all valid.
-        let size = 11 &+ 3 &* ones
-        let payload = (buffer &<< UInt64(truncatingIfNeeded: ones &+ 1)) &>> UInt64(truncatingIfNeeded: 64 &- size)
-        consume(ones &+ 1 &+ size)
+        let ones = (~word).leadingZeroBitCount
+        if _slowPath(ones >= 4) { return stepWide(base) }
+        // `10` + 14 bits, `110` + 17 bits, `1110` + 20 bits, packed one size per byte.
+        let size = Int(truncatingIfNeeded: (UInt64(0x14_11_0E_00) &>> UInt64(truncatingIfNeeded: ones &* 8)) & 0xff)
+        let payload = (word &<< UInt64(truncatingIfNeeded: ones &+ 1)) &>> UInt64(truncatingIfNeeded: 64 &- size)
         let half = UInt64(1) &<< UInt64(truncatingIfNeeded: size &- 1)
         // Prometheus's asymmetric bitRange: payloads above 2^(size-1) are negative.
-        delta &+= payload > half ? payload &- (half &<< 1) : payload
+        let negative = payload > half ? half &<< 1 : 0
+        delta &+= payload &- negative
+        timestamp &+= Int64(bitPattern: delta)
+        let dodLength = ones &+ 1 &+ size
+        // The value's control bits and window header follow in the same word (≤ 24 + 13 bits).
+        return stepValue(base, header: word &<< UInt64(truncatingIfNeeded: dodLength), at: bit &+ dodLength)
     }
 
-    /// The `1111` + 64-bit bucket (inlined for the same reason as ``readWide(_:_:)``).
+    /// Decodes the value whose first bits are the high bits of `header`, starting at bit `at`,
+    /// without branching on the control bits: `0` (unchanged), `10` (reuse the window) and `11`
+    /// (new window: 5 bits of leading zeros, 6 of significant bits, 0 meaning 64).
     @inlinable @inline(__always)
-    mutating func readWideDelta(_ base: UnsafeRawPointer) -> UInt64 {
-        consume(4)
-        return read(base, 64)
-    }
-
-    /// Reads the XOR value field; false for a window that does not fit in 64 bits.
-    @inlinable @inline(__always)
-    mutating func stepValue(_ base: UnsafeRawPointer) -> Bool {
-        if _slowPath(valid < 13) { refill(base) }
-        let top = buffer
-        if top &>> 63 == 0 {
-            consume(1)
-            return true
+    mutating func stepValue(_ base: UnsafeRawPointer, header: UInt64, at: Int) -> Bool {
+        if header &>> 63 == 0 {
+            bit = at &+ 1
+            return bit <= limitBits
         }
-        if (top &<< 1) &>> 63 == 0 {
-            consume(2)
+        // `10` reuses the window, `11` sets a new one; chosen without a branch (irregular).
+        let isNew = Int(truncatingIfNeeded: (header &<< 1) &>> 63)
+        let fields = Int(truncatingIfNeeded: (header &<< 2) &>> 53)
+        let newLeading = fields &>> 6
+        let newSignificant = ((fields &- 1) & 0x3f) &+ 1  // 0 → 64
+        let newTrailing = 64 &- newLeading &- newSignificant
+        if _slowPath(isNew != 0 && newTrailing < 0) { return false }
+        significant = isNew != 0 ? newSignificant : significant
+        trailing = isNew != 0 ? newTrailing : trailing
+        let start = at &+ 2 &+ isNew &* 11
+        let count = significant
+        let bits: UInt64
+        if _fastPath(count <= 57) {
+            bits = peek(base, start) &>> UInt64(truncatingIfNeeded: 64 &- count)
         } else {
-            let header = Int(truncatingIfNeeded: (top &<< 2) &>> 53)
-            consume(13)
-            let newLeading = header &>> 6
-            var significant = header & 0x3f
-            if significant == 0 { significant = 64 }
-            guard newLeading &+ significant <= 64 else { return false }
-            leading = newLeading
-            trailing = 64 &- newLeading &- significant
+            bits = readWideValue(base, start, count)
         }
-        let bits = read(base, 64 &- leading &- trailing)
         valueBits ^= bits &<< UInt64(truncatingIfNeeded: trailing)
-        return true
+        bit = start &+ count
+        return bit <= limitBits
+    }
+
+    /// 58-64 significant bits: two peeks. A non-mutating function of its arguments so calling it
+    /// out of line does not pin the decoder's state in memory inside scan loops.
+    @usableFromInline
+    func readWideValue(_ base: UnsafeRawPointer, _ start: Int, _ count: Int) -> UInt64 {
+        let rest = count &- 32
+        return (peek(base, start) &>> 32) &<< UInt64(truncatingIfNeeded: rest)
+            | peek(base, start &+ 32) &>> UInt64(truncatingIfNeeded: 64 &- rest)
+    }
+
+    /// The `1111` + 64-bit delta-of-delta bucket; rare.
+    @inlinable @inline(__always)
+    mutating func stepWide(_ base: UnsafeRawPointer) -> Bool {
+        bit &+= 4
+        delta &+= read(base, 64)
+        timestamp &+= Int64(bitPattern: delta)
+        return stepValue(base, header: peek(base, bit), at: bit)
     }
 
     /// Decodes sample 0: the varint timestamp and the raw 64-bit value.
@@ -196,7 +184,7 @@ struct XORDecoder: Sendable {
         guard let first = readUvarint(base) else { return false }
         delta = first
         timestamp &+= Int64(bitPattern: delta)
-        return stepValue(base) && inBounds
+        return stepValue(base, header: peek(base, bit), at: bit)
     }
 
     /// Reads a Go `binary.Uvarint` (at most 10 bytes); nil when malformed or past the end.

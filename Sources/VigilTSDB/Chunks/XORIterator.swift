@@ -111,6 +111,42 @@ public struct XORIterator: Sendable {
         return true
     }
 
+    /// Decodes up to `capacity` remaining samples into `timestamps` and `values` (both with room
+    /// for `capacity`); returns how many were written. Check ``failed`` afterwards: the samples
+    /// written before damage are valid. A loop with no closure, so nothing escapes to memory.
+    @inlinable
+    public mutating func decode(
+        into timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>, capacity: Int
+    ) -> Int {
+        var written = 0
+        while read < 2 && written < capacity {
+            guard next() else { return written }
+            timestamps[written] = decoder.timestamp
+            values[written] = Double(bitPattern: decoder.valueBits)
+            written &+= 1
+        }
+        let start = read
+        let end = Swift.min(total, start &+ capacity &- written)
+        guard start < end else { return written }
+        let initial = decoder
+        let offset = written &- start
+        let (final, done) = bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress.unsafelyUnwrapped
+            var state = initial
+            var done = start
+            while done < end {
+                guard state.step(base) else { break }
+                timestamps[done &+ offset] = state.timestamp
+                values[done &+ offset] = Double(bitPattern: state.valueBits)
+                done &+= 1
+            }
+            return (state, done)
+        }
+        decoder = final
+        if done < end { _ = fail() } else { read = done }
+        return done &+ offset
+    }
+
     /// Moves to the first sample at or after `target`; stays put if the current sample already
     /// qualifies. False when no such sample exists.
     @inlinable

@@ -9,13 +9,15 @@ import VigilServer
 func withRunningServer<Value: Sendable>(
     configPath: String?,
     dataDirectory: String,
+    enableAdminAPI: Bool = false,
     _ body: @escaping @Sendable (TestClient, VigilServer) async throws -> Value
 ) async throws -> Value {
     let server = VigilServer(
         options: ServerOptions(
             listen: ListenAddress(host: "127.0.0.1", port: 0),
             dataDirectory: dataDirectory,
-            configPath: configPath
+            configPath: configPath,
+            enableAdminAPI: enableAdminAPI
         ),
         logger: Logger(label: "test")
     )
