@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "VigilModel", swiftSettings: hotPathSettings),
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilTSDB", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
-        .target(name: "VigilPromQL", dependencies: ["VigilModel"], exclude: ["Engine"], swiftSettings: hotPathSettings),
+        .target(name: "VigilPromQL", dependencies: ["VigilModel", "VigilTSDB"], swiftSettings: hotPathSettings),
         .target(name: "VigilRemote", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(
             name: "VigilTestSupport", dependencies: ["VigilModel", "VigilExposition"],
@@ -87,8 +87,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel", "VigilTestSupport"],
-            exclude: ["Engine"], swiftSettings: strictSettings
+            name: "VigilPromQLTests", dependencies: ["VigilPromQL", "VigilModel", "VigilTSDB", "VigilTestSupport"],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "VigilRemoteTests", dependencies: ["VigilRemote", "VigilModel", "VigilTestSupport"],

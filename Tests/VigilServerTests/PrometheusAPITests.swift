@@ -45,6 +45,42 @@ import Testing
         }
     }
 
+    @Test func instantAndRangeQueries() async throws {
+        try await withData { client in
+            let scalar = try self.json(try await client.get("/api/v1/query?query=1%2B1&time=1700000000.5"))
+            let scalarData = try #require(scalar["data"] as? [String: Any])
+            #expect(scalarData["resultType"] as? String == "scalar")
+            #expect((scalarData["result"] as? [Any])?.last as? String == "2")
+            #expect((scalarData["result"] as? [Any])?.first as? Double == 1_700_000_000.5)
+
+            let vector = try self.json(try await client.get("/api/v1/query?query=rw_test%7Binstance%3D%22host1%22%7D&time=1700000015"))
+            let vectorData = try #require(vector["data"] as? [String: Any])
+            #expect(vectorData["resultType"] as? String == "vector")
+            let sample = try #require((vectorData["result"] as? [[String: Any]])?.first)
+            #expect(sample["metric"] as? [String: String] == ["__name__": "rw_test", "instance": "host1"])
+            #expect((sample["value"] as? [Any])?.last as? String == "1")
+
+            let range = try await client.post(
+                "/api/v1/query_range", headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "query=sum(rw_test)&start=1700000000&end=1700000030&step=15s")
+            )
+            let rangeData = try #require(try self.json(range)["data"] as? [String: Any])
+            #expect(rangeData["resultType"] as? String == "matrix")
+            let values = try #require((rangeData["result"] as? [[String: Any]])?.first?["values"] as? [[Any]])
+            #expect(values.map { $0.last as? String } == ["0", "3", "3"])
+
+            let tooMany = try await client.get("/api/v1/query_range?query=up&start=0&end=100000&step=1")
+            #expect(tooMany.status == .badRequest)
+            #expect(try self.json(tooMany)["error"] as? String == "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)")
+            let badQuery = try await client.get("/api/v1/query?query=sum(")
+            #expect(badQuery.status == .badRequest)
+            #expect(try self.json(badQuery)["errorType"] as? String == "bad_data")
+            let manyToMany = try await client.get("/api/v1/query?query=rw_test%20%2B%20on()%20rw_test&time=1700000015")
+            #expect(manyToMany.status == .unprocessableContent)
+            #expect(try self.json(manyToMany)["errorType"] as? String == "execution")
+        }
+    }
+
     @Test func badParametersAreBadData() async throws {
         try await withData { client in
             for (path, message) in [

@@ -16,6 +16,7 @@ struct PrometheusAPI: Sendable {
     let maxBodyBytes: Int
 
     func register(on router: Router<BasicRequestContext>) {
+        registerQueries(on: router)
         for method in [HTTPRequest.Method.get, .post] {
             route(router, "/api/v1/labels", method, labels)
             route(router, "/api/v1/series", method, series)
@@ -43,7 +44,7 @@ struct PrometheusAPI: Sendable {
         case noContent
     }
 
-    private func route(_ router: Router<BasicRequestContext>, _ path: RouterPath, _ method: HTTPRequest.Method, _ handler: @escaping Handler) {
+    func route(_ router: Router<BasicRequestContext>, _ path: RouterPath, _ method: HTTPRequest.Method, _ handler: @escaping Handler) {
         let maxBodyBytes = maxBodyBytes
         router.on(path, method: method) { request, context in
             do throws(APIError) {
