@@ -80,6 +80,7 @@ public struct VigilServer: Sendable {
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
             flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes
         ).register(on: router)
+        RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
         RemoteWriteRoute(
             tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
             metrics: try RemoteWriteMetrics(registry: registry)

@@ -39,6 +39,34 @@ import VigilServer
         }
     }
 
+    @Test func remoteReadReturnsSampledSeries() async throws {
+        let temp = try TemporaryDirectory()
+        try await withRunningServer(configPath: nil, dataDirectory: temp.path + "/data") { client, _ in
+            #expect(try await client.post("/api/v1/write", headers: Self.headers, body: Self.body(series: 3, samplesEach: 4)).status == .noContent)
+            let read = ReadRequest(queries: [
+                .init(
+                    startTimestampMs: 1_700_000_015_000, endTimestampMs: 1_700_000_030_000,
+                    matchers: [.init(type: .equal, name: "__name__", value: "rw_test"), .init(type: .regexMatch, name: "instance", value: "host[02]")]
+                ),
+            ], acceptedResponseTypes: [.samples])
+            let response = try await client.post(
+                "/api/v1/read", headers: [.contentType: "application/x-protobuf", .contentEncoding: "snappy"],
+                body: ByteBuffer(bytes: Snappy.compress(read.serializedBytes()))
+            )
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentEncoding] == "snappy")
+            let bytes = try #require(response.body.map { Array($0.readableBytesView) })
+            let decoded = try bytes.withUnsafeBytes { try Snappy.decompress($0, maxDecodedLength: 1 << 20) }
+            let result = try decoded.withUnsafeBytes { try ReadResponse(serializedBytes: $0) }
+            let series = try #require(result.results.first?.timeseries)
+            #expect(series.map { $0.labels.first { $0.name == "instance" }?.value } == ["host0", "host2"])
+            #expect(series[0].samples == [.init(value: 1, timestamp: 1_700_000_015_000), .init(value: 2, timestamp: 1_700_000_030_000)])
+
+            let garbage = try await client.post("/api/v1/read", body: ByteBuffer(bytes: [1, 2, 3]))
+            #expect(garbage.status == .badRequest)
+        }
+    }
+
     @Test func rejectsBadBodiesWith400() async throws {
         let temp = try TemporaryDirectory()
         try await withRunningServer(configPath: nil, dataDirectory: temp.path + "/data") { client, _ in

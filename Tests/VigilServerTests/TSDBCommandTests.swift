@@ -17,6 +17,20 @@ import Testing
             )
             #expect(response.status == .noContent)
         }
+        let query = try VigilProcess.run([
+            "query", "--server", "http://127.0.0.1:\(port)", "--time", "1700000015", "rw_test{instance=~\"host[12]\"}",
+        ])
+        #expect(query.status == 0, "\(query.err)")
+        #expect(query.out == "rw_test{instance=\"host1\"}  1  @1700000015\nrw_test{instance=\"host2\"}  1  @1700000015\n")
+        let range = try VigilProcess.run([
+            "query", "--server", "http://127.0.0.1:\(port)", "--range", "--start", "1700000000", "--end", "1700000030",
+            "--step", "15s", "--json", "count(rw_test)",
+        ])
+        #expect(range.out.contains("\"values\":[[1700000000,\"7\"],[1700000015,\"7\"],[1700000030,\"7\"]]"), "\(range.out)")
+        let failed = try VigilProcess.run(["query", "--server", "http://127.0.0.1:\(port)", "sum("])
+        #expect(failed.status == 1)
+        #expect(failed.err.contains("bad_data"))
+
         // Inspection is read-only and safe beside the running server.
         let analyze = try VigilProcess.run(["tsdb", "analyze", data])
         #expect(analyze.status == 0, "\(analyze.err)")
