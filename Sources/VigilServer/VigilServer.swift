@@ -81,6 +81,7 @@ public struct VigilServer: Sendable {
             flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes
         ).register(on: router)
         RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
+        ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
         RemoteWriteRoute(
             tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
             metrics: try RemoteWriteMetrics(registry: registry)

@@ -95,6 +95,11 @@ enum InputFile {
         let description: String
     }
 
+    /// Creates the directory `path` (one level); true if it exists afterwards.
+    static func makeDirectory(_ path: String) -> Bool {
+        mkdir(path, 0o755) == 0 || errno == EEXIST
+    }
+
     /// Whether `path` names a directory.
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// `vigil tsdb analyze` and `dump` on a data directory a real server filled over remote write.
@@ -55,5 +56,51 @@ import Testing
         server.signal(SIGTERM)
         #expect(server.waitForExit(timeout: 30))
         #expect(server.process.terminationStatus == 0)
+    }
+}
+
+@Suite struct ImportTests {
+    @Test func importCommandBackfillsBlocksTheServerServes() async throws {
+        let temp = try TemporaryDirectory()
+        let data = temp.path + "/data"
+        var text = "# TYPE old_requests counter\n"
+        for minute in 0..<180 {
+            text += "old_requests_total{code=\"200\"} \(minute * 10) \(1_600_000_000 + minute * 60).000\n"
+        }
+        text += "# EOF\n"
+        let file = try temp.write("history.om", text)
+        let imported = try VigilProcess.run(["import", "--data-dir", data, file])
+        #expect(imported.status == 0, "\(imported.err)")
+        #expect(imported.out.hasPrefix("Imported 180 samples of 1 series into 2 blocks"), "\(imported.out)")
+
+        let bad = try temp.write("bad.prom", "no_timestamp 1\n")
+        let refused = try VigilProcess.run(["import", "--data-dir", data, bad])
+        #expect(refused.status == 2)
+        #expect(refused.err.contains("has no timestamp"))
+
+        let server = try VigilProcess(["server", "--data-dir", data, "--listen", "127.0.0.1:0"])
+        try server.start()
+        defer { server.signal(SIGTERM); _ = server.waitForExit(timeout: 10) }
+        let port = try #require(server.waitForListenPort(), "\(server.standardError)")
+        let query = try VigilProcess.run([
+            "query", "--server", "http://127.0.0.1:\(port)", "--time", "1600010700", "old_requests_total",
+        ])
+        #expect(query.out == "old_requests_total{code=\"200\"}  1780  @1600010700\n", "\(query.out) \(query.err)")
+    }
+
+    @Test func importEndpointStoresTextWithTimestamps() async throws {
+        let temp = try TemporaryDirectory()
+        try await withRunningServer(configPath: nil, dataDirectory: temp.path + "/data") { client, _ in
+            let stored = try await client.post(
+                "/api/v1/import/prometheus", headers: [.contentType: "text/plain"],
+                body: ByteBuffer(string: "imported{a=\"1\"} 5 1700000000000\nimported{a=\"2\"} 6\n")
+            )
+            #expect(stored.status == .noContent, "\(stored.text)")
+            let series = try await client.get("/api/v1/series?match[]=imported")
+            #expect(series.text.contains("\"a\":\"1\"") && series.text.contains("\"a\":\"2\""))
+            let bad = try await client.post("/api/v1/import/prometheus", body: ByteBuffer(string: "imported{a=\"1\" 5\n"))
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.hasPrefix("line 1, column"))
+        }
     }
 }

@@ -68,6 +68,7 @@ public struct XORChunk: Sendable, Equatable {
     public func decodeAll(into timestamps: inout [Int64], _ values: inout [Double]) -> Bool {
         let start = timestamps.count
         let promised = count
+        guard promised > 0 else { return bytes.count >= 2 }
         timestamps.append(contentsOf: repeatElement(0, count: promised))
         values.append(contentsOf: repeatElement(0, count: promised))
         var iterator = makeIterator()

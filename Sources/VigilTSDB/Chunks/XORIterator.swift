@@ -45,10 +45,9 @@ public struct XORIterator: Sendable {
     var valueBits: UInt64 { decoder.valueBits }
 
     /// Advances to the next sample; false at the end or on a damaged chunk.
-    @inlinable
+    @inlinable @inline(__always)
     public mutating func next() -> Bool {
-        guard _fastPath(read >= 2) else { return nextHeaderSample() }
-        guard read < total else { return false }
+        guard _fastPath(read >= 2 && read < total) else { return nextHeaderSample() }
         var state = decoder
         let ok = bytes.withUnsafeBytes { state.step($0.baseAddress.unsafelyUnwrapped) }
         decoder = state
@@ -60,7 +59,7 @@ public struct XORIterator: Sendable {
     /// Samples 0 and 1, whose fields start on byte boundaries.
     @usableFromInline
     mutating func nextHeaderSample() -> Bool {
-        guard read < total else { return false }
+        guard read < 2 && read < total else { return false }
         var state = decoder
         let isFirst = read == 0
         let ok = bytes.withUnsafeBytes { raw in
@@ -145,6 +144,19 @@ public struct XORIterator: Sendable {
         decoder = final
         if done < end { _ = fail() } else { read = done }
         return done &+ offset
+    }
+
+    /// ``decode(into:_:capacity:)`` into arrays, writing from their start; `capacity` is
+    /// clamped to the shorter array.
+    @inlinable
+    public mutating func decode(into timestamps: inout [Int64], _ values: inout [Double], capacity: Int) -> Int {
+        let room = Swift.min(capacity, timestamps.count, values.count)
+        guard room > 0 else { return 0 }
+        return timestamps.withUnsafeMutableBufferPointer { times in
+            values.withUnsafeMutableBufferPointer { vals in
+                decode(into: times.baseAddress.unsafelyUnwrapped, vals.baseAddress.unsafelyUnwrapped, capacity: room)
+            }
+        }
     }
 
     /// Moves to the first sample at or after `target`; stays put if the current sample already

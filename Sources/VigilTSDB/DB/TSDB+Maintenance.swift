@@ -9,6 +9,8 @@ extension TSDB {
         public var compactedBlocks = 0
         /// Blocks deleted by retention.
         public var deletedBlocks = 0
+        /// Blocks that appeared in the directory since the last pass (`vigil import`) and were loaded.
+        public var importedBlocks = 0
         /// Whether the WAL was checkpointed.
         public var checkpointed = false
 
@@ -30,10 +32,24 @@ extension TSDB {
     public func maintain() throws(TSDBError) -> MaintenanceReport {
         try maintenanceLock.withLock { _ throws(TSDBError) -> MaintenanceReport in
             var report = MaintenanceReport()
+            try loadNewBlocks(&report)
             try cutHeadBlocks(&report)
             try compactBlocks(&report)
             try applyRetention(&report)
             return report
+        }
+    }
+
+    /// Loads block directories written by another process (`vigil import`) since the store opened.
+    private func loadNewBlocks(_ report: inout MaintenanceReport) throws(TSDBError) {
+        let known = Set(blocks.withLock { $0.map(\.path) })
+        for path in try BlockDirectory.blockPaths(in: directory, cleanUp: false) where !known.contains(path) {
+            guard let block = try? Block.open(path: path) else { continue }
+            blocks.withLock { blocks in
+                blocks.append(block)
+                blocks.sort { $0.meta.minTime < $1.meta.minTime }
+            }
+            report.importedBlocks += 1
         }
     }
 

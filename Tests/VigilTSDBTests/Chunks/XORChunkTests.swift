@@ -116,6 +116,92 @@ struct XORChunkTests {
         #expect(throws: TSDBError.self) { try XORChunk(bytes: [0]) }
     }
 
+    @Test func batchDecodersMatchTheIterator() {
+        var rng = SplitMix64(seed: 9)
+        for round in 0..<200 {
+            var t = Int64(1_700_000_000_000)
+            var value = Double(rng.next() % 1000)
+            var samples: [(timestamp: Int64, value: Double)] = []
+            for _ in 0..<(Int(rng.next() % 200) + 1) {
+                samples.append((t, value))
+                t += 15_000 + (rng.next() % 4 == 0 ? Int64(rng.next() % 5) - 2 : 0)
+                if rng.next() % 7 == 0 { t += Int64(rng.next() % 1_000_000_000) }  // 64-bit dod bucket
+                switch rng.next() % 5 {
+                case 0: value = Double(bitPattern: rng.next())  // 58-64 significant bits
+                case 1: value += Double(rng.next() % 1500) / 100
+                default: break
+                }
+            }
+            let chunk = XORChunk(samples: samples)
+            var times: [Int64] = [-1]
+            var values: [Double] = [-1]
+            #expect(chunk.decodeAll(into: &times, &values), "round \(round)")
+            #expect(times.dropFirst().elementsEqual(samples.map(\.timestamp)), "round \(round)")
+            #expect(values.dropFirst().map(\.bitPattern) == samples.map(\.value.bitPattern), "round \(round)")
+            var visited: [(Int64, UInt64)] = []
+            #expect(chunk.forEachSample { visited.append(($0, $1.bitPattern)) })
+            #expect(visited.elementsEqual(samples.map { ($0.timestamp, $0.value.bitPattern) }, by: ==))
+            // Mixed: a few next() calls, then a partial buffer, then the rest.
+            var iterator = chunk.makeIterator()
+            var got: [Int64] = []
+            for _ in 0..<3 where iterator.next() { got.append(iterator.timestamp) }
+            var buffer = [Int64](repeating: 0, count: samples.count)
+            var valueBuffer = [Double](repeating: 0, count: samples.count)
+            let n = iterator.decode(into: &buffer, &valueBuffer, capacity: 5)
+            got += buffer.prefix(n)
+            _ = iterator.forEachRemaining { timestamp, _ in got.append(timestamp) }
+            #expect(got == samples.map(\.timestamp), "round \(round)")
+            #expect(!iterator.next() && !iterator.failed)
+        }
+    }
+
+    @Test func damagedChunkStopsEveryDecoderAtTheSameSample() {
+        var samples: [(timestamp: Int64, value: Double)] = []
+        for index in 0..<60 {
+            let jitter: Int64 = index % 3 == 0 ? 1 : 0
+            samples.append((Int64(index) * 15_000 + jitter, Double(index) * 0.37))
+        }
+        let full = XORChunk(samples: samples)
+        for cut in 1...12 {
+            let bytes = Array(full.bytes.dropLast(cut))
+            var iterator = XORIterator(bytes: bytes)
+            var expected: [Int64] = []
+            while iterator.next() { expected.append(iterator.timestamp) }
+            #expect(iterator.failed, "cut \(cut)")
+            #expect(expected == samples.prefix(expected.count).map(\.timestamp))
+            let chunk = XORChunk(bytes: bytes, minTime: 0, maxTime: 0)
+            var times: [Int64] = []
+            var values: [Double] = []
+            #expect(!chunk.decodeAll(into: &times, &values))
+            #expect(times == expected && values.count == times.count, "cut \(cut)")
+            var visited: [Int64] = []
+            #expect(!chunk.forEachSample { t, _ in visited.append(t) })
+            #expect(visited == expected)
+            var seeker = XORIterator(bytes: bytes)
+            let found = seeker.seek(to: Int64.max)
+            #expect(!found && seeker.failed)
+        }
+    }
+
+    @Test func continuingAfterAWideWindowMatchesOneAppender() {
+        let samples = (0..<40).map { (timestamp: Int64($0) * 1000, value: Double(bitPattern: 0x4000_0000_0000_0000 &+ UInt64($0) &* 0x0123_4567_89ab_cdef)) }
+        let whole = XORChunk(samples: samples)
+        for split in [1, 2, 3, 17] {
+            var appender = XORAppender(continuing: XORChunk(samples: Array(samples.prefix(split))))
+            for sample in samples.dropFirst(split) { appender.append(sample.timestamp, sample.value) }
+            if split == 1 {
+                // Like Prometheus's Appender(): after one sample the reader's 0/0 window is reused
+                // (64 bits) where a fresh appender opens a window, so only the samples match.
+                var times: [Int64] = []
+                var values: [Double] = []
+                #expect(appender.chunk.decodeAll(into: &times, &values))
+                #expect(times == samples.map(\.timestamp) && values.map(\.bitPattern) == samples.map(\.value.bitPattern))
+            } else {
+                #expect(appender.chunk.bytes == whole.bytes, "split \(split)")
+            }
+        }
+    }
+
     private func roundTrip(_ samples: [(timestamp: Int64, value: Double)]) -> Bool {
         let chunk = XORChunk(samples: samples)
         guard chunk.count == samples.count else { return false }

@@ -132,3 +132,32 @@ import VigilTestSupport
         }
     }
 }
+
+@Suite struct BlockImporterTests {
+    @Test func importedBlocksAreLoadedByARunningStore() throws {
+        let directory = TemporaryDirectory("tsdb-import")
+        defer { directory.cleanup() }
+        var options = TSDBOptions()
+        options.walSync = .never
+        let db = try TSDB.open(directory: directory.path, options: options)
+        defer { try? db.close() }
+
+        var importer = BlockImporter()
+        let start: Int64 = 1_600_000_000_000
+        for minute in 0..<(5 * 60) {  // 5 hours: touches 3 or 4 two-hour ranges
+            importer.add(["__name__": "backfilled", "job": "old"], timestamp: start + Int64(minute) * 60_000, value: Double(minute))
+        }
+        importer.add(["__name__": "backfilled", "job": "old"], timestamp: start, value: 99)  // duplicate timestamp
+        let metas = try importer.write(into: directory.path)
+        #expect(metas.count >= 3)
+        #expect(importer.duplicates == 1)
+        #expect(metas.allSatisfy { $0.maxTime - $0.minTime == 7_200_000 })
+
+        let report = try db.maintain()
+        #expect(report.importedBlocks == metas.count)
+        let series = try db.querier().select([try LabelMatcher(.equal, "job", "old")], mint: .min, maxt: .max)
+        let samples = try #require(series.first).samples()
+        #expect(samples.count == 300)
+        #expect(samples.first?.value == 0 && samples.last?.value == 299)
+    }
+}
