@@ -35,5 +35,14 @@ let package = Package(
                 .product(name: "VigilModel", package: "vigil"),
             ]
         ),
+        .executableTarget(
+            // Feeds identical remote-write batches to Vigil and its peers (compat/tsdb-compare.sh).
+            name: "RemoteWriteLoad",
+            dependencies: [
+                .product(name: "VigilRemote", package: "vigil"),
+                .product(name: "VigilModel", package: "vigil"),
+                .product(name: "VigilTestSupport", package: "vigil"),
+            ]
+        ),
     ]
 )

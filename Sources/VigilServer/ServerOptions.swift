@@ -1,3 +1,4 @@
+public import VigilPromQL
 public import VigilTSDB
 
 /// Everything `vigil server` is told on its command line.
@@ -15,6 +16,10 @@ public struct ServerOptions: Sendable {
     public var maxRequestBodyBytes: Int
     /// The metrics store's retention, WAL sync policy and head limits.
     public var storage: TSDBOptions
+    /// Engine limits: query timeout (2m), samples a query may load (50M), lookback delta (5m).
+    public var query: EngineOptions
+    /// Queries evaluated at once; more wait in line (Prometheus's `--query.max-concurrency`, 20).
+    public var maxConcurrentQueries: Int
     /// Serves `/api/v1/admin/*` (series deletion, tombstone clean-up); off by default as in Prometheus.
     public var enableAdminAPI: Bool
     /// The command-line flags as given, for `/api/v1/status/flags`.
@@ -27,6 +32,8 @@ public struct ServerOptions: Sendable {
         configPath: String? = nil,
         maxRequestBodyBytes: Int = 32 << 20,
         storage: TSDBOptions = TSDBOptions(),
+        query: EngineOptions = EngineOptions(),
+        maxConcurrentQueries: Int = 20,
         enableAdminAPI: Bool = false,
         flags: [(name: String, value: String)] = []
     ) {
@@ -35,6 +42,8 @@ public struct ServerOptions: Sendable {
         self.configPath = configPath
         self.maxRequestBodyBytes = maxRequestBodyBytes
         self.storage = storage
+        self.query = query
+        self.maxConcurrentQueries = maxConcurrentQueries
         self.enableAdminAPI = enableAdminAPI
         self.flags = flags
     }

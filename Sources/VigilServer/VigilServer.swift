@@ -78,7 +78,8 @@ public struct VigilServer: Sendable {
         PrometheusAPI(
             tsdb: tsdb, configManager: configManager,
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
-            flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes
+            flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes,
+            queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries)
         ).register(on: router)
         RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
         ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)

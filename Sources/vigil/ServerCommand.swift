@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import VigilConfig
+import VigilPromQL
 import VigilServer
 import VigilTSDB
 
@@ -44,6 +45,18 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var retentionSize: String = "0"
 
+    @Option(name: .customLong("query.timeout"), help: ArgumentHelp("Maximum time a query may take.", valueName: "duration"))
+    var queryTimeout = "2m"
+
+    @Option(name: .customLong("query.max-samples"), help: "Maximum samples a single query may load into memory.")
+    var queryMaxSamples = 50_000_000
+
+    @Option(name: .customLong("query.lookback-delta"), help: ArgumentHelp("How far back an instant vector looks for a sample.", valueName: "duration"))
+    var queryLookbackDelta = "5m"
+
+    @Option(name: .customLong("query.max-concurrency"), help: "Queries evaluated at once; more wait in line.")
+    var queryMaxConcurrency = 20
+
     @Flag(name: .customLong("web.enable-admin-api"), help: "Serve /api/v1/admin/* (series deletion, tombstone clean-up).")
     var enableAdminAPI = false
 
@@ -60,6 +73,23 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         _ = try storageOptions()
+        _ = try queryOptions()
+        guard queryMaxConcurrency > 0, queryMaxSamples > 0 else {
+            throw ValidationError("--query.max-concurrency and --query.max-samples must be positive")
+        }
+    }
+
+    /// The engine options the flags describe; a bad duration is a usage error.
+    func queryOptions() throws -> EngineOptions {
+        var options = EngineOptions()
+        do {
+            options.timeout = try PromDuration(parsing: queryTimeout).milliseconds
+            options.lookbackDelta = try PromDuration(parsing: queryLookbackDelta).milliseconds
+        } catch {
+            throw ValidationError("--query: \(error)")
+        }
+        options.maxSamples = queryMaxSamples
+        return options
     }
 
     /// The store options the flags describe; a bad duration or size is a usage error.
@@ -84,10 +114,14 @@ struct ServerCommand: AsyncParsableCommand {
             dataDirectory: dataDirectory,
             configPath: config,
             storage: try storageOptions(),
+            query: try queryOptions(),
+            maxConcurrentQueries: queryMaxConcurrency,
             enableAdminAPI: enableAdminAPI,
             flags: [
                 ("config", config ?? ""), ("data-dir", dataDirectory), ("listen", listen),
                 ("log.format", logFormat.rawValue), ("log.level", logLevel.rawValue),
+                ("query.lookback-delta", queryLookbackDelta), ("query.max-concurrency", String(queryMaxConcurrency)),
+                ("query.max-samples", String(queryMaxSamples)), ("query.timeout", queryTimeout),
                 ("storage.tsdb.retention.size", retentionSize), ("storage.tsdb.retention.time", retentionTime),
                 ("web.enable-admin-api", enableAdminAPI ? "true" : "false"),
             ]

@@ -55,11 +55,14 @@ extension TSDB {
 
     private func cutHeadBlocks(_ report: inout MaintenanceReport) throws(TSDBError) {
         let range = options.head.chunkRange
+        // Every record in the segments closed before the first snapshot was logged before all of
+        // this pass's snapshots, so once the loop is done their samples older than the last cut
+        // are in blocks and one checkpoint can drop them.
+        let lastClosedSegment = wal.currentSegment - 1
+        var persistedUpTo: Int64?
         while head.stats.numSeries > 0, head.maxTime - head.minTime > range * 3 / 2 {
             let mint = head.minTime - ((head.minTime % range) + range) % range
             let maxt = mint + range
-            // Every record in these segments was logged before the snapshot below.
-            let lastClosedSegment = wal.currentSegment - 1
             let series = head.seriesForPersistence(mint: mint, maxt: maxt - 1)
             if !series.isEmpty {
                 let meta = try BlockWriter.write(directory: directory, mint: mint, maxt: maxt, series: series)
@@ -72,11 +75,12 @@ extension TSDB {
                 counters.headCuts.wrappingAdd(1, ordering: .relaxed)
             }
             head.truncate(before: maxt)
-            if lastClosedSegment >= 0, let first = wal.segmentRange?.lowerBound, first <= lastClosedSegment {
-                try wal.checkpoint(upTo: lastClosedSegment, keepSeries: { self.head.series(ref: $0) != nil }, minTime: maxt)
-                report.checkpointed = true
-                counters.checkpoints.wrappingAdd(1, ordering: .relaxed)
-            }
+            persistedUpTo = maxt
+        }
+        if let persistedUpTo, lastClosedSegment >= 0, let first = wal.segmentRange?.lowerBound, first <= lastClosedSegment {
+            try wal.checkpoint(upTo: lastClosedSegment, keepSeries: { self.head.series(ref: $0) != nil }, minTime: persistedUpTo)
+            report.checkpointed = true
+            counters.checkpoints.wrappingAdd(1, ordering: .relaxed)
         }
     }
 

@@ -72,6 +72,11 @@ public final class TSDB: Sendable {
         blocks.sort { $0.meta.minTime < $1.meta.minTime }
 
         let head = Head(options: options.head, wal: wal)
+        // Samples older than the newest block's end are persisted already (the head refused such
+        // samples once that block was cut), so replay must not bring them back into the head.
+        if let persistedUpTo = blocks.map(\.meta.maxTime).max() {
+            head.truncate(before: persistedUpTo)
+        }
         let report = try wal.replay { record in head.apply(record) }
         return TSDB(
             directory: directory, options: options, head: head, wal: wal, blocks: blocks,

@@ -161,3 +161,46 @@ import VigilTestSupport
         #expect(samples.first?.value == 0 && samples.last?.value == 299)
     }
 }
+
+@Suite struct TSDBReplayBoundTests {
+    /// After blocks are cut, a restart replays only what is not in a block yet, and one checkpoint
+    /// covers a pass that cut several blocks.
+    @Test func replaySkipsSamplesAlreadyInBlocks() throws {
+        let directory = TemporaryDirectory("tsdb-replay-bound")
+        defer { directory.cleanup() }
+        var options = TSDBOptions()
+        options.walSync = .never
+        options.walSegmentSize = 64 << 10
+        var db = try TSDB.open(directory: directory.path, options: options)
+        let start: Int64 = 1_700_000_000_000 - 1_700_000_000_000 % 7_200_000
+        let minutes = 8 * 60
+        for minute in 0..<minutes {
+            var appender = db.appender()
+            for series in 0..<20 {
+                _ = try appender.append(
+                    ref: nil, labels: ["__name__": "m", "series": "\(series)"],
+                    timestamp: start + Int64(minute) * 60_000, value: Double(minute)
+                )
+            }
+            try appender.commit()
+        }
+        let report = try db.maintain()
+        #expect(report.headBlocks >= 2, "8h of data should cut several 2h blocks in one pass")
+        #expect(report.checkpointed)
+        let persistedUpTo = try #require(db.blockMetas.map(\.maxTime).max())
+        try db.close()
+
+        db = try TSDB.open(directory: directory.path, options: options)
+        defer { try? db.close() }
+        let expectedInHead = (0..<minutes).filter { start + Int64($0) * 60_000 >= persistedUpTo }.count * 20
+        #expect(db.head.stats.samplesAppended == expectedInHead, "replayed \(db.head.stats.samplesAppended), expected \(expectedInHead)")
+        #expect(db.head.minTime >= persistedUpTo)
+        let all = try db.querier().select([try LabelMatcher(.equal, "__name__", "m")], mint: .min, maxt: .max)
+        #expect(all.count == 20)
+        #expect(all.allSatisfy { $0.samples().count == minutes })
+        // No maintenance pass after the restart re-cuts ranges that already have blocks.
+        let blocksBefore = db.blockMetas.count
+        _ = try db.maintain()
+        #expect(db.blockMetas.count <= blocksBefore + 1)
+    }
+}

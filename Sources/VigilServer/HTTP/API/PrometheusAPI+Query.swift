@@ -8,13 +8,17 @@ extension PrometheusAPI {
     /// `query` and `query_range`, GET and POST.
     func registerQueries(on router: Router<BasicRequestContext>) {
         for method in [HTTPRequest.Method.get, .post] {
-            route(router, "/api/v1/query", method) { parameters, _ throws(APIError) in try instantQuery(parameters) }
-            route(router, "/api/v1/query_range", method) { parameters, _ throws(APIError) in try rangeQuery(parameters) }
+            route(router, "/api/v1/query", method) { parameters, _ throws(APIError) in
+                try await queryGate.run { () throws(APIError) in try instantQuery(parameters) }
+            }
+            route(router, "/api/v1/query_range", method) { parameters, _ throws(APIError) in
+                try await queryGate.run { () throws(APIError) in try rangeQuery(parameters) }
+            }
         }
     }
 
     private func engine(_ parameters: APIParameters) throws(APIError) -> Engine {
-        var options = EngineOptions()
+        var options = queryOptions
         if let text = parameters["timeout"], !text.isEmpty {
             let timeout = try Self.duration(text, parameter: "timeout")
             options.timeout = min(options.timeout, timeout)

@@ -14,6 +14,9 @@ struct PrometheusAPI: Sendable {
     let flags: [(name: String, value: String)]
     let enableAdminAPI: Bool
     let maxBodyBytes: Int
+    /// Engine limits for every query (timeout, max samples, lookback).
+    let queryOptions: EngineOptions
+    let queryGate: QueryGate
 
     func register(on router: Router<BasicRequestContext>) {
         registerQueries(on: router)
