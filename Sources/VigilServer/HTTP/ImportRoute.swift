@@ -21,9 +21,9 @@ struct ImportRoute {
     func handle(_ request: Request) async throws -> Response {
         let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            return PlainText.response(.contentTooLarge, "request body larger than \(maxBodyBytes) bytes\n")
+            body = try await RequestBody.collect(request, upTo: maxBodyBytes)
+        } catch let error as RequestBody.TooLarge {
+            return error.response
         }
         let format = ExpositionFormat(contentType: request.headers[.contentType] ?? "")
         let families: [MetricFamily]

@@ -27,12 +27,12 @@ struct RemoteWriteRoute {
     }
 
     func handle(_ request: Request) async throws -> Response {
-        var body: ByteBuffer
+        let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+            body = try await RequestBody.collect(request, upTo: maxBodyBytes)
+        } catch let error as RequestBody.TooLarge {
             metrics.rejected.increment()
-            return PlainText.response(.contentTooLarge, "request body larger than \(maxBodyBytes) bytes\n")
+            return error.response
         }
         var batch = batches.take()
         defer { batches.giveBack(batch) }

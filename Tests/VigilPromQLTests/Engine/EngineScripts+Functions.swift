@@ -319,6 +319,38 @@ extension EngineScripts {
     eval instant at 0m year()
       {} 1970
 
+    # NaN, ±Inf and out-of-range values convert to Go's minimum int64; Go's wrapping date
+    # arithmetic then gives these fields (Prometheus answers them; Vigil used to trap).
+    eval instant at 0m minute(vector(NaN))
+      {} 30
+
+    eval instant at 0m hour(vector(Inf))
+      {} 15
+
+    eval instant at 0m day_of_month(vector(-Inf))
+      {} 4
+
+    eval instant at 0m day_of_year(vector(1e30))
+      {} 339
+
+    eval instant at 0m year(vector(NaN))
+      {} 292277026596
+
+    eval instant at 0m month(vector(9.2e18))
+      {} 8
+
+    eval instant at 0m day_of_week(vector(-9.2e18))
+      {} 2
+
+    eval instant at 0m year(vector(-9.2e18))
+      {} -291536392293
+
+    eval instant at 0m year(vector(-62135596801))
+      {} 0
+
+    eval instant at 0m days_in_month(vector(-1e17))
+      {} 30
+
     eval instant at 0m label_replace(v{i="a"}, "dst", "x-$1-${1}y", "i", "(.*)")
       v{i="a", dst="x-a-ay"} -1.5
 
@@ -342,5 +374,68 @@ extension EngineScripts {
 
     eval instant at 0m pi()
       3.141592653589793
+
+    clear
+    load 1m
+      s{i="00"} 0 4
+      s{i="01"} 7 1
+      s{i="02"} 4 8
+      s{i="03"} 1 5
+      s{i="04"} 8 2
+      s{i="05"} 5 9
+      s{i="06"} 2 6
+      s{i="07"} 9 3
+      s{i="08"} 6 0
+      s{i="09"} 3 7
+      s{i="10"} 0 4
+      s{i="11"} 7 1
+      s{i="12"} 4 8
+      s{i="13"} 1 5
+      s{i="14"} 8 2
+      s{i="15"} 5 9
+
+    # More than 12 elements: Go's pdqsort, which is not stable, decides the order of equal values
+    # (these orders are Prometheus's answers).
+    eval_ordered instant at 0m sort(s)
+      s{i="10"} 0
+      s{i="00"} 0
+      s{i="03"} 1
+      s{i="13"} 1
+      s{i="06"} 2
+      s{i="09"} 3
+      s{i="02"} 4
+      s{i="12"} 4
+      s{i="15"} 5
+      s{i="05"} 5
+      s{i="08"} 6
+      s{i="11"} 7
+      s{i="01"} 7
+      s{i="04"} 8
+      s{i="14"} 8
+      s{i="07"} 9
+
+    eval_ordered instant at 0m sort_desc(s)
+      s{i="07"} 9
+      s{i="14"} 8
+      s{i="04"} 8
+      s{i="01"} 7
+      s{i="11"} 7
+      s{i="08"} 6
+      s{i="05"} 5
+      s{i="15"} 5
+      s{i="12"} 4
+      s{i="02"} 4
+      s{i="09"} 3
+      s{i="06"} 2
+      s{i="03"} 1
+      s{i="13"} 1
+      s{i="00"} 0
+      s{i="10"} 0
+
+    # topk keeps Go's heap's choice among equal values (2.53: overwrite the root, heap.Fix).
+    eval_ordered instant at 1m topk(3, s)
+      s{i="05"} 9
+      s{i="15"} 9
+      s{i="02"} 8
     """
 }

@@ -9,16 +9,21 @@ extension PrometheusAPI {
     func registerQueries(on router: Router<BasicRequestContext>) {
         for method in [HTTPRequest.Method.get, .post] {
             route(router, "/api/v1/query", method) { parameters, _ throws(APIError) in
-                try await queryGate.run { () throws(APIError) in try instantQuery(parameters) }
+                let engine = try await engine(parameters)
+                return try await queryGate.run { () throws(APIError) in try instantQuery(parameters, engine) }
             }
             route(router, "/api/v1/query_range", method) { parameters, _ throws(APIError) in
-                try await queryGate.run { () throws(APIError) in try rangeQuery(parameters) }
+                let engine = try await engine(parameters)
+                return try await queryGate.run { () throws(APIError) in try rangeQuery(parameters, engine) }
             }
         }
     }
 
-    private func engine(_ parameters: APIParameters) throws(APIError) -> Engine {
+    /// An engine with the server's limits, the request's `timeout`, and the config's
+    /// `evaluation_interval` as the step of subqueries that name none (`x[10m:]`), as Prometheus does.
+    private func engine(_ parameters: APIParameters) async throws(APIError) -> Engine {
         var options = queryOptions
+        options.defaultSubqueryStep = await configManager.current.global.evaluationInterval.milliseconds
         if let text = parameters["timeout"], !text.isEmpty {
             let timeout = try Self.duration(text, parameter: "timeout")
             options.timeout = min(options.timeout, timeout)
@@ -26,10 +31,9 @@ extension PrometheusAPI {
         return Engine(options: options)
     }
 
-    private func instantQuery(_ parameters: APIParameters) throws(APIError) -> APIResult {
+    private func instantQuery(_ parameters: APIParameters, _ engine: Engine) throws(APIError) -> APIResult {
         let (seconds, nanoseconds) = WallClock.now()
         let time = try parameters.time("time", default: seconds * 1000 + nanoseconds / 1_000_000)
-        let engine = try engine(parameters)
         do {
             let result = try engine.instantQuery(parameters["query"] ?? "", time: time, querier: tsdb.querier())
             return .data(Self.encode(result.value), warnings: result.warnings)
@@ -38,7 +42,7 @@ extension PrometheusAPI {
         }
     }
 
-    private func rangeQuery(_ parameters: APIParameters) throws(APIError) -> APIResult {
+    private func rangeQuery(_ parameters: APIParameters, _ engine: Engine) throws(APIError) -> APIResult {
         guard let startText = parameters["start"], let start = APIParameters.parseTime(startText) else {
             throw APIError(.badData, "invalid parameter \"start\": cannot parse \"\(parameters["start"] ?? "")\" to a valid timestamp")
         }
@@ -61,7 +65,6 @@ extension PrometheusAPI {
                 "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)"
             )
         }
-        let engine = try engine(parameters)
         do {
             let result = try engine.rangeQuery(parameters["query"] ?? "", start: start, end: end, step: step, querier: tsdb.querier())
             return .data(Self.encode(result.value), warnings: result.warnings)
