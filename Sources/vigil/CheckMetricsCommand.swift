@@ -102,8 +102,10 @@ enum InputFile {
 
     /// Whether `path` names a directory.
     static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        // opendir rather than stat: NIO's C shims re-export `struct stat` (see ProcessMetrics).
+        guard let directory = opendir(path) else { return false }
+        closedir(directory)
+        return true
     }
 
     /// The bytes of `path`, or of standard input for `-`; at most `limit` bytes.

@@ -32,8 +32,7 @@ struct ImportRoute {
         } catch {
             return PlainText.response(.badRequest, "line \(error.line), column \(error.column): \(error.message)\n")
         }
-        let (seconds, nanoseconds) = WallClock.now()
-        let now = seconds * 1000 + nanoseconds / 1_000_000
+        let now = Timestamps.now()
         var appender = tsdb.appender()
         do {
             for family in families {

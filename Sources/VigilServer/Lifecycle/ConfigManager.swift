@@ -37,7 +37,7 @@ public actor ConfigManager {
         self.source = source
         self.logger = logger
         self.current = try Self.load(source)
-        self.lastReload = (true, WallClock.now().seconds * 1000)
+        self.lastReload = (true, Timestamps.now())
         reloadSuccessful = try registry.gauge(
             name: "vigil_config_last_reload_successful",
             help: "Whether the last configuration reload attempt was successful."
@@ -53,7 +53,7 @@ public actor ConfigManager {
             name: "vigil_config_reload_failures_total", help: "Configuration reloads that failed."
         )
         reloadSuccessful.set(1)
-        reloadTimestamp.set(Double(WallClock.now().seconds))
+        reloadTimestamp.set(Double(Timestamps.now() / 1000))
     }
 
     /// Adds a part that applies configs; it is called at once with the current config, then on each reload.
@@ -71,9 +71,9 @@ public actor ConfigManager {
                 try await applier(next)
             }
             current = next
-            lastReload = (true, WallClock.now().seconds * 1000)
+            lastReload = (true, Timestamps.now())
             reloadSuccessful.set(1)
-            reloadTimestamp.set(Double(WallClock.now().seconds))
+            reloadTimestamp.set(Double(Timestamps.now() / 1000))
             logger.info("Completed loading of configuration file", metadata: ["source": "\(source)"])
         } catch {
             lastReload.successful = false

@@ -25,7 +25,7 @@ public struct JSONLogHandler: LogHandler {
 
     /// Writes one event as one line.
     public func log(event: LogEvent) {
-        var line = "{\"ts\":" + JSONQuoting.quote(WallClock.nowRFC3339())
+        var line = "{\"ts\":" + JSONQuoting.quote(RFC3339.format(milliseconds: Timestamps.now()))
         line += ",\"level\":" + JSONQuoting.quote(event.level.logfmtName)
         line += ",\"logger\":" + JSONQuoting.quote(label)
         line += ",\"msg\":" + JSONQuoting.quote(event.message.description)

@@ -1,4 +1,5 @@
 public import Logging
+import VigilModel
 
 /// A swift-log handler writing logfmt: `ts=2026-01-02T03:04:05.678Z level=info logger=tsdb msg="…" k=v`.
 public struct LogfmtLogHandler: LogHandler {
@@ -24,7 +25,7 @@ public struct LogfmtLogHandler: LogHandler {
 
     /// Writes one event as one line.
     public func log(event: LogEvent) {
-        var line = "ts=" + WallClock.nowRFC3339()
+        var line = "ts=" + RFC3339.format(milliseconds: Timestamps.now())
         line += " level=" + event.level.logfmtName
         line += " logger=" + Self.quoted(label)
         line += " msg=" + Self.quoted(event.message.description)

@@ -32,8 +32,7 @@ extension PrometheusAPI {
     }
 
     private func instantQuery(_ parameters: APIParameters, _ engine: Engine) throws(APIError) -> APIResult {
-        let (seconds, nanoseconds) = WallClock.now()
-        let time = try parameters.time("time", default: seconds * 1000 + nanoseconds / 1_000_000)
+        let time = try parameters.time("time", default: Timestamps.now())
         do {
             let result = try engine.instantQuery(parameters["query"] ?? "", time: time, querier: tsdb.querier())
             return .data(Self.encode(result.value), warnings: result.warnings)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import VigilModel
 
 /// Process facts `/api/v1/status/runtimeinfo` reports.
 struct RuntimeInfo: Sendable {
@@ -14,9 +15,8 @@ struct RuntimeInfo: Sendable {
     static func current(storageRetention: String) -> RuntimeInfo {
         var buffer = [CChar](repeating: 0, count: 4096)
         let directory = getcwd(&buffer, buffer.count).map { String(cString: $0) } ?? ""
-        let (seconds, nanoseconds) = WallClock.now()
         return RuntimeInfo(
-            startTime: seconds * 1000 + nanoseconds / 1_000_000, workingDirectory: directory, storageRetention: storageRetention
+            startTime: Timestamps.now(), workingDirectory: directory, storageRetention: storageRetention
         )
     }
 

@@ -10,22 +10,22 @@ import Darwin
 ///
 /// Each field is `nil` where the platform cannot tell it, and the exporter then leaves that metric out
 /// rather than report a made-up zero.
-struct ProcessStats: Sendable, Equatable {
+public struct ProcessStats: Sendable, Equatable {
     /// User plus system CPU time, in seconds (`process_cpu_seconds_total`).
-    var cpuSeconds: Double?
+    public var cpuSeconds: Double?
     /// Resident set size in bytes (`process_resident_memory_bytes`).
-    var residentMemoryBytes: Double?
+    public var residentMemoryBytes: Double?
     /// Virtual memory size in bytes (`process_virtual_memory_bytes`).
-    var virtualMemoryBytes: Double?
+    public var virtualMemoryBytes: Double?
     /// Open file descriptors (`process_open_fds`).
-    var openFileDescriptors: Double?
+    public var openFileDescriptors: Double?
     /// The soft limit on open file descriptors (`process_max_fds`).
-    var maxFileDescriptors: Double?
+    public var maxFileDescriptors: Double?
     /// Start time since the epoch in seconds (`process_start_time_seconds`).
-    var startTimeSeconds: Double?
+    public var startTimeSeconds: Double?
 
     /// Reads the figures of the running process now.
-    static func current() -> ProcessStats {
+    public static func current() -> ProcessStats {
         var stats = ProcessStats()
         var limit = rlimit()
         if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 {
@@ -83,7 +83,7 @@ struct ProcessStats: Sendable, Equatable {
     }
 
     /// Reads a procfs file (their size is not known in advance, so read until EOF).
-    static func readSmallFile(_ path: String, limit: Int = 1 << 20) -> String? {
+    public static func readSmallFile(_ path: String, limit: Int = 1 << 20) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

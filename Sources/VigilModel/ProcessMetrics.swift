@@ -1,8 +1,12 @@
-import VigilModel
-
-/// Registers the standard `process_*` metrics every Prometheus client exports, computed at scrape time.
-enum ProcessMetrics {
-    static func register(on registry: MetricsRegistry) {
+/// The standard `process_*` metrics every Prometheus client exports, computed at scrape time.
+///
+/// Lives beside the registry, away from any module that links SwiftNIO: NIO's C shims re-export
+/// `dirent`/`stat`/`timespec`, which makes their members ambiguous under `MemberImportVisibility`.
+public enum ProcessMetrics {
+    /// Adds a collector for `process_cpu_seconds_total`, `process_resident_memory_bytes`,
+    /// `process_virtual_memory_bytes`, `process_open_fds`, `process_max_fds` and
+    /// `process_start_time_seconds`.
+    public static func register(on registry: MetricsRegistry) {
         registry.register { () -> [MetricFamily] in
             families(from: ProcessStats.current())
         }
