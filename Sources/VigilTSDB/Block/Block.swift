@@ -112,13 +112,13 @@ public final class Block: Sendable {
 
     /// Every series of the block in label order, with all its chunks and deleted intervals: what
     /// compaction reads.
-    func allSeries() throws(TSDBError) -> [(labels: Labels, chunks: [XORChunk], deleted: [ClosedRange<Int64>])] {
+    func allSeries() throws(TSDBError) -> [(labels: Labels, chunks: [StoredChunk], deleted: [ClosedRange<Int64>])] {
         let tombstones = self.tombstones
-        var result: [(labels: Labels, chunks: [XORChunk], deleted: [ClosedRange<Int64>])] = []
+        var result: [(labels: Labels, chunks: [StoredChunk], deleted: [ClosedRange<Int64>])] = []
         result.reserveCapacity(index.seriesCount)
         for id in 0..<UInt64(index.seriesCount) {
             let (labels, metas) = try index.series(id)
-            var loaded: [XORChunk] = []
+            var loaded: [StoredChunk] = []
             loaded.reserveCapacity(metas.count)
             for meta in metas { loaded.append(try chunks.chunk(ref: meta.ref, minTime: meta.minTime, maxTime: meta.maxTime)) }
             result.append((labels, loaded, tombstones[id] ?? []))

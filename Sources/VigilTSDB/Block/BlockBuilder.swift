@@ -15,11 +15,18 @@ final class BlockBuilder {
     private var stats = BlockMeta.Stats()
     private var finished = false
 
-    init(parent: String, mint: Int64, maxt: Int64, ulid: ULID = ULID(), maxSegmentSize: Int = ChunkSegment.defaultMaxSize) throws(TSDBError) {
+    /// Whether XOR chunks are re-encoded as ``CompactChunk``s (encoding 2) where that is smaller.
+    let compactChunks: Bool
+
+    init(
+        parent: String, mint: Int64, maxt: Int64, ulid: ULID = ULID(), compactChunks: Bool = false,
+        maxSegmentSize: Int = ChunkSegment.defaultMaxSize
+    ) throws(TSDBError) {
         self.parent = parent
         self.ulid = ulid
         self.mint = mint
         self.maxt = maxt
+        self.compactChunks = compactChunks
         final = parent + "/" + ulid.description
         temporary = final + BlockDirectory.temporarySuffix
         try BlockFileSystem.removeTree(temporary)
@@ -38,6 +45,12 @@ final class BlockBuilder {
     /// Adds a series; calls must come in strictly increasing label order. Empty chunks are
     /// skipped, chunks are stored in min-time order, and a series without samples is left out.
     func add(labels: Labels, chunks: [XORChunk]) throws(TSDBError) {
+        try add(labels: labels, chunks: chunks.map(StoredChunk.xor))
+    }
+
+    /// ``add(labels:chunks:)`` for chunks already in either encoding (compaction copies them).
+    /// With ``compactChunks``, an XOR chunk is stored compactly when that is smaller.
+    func add(labels: Labels, chunks: [StoredChunk]) throws(TSDBError) {
         if let last = series.last, !(last.labels < labels) {
             throw TSDBError(.invalidLabels, "block series out of order or duplicated: \(labels) after \(last.labels)")
         }
@@ -48,8 +61,9 @@ final class BlockBuilder {
         }
         var metas: [BlockChunkMeta] = []
         metas.reserveCapacity(sorted.count)
-        for chunk in sorted {
-            let ref = try chunkWriter.write(encoding: BlockChunkEncoding.xor, data: chunk.bytes)
+        for var chunk in sorted {
+            if compactChunks, case .xor(let xor) = chunk { chunk = StoredChunk.smallest(xor) }
+            let ref = try chunkWriter.write(encoding: chunk.encoding, data: chunk.bytes)
             metas.append(BlockChunkMeta(minTime: chunk.minTime, maxTime: chunk.maxTime, ref: ref))
             stats.numSamples += chunk.count
         }

@@ -20,7 +20,7 @@ public struct BlockQuerier: Querier {
         for id in try block.index.postings(for: matchers) {
             let (labels, metas) = try block.index.series(id)
             let deleted = tombstones[id] ?? []
-            var chunks: [XORChunk] = []
+            var chunks: [StoredChunk] = []
             for meta in metas where meta.minTime <= maxt && mint <= meta.maxTime {
                 if deleted.contains(where: { $0.lowerBound <= meta.minTime && meta.maxTime <= $0.upperBound }) { continue }
                 chunks.append(try block.chunks.chunk(ref: meta.ref, minTime: meta.minTime, maxTime: meta.maxTime))

@@ -2,6 +2,8 @@
 enum BlockChunkEncoding {
     /// Prometheus's XOR chunk, bytes as in `docs/formats/chunks.md`.
     static let xor: UInt8 = 1
+    /// Vigil's compact chunk (``CompactChunk``), bytes as in `docs/formats/chunks.md`.
+    static let compact: UInt8 = 2
 }
 
 /// The `chunks/` segment files' shared constants.
@@ -97,8 +99,9 @@ struct ChunkSegmentReader: Sendable {
         self.segments = segments
     }
 
-    /// The chunk at `ref`, checksum verified and copied out of the mapping.
-    func chunk(ref: UInt64, minTime: Int64, maxTime: Int64) throws(TSDBError) -> XORChunk {
+    /// The chunk at `ref`, checksum verified and copied out of the mapping, in the encoding the
+    /// record names (XOR or compact).
+    func chunk(ref: UInt64, minTime: Int64, maxTime: Int64) throws(TSDBError) -> StoredChunk {
         let segment = Int(ref >> 32)
         let offset = Int(ref & 0xFFFF_FFFF)
         guard segment >= 1, segment <= segments.count else {
@@ -112,8 +115,13 @@ struct ChunkSegmentReader: Sendable {
         let encoding = try reader.u8()
         let data = try reader.bytes(length)
         try reader.verifyChecksum(from: checked, what: "chunk")
-        guard encoding == BlockChunkEncoding.xor else { throw reader.corruption("unknown chunk encoding \(encoding)", at: checked) }
+        guard encoding == BlockChunkEncoding.xor || encoding == BlockChunkEncoding.compact else {
+            throw reader.corruption("unknown chunk encoding \(encoding)", at: checked)
+        }
         guard length >= 2 else { throw reader.corruption("chunk shorter than its header", at: checked) }
-        return XORChunk(bytes: Array(data), minTime: minTime, maxTime: maxTime)
+        if encoding == BlockChunkEncoding.compact {
+            return .compact(CompactChunk(bytes: Array(data), minTime: minTime, maxTime: maxTime))
+        }
+        return .xor(XORChunk(bytes: Array(data), minTime: minTime, maxTime: maxTime))
     }
 }

@@ -134,9 +134,16 @@ public struct CompactIterator: Sendable {
     /// qualifies. False when no such sample exists.
     public mutating func seek(to target: Int64) -> Bool {
         if index >= 0 && index < times.count && times[index] >= target { return true }
-        while next() {
-            if times[index] >= target { return true }
+        guard next() else { return false }
+        if times[index] >= target { return true }
+        // The chunk is decoded now: binary-search the rest (a 480-sample chunk is common).
+        var low = index &+ 1
+        var high = times.count
+        while low < high {
+            let mid = (low &+ high) &>> 1
+            if times[mid] < target { low = mid &+ 1 } else { high = mid }
         }
-        return false
+        index = low
+        return low < times.count
     }
 }

@@ -85,9 +85,9 @@ public struct SampleIterator: Sendable {
     }
 }
 
-/// One chunk being read: skips deleted ranges and stops after `maxt`.
+/// One chunk being read (either encoding): skips deleted ranges and stops after `maxt`.
 struct ChunkCursor: Sendable {
-    var iterator: XORIterator
+    var iterator: StoredChunkIterator
     let deleted: [ClosedRange<Int64>]
     var deletedIndex = 0
     let maxt: Int64

@@ -20,6 +20,15 @@ public struct StoredSeries: Sendable {
         self.labels = labels
         self.mint = mint
         self.maxt = maxt
+        self.sources = chunks.map { ChunkSource(chunk: .xor($0), deleted: deleted) }
+    }
+
+    /// A series over block chunks in either encoding (in any order; they may overlap) with
+    /// `deleted` ranges removed; `deleted` must be sorted and disjoint.
+    public init(labels: Labels, chunks: [StoredChunk], deleted: [ClosedRange<Int64>] = [], mint: Int64, maxt: Int64) {
+        self.labels = labels
+        self.mint = mint
+        self.maxt = maxt
         self.sources = chunks.map { ChunkSource(chunk: $0, deleted: deleted) }
     }
 
@@ -57,6 +66,15 @@ public struct StoredSeries: Sendable {
 
 /// A chunk and the deleted ranges that apply to it.
 struct ChunkSource: Sendable {
-    let chunk: XORChunk
+    let chunk: StoredChunk
     let deleted: [ClosedRange<Int64>]
+
+    init(chunk: StoredChunk, deleted: [ClosedRange<Int64>]) {
+        self.chunk = chunk
+        self.deleted = deleted
+    }
+
+    init(chunk: XORChunk, deleted: [ClosedRange<Int64>]) {
+        self.init(chunk: .xor(chunk), deleted: deleted)
+    }
 }

@@ -103,3 +103,57 @@ struct CompactChunkTests {
         return chunk.minTime == samples.first!.timestamp && chunk.maxTime == samples.last!.timestamp
     }
 }
+
+@Suite("Compact codec width choice")
+struct CompactCodecWidthTests {
+    /// The O(n) width choice picks what trying every width token by token would.
+    @Test func cheapestWidthMatchesBruteForce() {
+        var random = SplitMix64(seed: 3)
+        for trial in 0..<3000 {
+            let count = Int(random.next() % 130)
+            let maxBits = Int(random.next() % 65)
+            let codes: [UInt64] = (0..<count).map { _ in
+                switch random.next() % 5 {
+                case 0: return 0
+                case 1:
+                    // A payload of all ones (the escape of its own width).
+                    let length = Int(random.next() % 65)
+                    return length == 64 ? UInt64.max : UInt64(1) << UInt64(length)
+                default: return maxBits == 0 ? 1 : (random.next() >> UInt64(64 - maxBits)) &+ 1
+                }
+            }
+            var bestWidth = 0
+            var bestCost = Int.max
+            for width in 0...64 {
+                var cost = 0
+                for code in codes where code != 0 { cost &+= CompactCodec.tokenCost(code &- 1, width: width) }
+                if cost < bestCost {
+                    bestCost = cost
+                    bestWidth = width
+                }
+            }
+            #expect(CompactCodec.cheapestWidth(codes) == bestWidth, "trial \(trial)")
+        }
+    }
+
+    /// seek after the chunk is decoded binary-searches; it must agree with a linear scan.
+    @Test func seekMatchesLinearScan() {
+        var random = SplitMix64(seed: 8)
+        var t: Int64 = 1_000
+        let samples = (0..<480).map { _ -> (timestamp: Int64, value: Double) in
+            t += 15_000 + Int64(random.next() % 5) - 2
+            return (t, Double(random.next() % 100))
+        }
+        let chunk = CompactChunk(samples: samples)
+        for _ in 0..<200 {
+            var iterator = chunk.makeIterator()
+            let steps = Int(random.next() % 3)
+            for _ in 0..<steps { _ = iterator.next() }
+            let target = 1_000 + Int64(random.next() % 7_300_000)
+            let floor = steps == 0 ? Int64.min : samples[steps - 1].timestamp
+            let want = samples.first { $0.timestamp >= max(target, floor) }
+            #expect(iterator.seek(to: target) == (want != nil))
+            if let want { #expect(iterator.timestamp == want.timestamp) }
+        }
+    }
+}

@@ -33,13 +33,14 @@ import VigilModel
             for (labels, samples) in store.series { reference.add(labels, samples) }
             blocks.append(try write(directory, store, mint: mint, maxt: mint + 2 * hour))
         }
-        let compactor = Compactor()
+        var compactor = Compactor()
+        compactor.samplesPerChunk = 120
         let meta = try #require(try compactor.compact(blocks, into: directory.path))
         #expect(meta.minTime == base && meta.maxTime == base + 6 * hour)
         #expect(meta.compaction.level == 2)
         #expect(Set(meta.compaction.sources) == Set(blocks.map(\.meta.ulid)))
         #expect(meta.compaction.parents.map(\.ulid) == blocks.map(\.meta.ulid))
-        // Disjoint chunks are copied, not re-encoded.
+        // Disjoint chunks of the configured size are copied, not re-chunked.
         #expect(meta.stats.numChunks == blocks.reduce(0) { $0 + $1.meta.stats.numChunks })
         let merged = try Block.open(path: directory.path + "/\(meta.ulid)")
         try expectEqual(merged, reference)
@@ -74,8 +75,59 @@ import VigilModel
         #expect(meta.minTime == base && meta.maxTime == base + 3 * hour)
         let merged = try Block.open(path: directory.path + "/\(meta.ulid)")
         try expectEqual(merged, reference)
-        // Re-encoded chunks hold at most 120 samples.
-        for series in try merged.allSeries() { #expect(series.chunks.allSatisfy { $0.count <= 120 }) }
+        // Re-encoded chunks hold at most samplesPerChunk samples.
+        for series in try merged.allSeries() { #expect(series.chunks.allSatisfy { $0.count <= Compactor().samplesPerChunk }) }
+    }
+
+    @Test func mixedEncodingBlocksMergeAndRechunk() throws {
+        let directory = BlockTestDirectory()
+        var reference = BlockReferenceStore()
+        var blocks: [Block] = []
+        for step in 0..<3 {
+            let mint = base + Int64(step) * 2 * hour
+            let store = BlockCompactChunkTests.mixedStore(seed: UInt64(50 + step), seriesCount: 60, mint: mint, maxt: mint + 2 * hour)
+            for (labels, samples) in store.series { reference.add(labels, samples) }
+            // Head-cut XOR, compact, XOR.
+            let meta = try BlockWriter.write(directory: directory.path, mint: mint, maxt: mint + 2 * hour,
+                                             series: store.chunked(), compactChunks: step == 1)
+            blocks.append(try Block.open(path: directory.path + "/\(meta.ulid)"))
+        }
+        // An overlapping compact block of other values on some series: vertical compaction.
+        var overlap = BlockReferenceStore()
+        for (labels, samples) in reference.series where labels["job"] == "job1" {
+            overlap.add(labels, samples.filter { $0.timestamp < base + 3 * hour }.map { ($0.timestamp + 5_000, Double($0.timestamp % 1000) / 10) })
+        }
+        let overlapMeta = try BlockWriter.write(directory: directory.path, mint: base + hour, maxt: base + 3 * hour,
+                                                series: overlap.chunked(), compactChunks: true)
+        let overlapBlock = try Block.open(path: directory.path + "/\(overlapMeta.ulid)")
+
+        let compactor = Compactor()
+        let meta = try #require(try compactor.compact(blocks, into: directory.path))
+        let merged = try Block.open(path: directory.path + "/\(meta.ulid)")
+        try expectEqual(merged, reference)
+        // 120-sample head chunks become chunks of up to 480, stored compactly where smaller.
+        #expect(meta.stats.numChunks < blocks.reduce(0) { $0 + $1.meta.stats.numChunks } / 2)
+        var compact = 0
+        for series in try merged.allSeries() {
+            #expect(series.chunks.allSatisfy { $0.count <= 480 })
+            compact += series.chunks.filter { if case .compact = $0 { true } else { false } }.count
+        }
+        #expect(compact > 0)
+        // Compacting the compacted block again copies its chunks unchanged.
+        let again = try #require(try compactor.compact([merged], into: directory.path))
+        #expect(again.stats.numChunks == meta.stats.numChunks)
+        try expectEqual(try Block.open(path: directory.path + "/\(again.ulid)"), reference)
+
+        // Mixed encodings overlapping (offset timestamps, so no ties; ties are covered above).
+        let vertical = try #require(try compactor.compact([blocks[0], blocks[1], overlapBlock], into: directory.path))
+        var want = BlockReferenceStore()
+        for block in [blocks[0], blocks[1]] {
+            for series in try block.allSeries() {
+                want.add(series.labels, StoredSeries(labels: series.labels, chunks: series.chunks, mint: .min, maxt: .max).samples().map { ($0.timestamp, $0.value) })
+            }
+        }
+        for (labels, samples) in overlap.series { want.add(labels, samples) }
+        try expectEqual(try Block.open(path: directory.path + "/\(vertical.ulid)"), want)
     }
 
     @Test func compactionDropsTombstonedSamples() throws {
