@@ -45,6 +45,15 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var retentionSize: String = "0"
 
+    @Option(name: .customLong("storage.tsdb.max-series"), help: "Most series the head may hold; appends of new series beyond it fail (0 = no limit).")
+    var maxSeries = 0
+
+    @Option(
+        name: .customLong("storage.tsdb.max-samples-per-commit"),
+        help: "Most samples one write (scrape, remote-write request, import) may carry (0 = no limit)."
+    )
+    var maxSamplesPerCommit = 0
+
     @Option(name: .customLong("query.timeout"), help: ArgumentHelp("Maximum time a query may take.", valueName: "duration"))
     var queryTimeout = "2m"
 
@@ -96,7 +105,12 @@ struct ServerCommand: AsyncParsableCommand {
     func storageOptions() throws -> TSDBOptions {
         var options = TSDBOptions()
         do {
-            options.retention = Retention(
+            guard maxSeries >= 0, maxSamplesPerCommit >= 0 else {
+            throw ValidationError("--storage.tsdb.max-series and --storage.tsdb.max-samples-per-commit must not be negative")
+        }
+        options.head.maxSeries = maxSeries == 0 ? Int.max : maxSeries
+        options.head.maxSamplesPerCommit = maxSamplesPerCommit == 0 ? Int.max : maxSamplesPerCommit
+        options.retention = Retention(
                 duration: try PromDuration(parsing: retentionTime).milliseconds,
                 maxBytes: retentionSize == "0" ? 0 : try ByteSize(parsing: retentionSize).bytes
             )
@@ -122,6 +136,8 @@ struct ServerCommand: AsyncParsableCommand {
                 ("log.format", logFormat.rawValue), ("log.level", logLevel.rawValue),
                 ("query.lookback-delta", queryLookbackDelta), ("query.max-concurrency", String(queryMaxConcurrency)),
                 ("query.max-samples", String(queryMaxSamples)), ("query.timeout", queryTimeout),
+                ("storage.tsdb.max-samples-per-commit", String(maxSamplesPerCommit)),
+                ("storage.tsdb.max-series", String(maxSeries)),
                 ("storage.tsdb.retention.size", retentionSize), ("storage.tsdb.retention.time", retentionTime),
                 ("web.enable-admin-api", enableAdminAPI ? "true" : "false"),
             ]

@@ -60,10 +60,11 @@ struct RemoteWriteRoute {
             appender.rollback()
             metrics.rejected.increment()
             switch error.kind {
-            case .outOfBounds, .outOfOrder, .duplicateSampleForTimestamp, .invalidLabels:
+            case .outOfBounds, .outOfOrder, .duplicateSampleForTimestamp, .invalidLabels, .limitExceeded:
+                // Limits answer 400 too (as Mimir and Cortex do): retrying the same request cannot succeed.
                 logger.debug("Rejected remote write", metadata: ["err": "\(error)"])
                 return PlainText.response(.badRequest, "\(error)\n")
-            case .limitExceeded, .corruption, .io, .closed:
+            case .corruption, .io, .closed:
                 logger.error("Remote write failed in storage", metadata: ["err": "\(error)"])
                 return PlainText.response(.internalServerError, "\(error)\n")
             }

@@ -25,9 +25,15 @@ public struct HeadAppender {
     ///
     /// `ref` is tried first (cheapest); when it is nil or unknown, `labels` find or create the
     /// series. Throws `.invalidLabels` (empty set or an empty name), `.limitExceeded` (new series
-    /// beyond `maxSeries`), `.outOfBounds`, `.outOfOrder` or `.duplicateSampleForTimestamp`. A sample
+    /// beyond `maxSeries`, or a batch beyond `maxSamplesPerCommit`), `.outOfBounds`, `.outOfOrder` or `.duplicateSampleForTimestamp`. A sample
     /// equal (timestamp and value bits) to a stored one is accepted and ignored.
     public mutating func append(ref: SeriesRef?, labels: Labels, timestamp: Int64, value: Double) throws(TSDBError) -> SeriesRef {
+        guard samples.count < head.options.maxSamplesPerCommit else {
+            throw TSDBError(
+                .limitExceeded,
+                "batch limit of \(head.options.maxSamplesPerCommit) samples per commit reached at \(labels.seriesDescription)"
+            )
+        }
         var series: MemSeries? = nil
         if let ref { series = head.series(ref: ref) }
         while true {

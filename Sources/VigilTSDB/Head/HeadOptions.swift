@@ -11,6 +11,9 @@ public struct HeadOptions: Sendable {
     public var outOfOrderCapacity = 32
     /// Appending a new series beyond this many fails with `.limitExceeded`.
     public var maxSeries = Int.max
+    /// Most samples one appender may buffer before `commit` (a scrape, a remote-write request);
+    /// the next `append` throws `.limitExceeded`, so one oversized batch cannot exhaust memory.
+    public var maxSamplesPerCommit = Int.max
     /// Lock stripes for the series maps (rounded up to a power of two).
     public var stripeCount = 256
 

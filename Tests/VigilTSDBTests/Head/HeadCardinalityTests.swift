@@ -26,3 +26,40 @@ import VigilTSDB
         #expect(stats.seriesCountByMetricName.isEmpty && stats.seriesCountByLabelValuePair.isEmpty)
     }
 }
+
+@Suite struct HeadLimitTests {
+    @Test func batchLimitRejectsTheSampleBeyondItAndKeepsTheRest() throws {
+        var options = HeadOptions()
+        options.maxSamplesPerCommit = 3
+        let head = Head(options: options)
+        var appender = head.appender()
+        for t in 0..<3 {
+            _ = try appender.append(ref: nil, labels: ["__name__": "m"], timestamp: Int64(t), value: 1)
+        }
+        let error = #expect(throws: TSDBError.self) {
+            try appender.append(ref: nil, labels: ["__name__": "m"], timestamp: 3, value: 1)
+        }
+        #expect(error?.kind == .limitExceeded)
+        #expect(error?.message.contains("3 samples per commit") == true)
+        try appender.commit()
+        #expect(head.stats.samplesAppended == 3)
+        // A new appender starts a new batch.
+        var next = head.appender()
+        _ = try next.append(ref: nil, labels: ["__name__": "m"], timestamp: 3, value: 1)
+        try next.commit()
+        #expect(head.stats.samplesAppended == 4)
+    }
+
+    @Test func seriesLimitRejectsNewSeriesOnly() throws {
+        var options = HeadOptions()
+        options.maxSeries = 2
+        let head = Head(options: options)
+        var appender = head.appender()
+        _ = try appender.append(ref: nil, labels: ["__name__": "a"], timestamp: 1, value: 1)
+        _ = try appender.append(ref: nil, labels: ["__name__": "b"], timestamp: 1, value: 1)
+        #expect(throws: TSDBError.self) { try appender.append(ref: nil, labels: ["__name__": "c"], timestamp: 1, value: 1) }
+        _ = try appender.append(ref: nil, labels: ["__name__": "a"], timestamp: 2, value: 1)
+        try appender.commit()
+        #expect(head.stats.numSeries == 2)
+    }
+}
