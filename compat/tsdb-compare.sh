@@ -320,7 +320,7 @@ row "restart (SIGKILL) to ready, s" "${READY[vigil]}" "${READY[prometheus]}" "${
 row "self-reported WAL replay, s" "${REPLAY[vigil]}" "${REPLAY[prometheus]}" n/a
 row "RSS after restart, MB" "$(mb "${RSS_RESTARTED[vigil]}")" "$(mb "${RSS_RESTARTED[prometheus]}")" "$(mb "${RSS_RESTARTED[victoria]}")"
 echo "(ratios are Vigil / peer: below 1 is Vigil smaller or faster)"
-echo "Vigil's WAL replay applied ${REPLAYED_SAMPLES:-?} samples; $((SAMPLES - BLOCK_SAMPLES[vigil])) of the $SAMPLES were not yet in blocks"
+echo "Vigil's WAL replay read ${REPLAYED_SAMPLES:-?} samples (the head keeps only those after the newest block); $((SAMPLES - BLOCK_SAMPLES[vigil])) of the $SAMPLES were not yet in blocks"
 
 echo
 echo "tsdb-compare: $passed passed, $failed failed"

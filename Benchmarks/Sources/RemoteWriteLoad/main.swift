@@ -6,6 +6,16 @@
 // over the last H hours. Batches go out in time order (one timestamp step across many series per
 // request), because Prometheus rejects samples older than its head once it has cut a block. Each
 // batch is encoded once and POSTed to every URL in turn; any answer but 2xx stops the run.
+//
+// Optional extra series (compat/promql-speed.sh uses them; all default to 0, so the node data alone
+// is what compat/tsdb-compare.sh loads):
+//   --app-series N   an application counter `http_requests_total` with N series (job app-0..9,
+//                    instance app-<k>, handler x code: 50 series per instance), every step
+//   --histograms N   N classic histograms `http_request_duration_seconds` (12 `le` buckets + _sum +
+//                    _count = 14 series each, 5 handlers per instance), every step
+//   --wide-series N  a high-cardinality gauge `wide_lookup_info` (labels id, pod, shard, zone) with N
+//                    series sampled only at the last --wide-steps steps (default 2): many series,
+//                    few samples, for label and series lookups
 import Glibc
 import VigilModel
 import VigilRemote
@@ -14,8 +24,13 @@ import VigilTestSupport
 func usage() -> Never {
     print("""
         usage: RemoteWriteLoad [--series N] [--hours H] [--interval-ms MS] [--batch SAMPLES] [--seed S]
-                               [--end-ms MS] URL...
-          --series N        series to generate (default 10000)
+                               [--end-ms MS] [--app-series N] [--histograms N] [--wide-series N]
+                               [--wide-steps K] URL...
+          --series N        node_exporter-like series to generate (default 10000; 0 with other series)
+          --app-series N    series of the counter http_requests_total (default 0)
+          --histograms N    classic histograms http_request_duration_seconds, 14 series each (default 0)
+          --wide-series N   series of wide_lookup_info, sampled at the last --wide-steps steps (default 0)
+          --wide-steps K    steps at which wide series are sampled (default 2)
           --hours H         hours of history ending at --end-ms (default 6)
           --interval-ms MS  sample interval (default 15000)
           --batch SAMPLES   samples per request (default 2000)
@@ -45,6 +60,10 @@ var interval: Int64 = 15_000
 var batchSize = 2_000
 var seed: UInt64 = 1
 var endMs: Int64?
+var appSeriesCount = 0
+var histogramCount = 0
+var wideSeriesCount = 0
+var wideSteps = 2
 var urls: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
@@ -63,13 +82,18 @@ while let argument = arguments.popFirst() {
     case "--batch": batchSize = number(Int.self)
     case "--seed": seed = number(UInt64.self)
     case "--end-ms": endMs = number(Int64.self)
+    case "--app-series": appSeriesCount = number(Int.self)
+    case "--histograms": histogramCount = number(Int.self)
+    case "--wide-series": wideSeriesCount = number(Int.self)
+    case "--wide-steps": wideSteps = number(Int.self)
     case "-h", "--help": usage()
     default:
         if argument.hasPrefix("-") { usage() }
         urls.append(argument)
     }
 }
-guard !urls.isEmpty, seriesCount > 0, hours > 0, interval > 0, batchSize > 0 else { usage() }
+guard !urls.isEmpty, seriesCount >= 0, appSeriesCount >= 0, histogramCount >= 0, wideSeriesCount >= 0, wideSteps > 0,
+      seriesCount + appSeriesCount + histogramCount + wideSeriesCount > 0, hours > 0, interval > 0, batchSize > 0 else { usage() }
 
 // MARK: Series
 
@@ -87,6 +111,8 @@ enum Kind {
     case centsGauge
     /// A gauge that takes one of a few values, changing rarely (states, counts of things).
     case fewValued(values: [Double])
+    /// Part `part` (bucket index, then _sum, then _count) of histogram `histogram`, read from `histograms`.
+    case histogramPart(histogram: Int, part: Int)
 }
 
 struct Template {
@@ -188,15 +214,21 @@ struct Series {
     var cents: Int64
 
     init(template: Template, host: Int, index: Int, seed: UInt64) {
-        var pairs = template.labels + [("__name__", template.name), ("instance", "node-\(host).example.internal:9100"), ("job", "node")]
+        self.init(name: template.name, labels: template.labels + [("instance", "node-\(host).example.internal:9100"), ("job", "node")],
+                  kind: template.kind, index: index, seed: seed)
+    }
+
+    init(name: String, labels extra: [(String, String)], kind: Kind, index: Int, seed: UInt64) {
+        var pairs = extra + [("__name__", name)]
         pairs.sort { $0.0 < $1.0 }
         labels = pairs.map { Label(name: $0.0, value: $0.1) }
-        kind = template.kind
+        self.kind = kind
         random = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index))
         cents = 0
         switch kind {
+        case .histogramPart: value = 0
         case .constant:
-            value = template.name == "up" || template.name.hasSuffix("_info") || template.name.hasSuffix("_success") || template.name == "node_network_up"
+            value = name == "up" || name.hasSuffix("_info") || name.hasSuffix("_success") || name == "node_network_up"
                 ? 1 : Double(random.next() % 1_000) * 4_096 * 1_024
         case .integerCounter: value = Double(random.next() % 1_000_000_000)
         case .centsCounter:
@@ -226,16 +258,86 @@ struct Series {
             value = Double(cents) / 100
         case .fewValued(let values):
             if random.next() % 20 == 0 { value = values[Int(random.next() % UInt64(values.count))] }
+        case .histogramPart: break  // the load loop reads these from `histograms`
         }
         return value
     }
 }
 
+/// One classic histogram's state: cumulative bucket counts, then sum, then count.
+struct Histogram {
+    static let bounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    static let labels = bounds.map { "\($0)" } + ["+Inf"]
+    var random: SplitMix64
+    /// Slowness of this handler: its latencies are scaled by 1 + skew/4.
+    let skew: UInt64
+    var counts: [UInt64] = Array(repeating: 0, count: bounds.count + 1)
+    var sumMillis: UInt64 = 0
+    var values: [Double] = Array(repeating: 0, count: bounds.count + 3)
+
+    init(index: Int, seed: UInt64) {
+        random = SplitMix64(seed: (seed ^ 0x5151) &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(index))
+        skew = UInt64(index % 7)
+    }
+
+    /// Observes up to 40 requests with roughly log-uniform latencies (whole milliseconds, so the
+    /// sum stays exact).
+    mutating func advance() {
+        let observations = random.next() % 41
+        for _ in 0..<observations {
+            let millis = (UInt64(1) << (random.next() % 13)) * (4 + skew) / 4 + random.next() % 3
+            sumMillis += millis
+            let seconds = Double(millis) / 1000
+            let bucket = Histogram.bounds.firstIndex { seconds <= $0 } ?? Histogram.bounds.count
+            counts[bucket] += 1
+        }
+        var cumulative: UInt64 = 0
+        for (index, count) in counts.enumerated() {
+            cumulative += count
+            values[index] = Double(cumulative)
+        }
+        values[counts.count] = Double(sumMillis) / 1000
+        values[counts.count + 1] = Double(cumulative)
+    }
+}
+
 let templates = nodeTemplates()
 var series: [Series] = []
-series.reserveCapacity(seriesCount)
+var histograms: [Histogram] = []
+series.reserveCapacity(seriesCount + appSeriesCount + 14 * histogramCount + wideSeriesCount)
 for index in 0..<seriesCount {
     series.append(Series(template: templates[index % templates.count], host: index / templates.count, index: index, seed: seed))
+}
+let handlers = ["/api/v1/query", "/api/v1/query_range", "/api/v1/write", "/api/v1/series", "/api/v1/labels",
+                "/metrics", "/-/ready", "/static/app.js", "/graph", "/federate"]
+let codes = ["200", "204", "400", "404", "500"]
+for index in 0..<appSeriesCount {
+    let instance = index / 50, combination = index % 50
+    series.append(Series(name: "http_requests_total",
+                         labels: [("job", "app-\(instance % 10)"), ("instance", "app-\(instance).example.internal:8080"),
+                                  ("handler", handlers[combination % 10]), ("code", codes[combination / 10])],
+                         kind: .integerCounter(step: UInt64(1 + combination % 10) * 20, every: 1), index: seriesCount + index, seed: seed))
+}
+for histogram in 0..<histogramCount {
+    histograms.append(Histogram(index: histogram, seed: seed))
+    let base = [("job", "app-\(histogram / 5 % 10)"), ("instance", "app-\(histogram / 5).example.internal:8080"),
+                ("handler", handlers[histogram % 5])]
+    for (part, le) in Histogram.labels.enumerated() {
+        series.append(Series(name: "http_request_duration_seconds_bucket", labels: base + [("le", le)],
+                             kind: .histogramPart(histogram: histogram, part: part), index: 0, seed: seed))
+    }
+    series.append(Series(name: "http_request_duration_seconds_sum", labels: base,
+                         kind: .histogramPart(histogram: histogram, part: Histogram.labels.count), index: 0, seed: seed))
+    series.append(Series(name: "http_request_duration_seconds_count", labels: base,
+                         kind: .histogramPart(histogram: histogram, part: Histogram.labels.count + 1), index: 0, seed: seed))
+}
+/// Series sent at every step; the wide series follow them in `series`.
+let everyStepCount = series.count
+for index in 0..<wideSeriesCount {
+    series.append(Series(name: "wide_lookup_info",
+                         labels: [("job", "lookup"), ("id", "\(index)"), ("pod", "pod-\(index / 16)"),
+                                  ("shard", "s\(index % 64)"), ("zone", "zone-\(index % 3)")],
+                         kind: .fewValued(values: [Double(index)]), index: 0, seed: seed))
 }
 
 // MARK: HTTP/1.1 over a blocking socket
@@ -394,19 +496,28 @@ var requestCount = 0
 var sampleCount = 0
 var bodyBytes = 0
 let began = monotonicSeconds()
-print("RemoteWriteLoad: \(seriesCount) series (\(templates.count) per host), \(steps) steps of \(interval) ms "
+print("RemoteWriteLoad: \(seriesCount) node series (\(templates.count) per host), \(appSeriesCount) app counter series, "
+      + "\(histogramCount) histograms (\(14 * histogramCount) series), \(wideSeriesCount) wide series at the last \(min(wideSteps, steps)) steps; "
+      + "\(steps) steps of \(interval) ms "
       + "from \(start) to \(end), \(batchSize) samples per request, to \(urls.joined(separator: " "))")
 
 for step in 0..<steps {
     let timestamp = start + Int64(step) * interval
+    for index in histograms.indices { histograms[index].advance() }
+    let activeCount = step >= steps - wideSteps ? series.count : everyStepCount
     var first = 0
-    while first < seriesCount {
-        let last = min(first + batchSize, seriesCount)
+    while first < activeCount {
+        let last = min(first + batchSize, activeCount)
         let encodeStarted = monotonicSeconds()
         var timeseries: [TimeSeries] = []
         timeseries.reserveCapacity(last - first)
         for index in first..<last {
-            let value = series[index].advance()
+            let value: Double
+            if case .histogramPart(let histogram, let part) = series[index].kind {
+                value = histograms[histogram].values[part]
+            } else {
+                value = series[index].advance()
+            }
             timeseries.append(TimeSeries(labels: series[index].labels, samples: [.init(value: value, timestamp: timestamp)]))
         }
         let body = WriteRequest(timeseries: timeseries).compressedBody()
@@ -437,7 +548,7 @@ for connection in connections {
           + "samples_per_second=\(Int(Double(sampleCount) / max(connection.seconds, 1e-9)))")
 }
 // Machine-readable totals, one key=value each, for compat/tsdb-compare.sh.
-print("totals series=\(seriesCount) steps=\(steps) samples=\(sampleCount) first_ms=\(start) last_ms=\(end) interval_ms=\(interval)")
+print("totals series=\(series.count) every_step_series=\(everyStepCount) wide_series=\(wideSeriesCount) steps=\(steps) samples=\(sampleCount) first_ms=\(start) last_ms=\(end) interval_ms=\(interval)")
 
 extension String {
     init(format1 value: Double) {
