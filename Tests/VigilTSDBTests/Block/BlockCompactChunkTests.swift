@@ -18,13 +18,7 @@ import VigilModel
         var store = BlockReferenceStore()
         var made = 0
         while made < seriesCount {
-            var builder = LabelsBuilder()
-            builder.set("__name__", "metric_\(random.next() % 7)")
-            builder.set("job", "job\(random.next() % 3)")
-            builder.set("instance", "host-\(random.next() % 40):9100")
-            if random.next() % 3 == 0 { builder.set("mode", ["idle", "user", "system", ""][Int(random.next() % 4)]) }
-            let labels = builder.build()
-            if store.series[labels] != nil { continue }
+            let labels = BlockFixtures.newLabels(&random, notIn: store)
             made += 1
             let jittered = random.next() % 2 == 0
             let specials = random.next() % 3 == 0

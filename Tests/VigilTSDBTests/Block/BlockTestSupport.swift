@@ -68,6 +68,19 @@ struct BlockReferenceStore {
 }
 
 enum BlockFixtures {
+    /// A label set from small pools (name, job, instance, sometimes mode) not yet in `store`.
+    static func newLabels(_ random: inout BlockTestRandom, notIn store: BlockReferenceStore) -> Labels {
+        while true {
+            var builder = LabelsBuilder()
+            builder.set("__name__", "metric_\(random.next() % 7)")
+            builder.set("job", "job\(random.next() % 3)")
+            builder.set("instance", "host-\(random.next() % 40):9100")
+            if random.next() % 3 == 0 { builder.set("mode", ["idle", "user", "system", ""][Int(random.next() % 4)]) }
+            let labels = builder.build()
+            if store.series[labels] == nil { return labels }
+        }
+    }
+
     /// Random series: names, jobs and instances from small pools; samples at jittered 15s steps
     /// in `[mint, maxt)`, values a mix of counters, gauges, constants, NaN and stale markers.
     static func randomStore(seed: UInt64, seriesCount: Int, mint: Int64, maxt: Int64) -> BlockReferenceStore {
@@ -75,13 +88,7 @@ enum BlockFixtures {
         var store = BlockReferenceStore()
         var made = 0
         while made < seriesCount {
-            var builder = LabelsBuilder()
-            builder.set("__name__", "metric_\(random.next() % 7)")
-            builder.set("job", "job\(random.next() % 3)")
-            builder.set("instance", "host-\(random.next() % 40):9100")
-            if random.next() % 3 == 0 { builder.set("mode", ["idle", "user", "system", ""][Int(random.next() % 4)]) }
-            let labels = builder.build()
-            if store.series[labels] != nil { continue }
+            let labels = BlockFixtures.newLabels(&random, notIn: store)
             made += 1
             var samples: [BlockSample] = []
             var t = mint + Int64(random.next() % 15_000)
