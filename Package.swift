@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "VigilRemote", targets: ["VigilRemote"]),
         .library(name: "VigilConfig", targets: ["VigilConfig"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
+        .library(name: "VigilScrape", targets: ["VigilScrape"]),
+        .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
     ],
     dependencies: [
@@ -36,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
     ],
     targets: [
         .target(name: "VigilModel", swiftSettings: hotPathSettings),
@@ -53,9 +57,46 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "VigilHTTPClient",
+            dependencies: [
+                "VigilConfig",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilDiscovery",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilScrape",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilExposition", "VigilTSDB", "VigilDiscovery", "VigilHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
+                "VigilScrape", "VigilDiscovery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,6 +142,17 @@ let package = Package(
         .testTarget(
             name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilTestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilScrapeTests",
+            dependencies: [
+                "VigilScrape", "VigilDiscovery", "VigilConfig", "VigilModel", "VigilTSDB", "VigilHTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
         ),
         .testTarget(
             name: "VigilServerTests",

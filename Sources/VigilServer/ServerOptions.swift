@@ -91,6 +91,14 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
+
+    /// Where the server reaches itself to scrape its own /metrics: a wildcard host becomes
+    /// loopback. (With port 0 the port is only known once bound; the self-scrape then fails
+    /// visibly in /api/v1/targets rather than scraping something else.)
+    public var selfScrapeAddress: String {
+        let reachable = host.isEmpty || host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host
+        return reachable.contains(":") ? "[\(reachable)]:\(port)" : "\(reachable):\(port)"
+    }
 }
 
 /// A `--listen` value that is not `host:port`.

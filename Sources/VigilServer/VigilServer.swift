@@ -5,6 +5,8 @@ import ServiceLifecycle
 import UnixSignals
 import VigilConfig
 public import VigilModel
+import VigilDiscovery
+import VigilScrape
 import VigilTSDB
 
 /// `vigil server`: every long-running part of Vigil under one `ServiceGroup`.
@@ -33,7 +35,7 @@ public struct VigilServer: Sendable {
     /// - Throws: ``ServerStartError`` when the config or the data directory is unusable; anything a
     ///   service throws while running.
     public func run(onReady: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
-        let configSource: ConfigManager.Source = options.configPath.map { .file($0) } ?? .embedded
+        let configSource: ConfigManager.Source = options.configPath.map { .file($0) } ?? .embedded(selfAddress: options.listen.selfScrapeAddress)
         let configManager: ConfigManager
         do {
             configManager = try ConfigManager(source: configSource, registry: registry, logger: logger)
@@ -70,6 +72,15 @@ public struct VigilServer: Sendable {
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
 
+        let discovery = DiscoveryManager(logger: logger, registry: registry)
+        let scrapeManager = ScrapeManager(tsdb: tsdb, logger: logger)
+        try await configManager.subscribe { config in
+            await scrapeManager.apply(config)
+            var jobs: [String: ServiceDiscoveryConfigs] = [:]
+            for scrape in config.scrapeConfigs { jobs[scrape.jobName] = scrape.serviceDiscovery }
+            await discovery.apply(jobs)
+        }
+
         let readiness = Readiness()
         let router = Router()
         router.add(middleware: NotFoundMiddleware())
@@ -79,7 +90,8 @@ public struct VigilServer: Sendable {
             tsdb: tsdb, configManager: configManager,
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
             flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes,
-            queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries)
+            queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries),
+            scrapeManager: scrapeManager
         ).register(on: router)
         RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
         ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
@@ -115,6 +127,7 @@ public struct VigilServer: Sendable {
                 services: [
                     .init(service: MetricsStorageService(tsdb: tsdb, logger: logger)),
                     .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
+                    .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
                     .init(service: application),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

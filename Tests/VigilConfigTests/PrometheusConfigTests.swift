@@ -259,10 +259,15 @@ struct PrometheusConfigTests {
     }
 
     @Test func embeddedDefaultParses() throws {
-        let config = try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault, fileName: "<embedded>")
+        let config = try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(), fileName: "<embedded>")
         #expect(config.global.scrapeInterval == .seconds(15))
         #expect(config.global.evaluationInterval == .seconds(15))
         #expect(config.global.scrapeTimeout == .seconds(10))
+        let selfScrape = try #require(config.scrapeConfigs.first)
+        #expect(selfScrape.jobName == "vigil")
+        #expect(selfScrape.serviceDiscovery.staticConfigs.first?.targets == ["127.0.0.1:9470"])
+        let elsewhere = try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(selfAddress: "[::1]:19000"))
+        #expect(elsewhere.scrapeConfigs.first?.serviceDiscovery.staticConfigs.first?.targets == ["[::1]:19000"])
     }
 
     @Test func unreadableFile() throws {

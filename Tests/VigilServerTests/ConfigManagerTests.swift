@@ -34,7 +34,7 @@ import VigilServer
     }
 
     @Test func embeddedDefaultLoads() throws {
-        _ = try ConfigManager(source: .embedded, registry: MetricsRegistry(), logger: Logger(label: "test"))
+        _ = try ConfigManager(source: .embedded(selfAddress: "127.0.0.1:9470"), registry: MetricsRegistry(), logger: Logger(label: "test"))
     }
 
     @Test func startupFailureNamesThePlace() throws {

@@ -7,11 +7,12 @@ import Foundation
 /// File name patterns with Go's `filepath.Glob` / `filepath.Match` semantics, as Prometheus uses
 /// for `rule_files`, `scrape_config_files` and file discovery: `*`, `?`, `[a-z]`, `[^…]`, `\` escapes;
 /// no `**`, and no wildcard crosses a `/`.
-enum Glob {
-    struct BadPattern: Error {}
+public enum Glob {
+    /// A pattern Go's `filepath.Match` would reject (an unclosed `[`, a trailing `\`).
+    public struct BadPattern: Error {}
 
     /// The existing paths matching `pattern`, sorted within each directory.
-    static func expand(_ pattern: String) throws(BadPattern) -> [String] {
+    public static func expand(_ pattern: String) throws(BadPattern) -> [String] {
         if !hasMeta(pattern) {
             return FileManager.default.fileExists(atPath: pattern) ? [pattern] : []
         }

@@ -6,16 +6,23 @@ import Foundation
 
 extension PrometheusConfig {
     /// The configuration `vigil server` runs with when given none: 15s scrape and evaluation
-    /// intervals; jobs join it as the capabilities they need land.
-    public static let embeddedDefault = """
+    /// intervals and a `vigil` job scraping the server itself at `selfAddress` (`host:port`).
+    public static func embeddedDefault(selfAddress: String = "127.0.0.1:9470") -> String {
+        """
         # Vigil's built-in configuration, used when `vigil server` runs without --config.
-        # It grows as capabilities land (self-scrape once scraping exists, the node collector,
-        # the host's logs).
+        # It scrapes Vigil's own /metrics at the address it listens on; it grows as capabilities
+        # land (the node collector, the host's logs).
         global:
           scrape_interval: 15s
           evaluation_interval: 15s
 
+        scrape_configs:
+          - job_name: vigil
+            static_configs:
+              - targets: ['\(selfAddress)']
+
         """
+    }
 
     /// Parses YAML text; `fileName` only names the source in errors. Relative paths stay relative.
     ///

@@ -12,8 +12,9 @@ public actor ConfigManager {
     public enum Source: Sendable, Equatable {
         /// A YAML file, read again on every reload.
         case file(String)
-        /// The config compiled into the binary (`vigil server` with no `--config`).
-        case embedded
+        /// The config compiled into the binary (`vigil server` with no `--config`); it scrapes
+        /// the server itself at `selfAddress`.
+        case embedded(selfAddress: String)
     }
 
     /// A part of the server that takes a new config; throwing rejects the reload.
@@ -90,7 +91,8 @@ public actor ConfigManager {
     private static func load(_ source: Source) throws -> PrometheusConfig {
         switch source {
         case .file(let path): try PrometheusConfig.load(path: path)
-        case .embedded: try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault, fileName: "<embedded default>")
+        case .embedded(let selfAddress):
+            try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(selfAddress: selfAddress), fileName: "<embedded default>")
         }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import VigilConfig
 import VigilModel
 import VigilPromQL
+import VigilScrape
 import VigilTSDB
 
 /// The Prometheus HTTP API v1 (what Grafana, promtool and client libraries call), answering with
@@ -17,9 +18,12 @@ struct PrometheusAPI: Sendable {
     /// Engine limits for every query (timeout, max samples, lookback).
     let queryOptions: EngineOptions
     let queryGate: QueryGate
+    /// Targets, their health and scraped metadata.
+    let scrapeManager: ScrapeManager
 
     func register(on router: Router<BasicRequestContext>) {
         registerQueries(on: router)
+        registerTargets(on: router)
         for method in [HTTPRequest.Method.get, .post] {
             route(router, "/api/v1/labels", method, labels)
             route(router, "/api/v1/series", method, series)
@@ -27,7 +31,6 @@ struct PrometheusAPI: Sendable {
             route(router, "/api/v1/query_exemplars", method, queryExemplars)
         }
         route(router, "/api/v1/label/{name}/values", .get, labelValues)
-        route(router, "/api/v1/metadata", .get, metadata)
         route(router, "/api/v1/status/buildinfo", .get) { _, _ in buildInfo() }
         route(router, "/api/v1/status/runtimeinfo", .get) { _, _ in await runtimeInfo() }
         route(router, "/api/v1/status/flags", .get) { _, _ in statusFlags() }
@@ -166,12 +169,6 @@ struct PrometheusAPI: Sendable {
         _ = try range(parameters)
         // Exemplars are not stored yet: the valid, empty answer Prometheus gives without any.
         return .data("[]")
-    }
-
-    private func metadata(_ parameters: APIParameters, _: BasicRequestContext) throws(APIError) -> APIResult {
-        _ = try parameters.limit()
-        // Metric metadata comes from scrape targets, which land with scraping; none are known yet.
-        return .data("{}")
     }
 
     // MARK: Status

@@ -1,0 +1,264 @@
+import Logging
+import NIOCore
+import VigilExposition
+import VigilModel
+import VigilTSDB
+
+/// What a scrape loop remembers between scrapes: every series it has seen (by exposed text),
+/// what it was stored as, and in which scrape it was last committed, for staleness.
+struct LoopState {
+    struct Entry {
+        /// The stored labels; `nil` when metric relabeling drops the series.
+        var labels: Labels?
+        var ref: SeriesRef?
+        /// The last committed scrape that held it.
+        var committedIn: UInt32 = 0
+        /// The last scrape (committed or not) that exposed it, for eviction.
+        var seenIn: UInt32 = 0
+        /// Whether the last sample carried its own timestamp (no staleness unless tracked).
+        var explicitTimestamp = false
+    }
+
+    let targetLabels: Labels
+    var cache = SeriesCache<Int>()
+    var entries: [Entry] = []
+    var iteration: UInt32 = 0
+    var lastCommitted: UInt32 = 0
+    var scratch = ExpositionScratch()
+    var reportRefs: [SeriesRef?] = Array(repeating: nil, count: ReportSeries.allCases.count)
+    let reportLabels: [Labels]
+    /// Entries are dropped from the cache once unseen for this many scrapes.
+    static let evictAfter: UInt32 = 10
+
+    init(target: ScrapeTarget) {
+        targetLabels = target.publicLabels
+        reportLabels = ReportSeries.allCases.map { series in
+            var builder = LabelsBuilder(target.publicLabels)
+            builder.set(Labels.metricName, series.rawValue)
+            return builder.build()
+        }
+    }
+
+    /// Parses `body` and appends its samples, then stale markers for series gone since the last
+    /// committed scrape. On any error nothing of this scrape is stored.
+    mutating func ingest(
+        body: ByteBuffer, contentType: String?, settings: ScrapeSettings, scrapeTime: Timestamp, tsdb: TSDB
+    ) -> ScrapeOutcome {
+        iteration &+= 1
+        var appender = tsdb.appender()
+        var outcome = body.withUnsafeReadableBytes { bytes -> ScrapeOutcome in
+            let scratch = self.scratch
+            switch ExpositionFormat(contentType: contentType) {
+            case .text:
+                var parser = TextParser(bytes: bytes, scratch: scratch)
+                return append(&parser, settings: settings, scrapeTime: scrapeTime, appender: &appender)
+            case .openMetrics:
+                var parser = OpenMetricsParser(bytes: bytes, scratch: scratch)
+                return append(&parser, settings: settings, scrapeTime: scrapeTime, appender: &appender)
+            }
+        }
+        if outcome.error != nil {
+            appender.rollback()
+            return outcome
+        }
+        let previous = lastCommitted
+        var staleCount = 0
+        for index in entries.indices where entries[index].committedIn == previous && previous != 0 {
+            let entry = entries[index]
+            guard let labels = entry.labels, !entry.explicitTimestamp || settings.trackTimestampsStaleness else { continue }
+            if let ref = try? appender.append(ref: entry.ref, labels: labels, timestamp: scrapeTime, value: StaleNaN.value) {
+                entries[index].ref = ref
+            }
+            staleCount += 1
+        }
+        do {
+            try appender.commit()
+        } catch {
+            outcome.error = "\(error)"
+            return outcome
+        }
+        lastCommitted = iteration
+        if iteration % Self.evictAfter == 0 { evict() }
+        return outcome
+    }
+
+    private mutating func append<P: ExpositionParser>(
+        _ parser: inout P, settings: ScrapeSettings, scrapeTime: Timestamp, appender: inout HeadAppender
+    ) -> ScrapeOutcome {
+        var outcome = ScrapeOutcome()
+        var metadata: [String: MetricMetadata] = [:]
+        var metadataOrder: [String] = []
+        var sampleLimitHit = false
+        do {
+            scan: while let entryKind = try parser.next() {
+                switch entryKind {
+                case .help, .type, .unit:
+                    let name = String(decoding: parser.metricName, as: UTF8.self)
+                    if metadata[name] == nil {
+                        metadata[name] = MetricMetadata(metric: name, type: .unknown, help: "", unit: "")
+                        metadataOrder.append(name)
+                    }
+                    switch entryKind {
+                    case .help: metadata[name]!.help = parser.helpText()
+                    case .type: metadata[name]!.type = parser.metricType
+                    default: metadata[name]!.unit = parser.unit()
+                    }
+                    continue
+                case .comment:
+                    continue
+                case .series:
+                    break
+                }
+                outcome.scraped += 1
+                let index: Int
+                if let cached = cache.value(forKey: parser.series) {
+                    index = cached
+                } else {
+                    let exposed = parser.labels()
+                    let labels = settings.sampleLabels(exposed, target: targetLabels)
+                    if let labels {
+                        let text = String(decoding: parser.series, as: UTF8.self)
+                        if labels.name == nil {
+                            outcome.error = "missing metric name (__name__ label)"
+                            break scan
+                        }
+                        if let limitError = settings.checkLimits(labels, series: text) {
+                            outcome.error = limitError
+                            break scan
+                        }
+                    }
+                    index = entries.count
+                    entries.append(Entry(labels: labels))
+                    cache.updateValue(index, forKey: parser.series)
+                }
+                entries[index].seenIn = iteration
+                guard let labels = entries[index].labels else { continue }
+                outcome.postRelabel += 1
+                if settings.sampleLimit > 0 && outcome.postRelabel > settings.sampleLimit {
+                    // Keep parsing so the report counts every sample, as Prometheus does.
+                    sampleLimitHit = true
+                    continue
+                }
+                if sampleLimitHit { continue }
+                let explicit = parser.timestamp
+                let timestamp = settings.honorTimestamps ? (explicit ?? scrapeTime) : scrapeTime
+                let isNew = entries[index].ref == nil
+                do {
+                    let ref = try appender.append(ref: entries[index].ref, labels: labels, timestamp: timestamp, value: parser.value)
+                    entries[index].ref = ref
+                    if isNew { outcome.seriesAdded += 1 }
+                } catch {
+                    switch error.kind {
+                    case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp:
+                        // Counted by the head; the scrape goes on, as in Prometheus.
+                        break
+                    default:
+                        outcome.error = "\(error)"
+                    }
+                }
+                if outcome.error != nil { break scan }
+                entries[index].committedIn = iteration
+                entries[index].explicitTimestamp = settings.honorTimestamps && explicit != nil
+            }
+        } catch {
+            outcome.error = "\(error)"
+        }
+        if outcome.error == nil && sampleLimitHit { outcome.error = "sample limit exceeded" }
+        if outcome.error != nil {
+            // Nothing of this scrape is committed: undo the marks it made.
+            for index in entries.indices where entries[index].committedIn == iteration {
+                entries[index].committedIn = 0
+            }
+        } else {
+            outcome.metadata = metadataOrder.map { metadata[$0]! }
+        }
+        return outcome
+    }
+
+    /// After a failed scrape, the series of the last committed one go stale (Prometheus appends
+    /// an empty scrape).
+    mutating func staleAfterFailure(tsdb: TSDB, at timestamp: Timestamp, logger: Logger) {
+        markStale(committedIn: lastCommitted, tsdb: tsdb, at: timestamp, logger: logger, includeReport: false)
+        lastCommitted = iteration
+    }
+
+    /// When the target goes away: stale markers for its series and its report series.
+    mutating func markAllStale(tsdb: TSDB, at timestamp: Timestamp, logger: Logger) {
+        markStale(committedIn: lastCommitted, tsdb: tsdb, at: timestamp, logger: logger, includeReport: true)
+    }
+
+    private mutating func markStale(committedIn: UInt32, tsdb: TSDB, at timestamp: Timestamp, logger: Logger, includeReport: Bool) {
+        var appender = tsdb.appender()
+        if committedIn != 0 {
+            for index in entries.indices where entries[index].committedIn == committedIn {
+                guard let labels = entries[index].labels, !entries[index].explicitTimestamp else { continue }
+                _ = try? appender.append(ref: entries[index].ref, labels: labels, timestamp: timestamp, value: StaleNaN.value)
+                entries[index].committedIn = 0
+            }
+        }
+        if includeReport {
+            for (index, labels) in reportLabels.enumerated() where reportRefs[index] != nil {
+                _ = try? appender.append(ref: reportRefs[index], labels: labels, timestamp: timestamp, value: StaleNaN.value)
+            }
+        }
+        do {
+            try appender.commit()
+        } catch {
+            logger.warning("Appending stale markers failed", metadata: ["err": "\(error)"])
+        }
+    }
+
+    /// Appends `up`, `scrape_duration_seconds` and the sample counts.
+    mutating func report(outcome: ScrapeOutcome, duration: Double, at timestamp: Timestamp, tsdb: TSDB, logger: Logger) {
+        var appender = tsdb.appender()
+        for series in ReportSeries.allCases {
+            let value: Double
+            switch series {
+            case .up: value = outcome.error == nil ? 1 : 0
+            case .duration: value = duration
+            case .scraped: value = Double(outcome.scraped)
+            case .postRelabel: value = Double(outcome.postRelabel)
+            case .seriesAdded: value = Double(outcome.seriesAdded)
+            }
+            let index = series.index
+            do {
+                reportRefs[index] = try appender.append(ref: reportRefs[index], labels: reportLabels[index], timestamp: timestamp, value: value)
+            } catch {
+                logger.debug("Report sample rejected", metadata: ["series": "\(series.rawValue)", "err": "\(error)"])
+            }
+        }
+        do {
+            try appender.commit()
+        } catch {
+            logger.warning("Appending report series failed", metadata: ["err": "\(error)"])
+        }
+    }
+
+    private mutating func evict() {
+        let horizon = iteration &- Self.evictAfter
+        guard entries.contains(where: { $0.seenIn < horizon }) else { return }
+        var remap: [Int: Int] = [:]
+        var kept: [Entry] = []
+        for (index, entry) in entries.enumerated() where entry.seenIn >= horizon {
+            remap[index] = kept.count
+            kept.append(entry)
+        }
+        var rebuilt = SeriesCache<Int>(minimumCapacity: kept.count)
+        cache.forEach { key, old in
+            if let new = remap[old] { rebuilt.updateValue(new, forKey: key) }
+        }
+        cache = rebuilt
+        entries = kept
+    }
+}
+
+/// The series Prometheus writes for every scrape of a target.
+enum ReportSeries: String, CaseIterable {
+    case up = "up"
+    case duration = "scrape_duration_seconds"
+    case scraped = "scrape_samples_scraped"
+    case postRelabel = "scrape_samples_post_metric_relabeling"
+    case seriesAdded = "scrape_series_added"
+
+    var index: Int { Self.allCases.firstIndex(of: self)! }
+}

@@ -1,0 +1,102 @@
+public import VigilConfig
+public import VigilModel
+
+/// How a pool's loops scrape and ingest: the parts of a `scrape_config` that a reload may change
+/// without restarting a loop.
+public struct ScrapeSettings: Sendable {
+    /// `honor_labels`: keep the exposed label on a clash with a target label.
+    public var honorLabels: Bool
+    /// `honor_timestamps`: use timestamps written in the exposition.
+    public var honorTimestamps: Bool
+    /// `track_timestamps_staleness`: write stale markers for series with explicit timestamps too.
+    public var trackTimestampsStaleness: Bool
+    /// Most samples (after metric relabeling) per scrape; 0 is no limit.
+    public var sampleLimit: Int
+    /// Most labels per series; 0 is no limit.
+    public var labelLimit: Int
+    /// Longest label name; 0 is no limit.
+    public var labelNameLengthLimit: Int
+    /// Longest label value; 0 is no limit.
+    public var labelValueLengthLimit: Int
+    /// Largest uncompressed body in bytes; 0 means the built-in ceiling.
+    public var bodySizeLimit: Int
+    /// Whether to ask for gzip.
+    public var enableCompression: Bool
+    /// `metric_relabel_configs`.
+    public var metricRelabeler: Relabeler
+
+    /// A network input always has a ceiling, even when the config sets none (Prometheus has none).
+    public static let defaultBodyCeiling = 1 << 30
+
+    /// The settings of `config`.
+    public init(_ config: ScrapeConfig) {
+        honorLabels = config.honorLabels
+        honorTimestamps = config.honorTimestamps
+        trackTimestampsStaleness = config.trackTimestampsStaleness
+        sampleLimit = config.sampleLimit
+        labelLimit = config.labelLimit
+        labelNameLengthLimit = config.labelNameLengthLimit
+        labelValueLengthLimit = config.labelValueLengthLimit
+        bodySizeLimit = config.bodySizeLimit.bytes > 0 ? Int(config.bodySizeLimit.bytes) : Self.defaultBodyCeiling
+        enableCompression = config.enableCompression
+        metricRelabeler = Relabeler(config.metricRelabelConfigs)
+    }
+
+    /// The labels a scraped series is stored under, or `nil` when metric relabeling drops it
+    /// (Prometheus's `mutateSampleLabels`).
+    ///
+    /// Without `honor_labels`, a target label overrides an exposed one, which is kept as
+    /// `exported_<name>` (more `exported_` prefixes while that name is taken too).
+    func sampleLabels(_ exposed: Labels, target: Labels) -> Labels? {
+        var builder = LabelsBuilder(exposed)
+        if honorLabels {
+            for label in target where exposed[label.name] == nil {
+                builder.set(label.name, label.value)
+            }
+        } else {
+            var conflicts: [Label] = []
+            for label in target {
+                if let existing = exposed[label.name] { conflicts.append(Label(name: label.name, value: existing)) }
+                builder.set(label.name, label.value)
+            }
+            if !conflicts.isEmpty {
+                var current = builder.build()
+                builder = LabelsBuilder(current)
+                for conflict in conflicts.enumerated().sorted(by: {
+                    $0.element.name.utf8.count != $1.element.name.utf8.count
+                        ? $0.element.name.utf8.count < $1.element.name.utf8.count : $0.offset < $1.offset
+                }).map(\.element) {
+                    var name = conflict.name
+                    while true {
+                        name = "exported_" + name
+                        if current[name] == nil {
+                            builder.set(name, conflict.value)
+                            current = builder.build()
+                            break
+                        }
+                    }
+                }
+            }
+        }
+        let labels = builder.build()
+        if metricRelabeler.isEmpty { return labels.isEmpty ? nil : labels }
+        return metricRelabeler.process(labels)
+    }
+
+    /// Prometheus's `verifyLabelLimits`; `series` is the exposed text, cut to 50 characters.
+    func checkLimits(_ labels: Labels, series: String) -> String? {
+        let metric = String(series.prefix(50))
+        if labelLimit > 0 && labels.count > labelLimit {
+            return "label_limit exceeded (metric: \(metric), number of labels: \(labels.count), limit: \(labelLimit))"
+        }
+        for label in labels {
+            if labelNameLengthLimit > 0 && label.name.utf8.count > labelNameLengthLimit {
+                return "label_name_length_limit exceeded (metric: \(metric), label name: \(label.name.prefix(50)), length: \(label.name.utf8.count), limit: \(labelNameLengthLimit))"
+            }
+            if labelValueLengthLimit > 0 && label.value.utf8.count > labelValueLengthLimit {
+                return "label_value_length_limit exceeded (metric: \(metric), label name: \(label.name.prefix(50)), value: \"\(label.value.prefix(50))\", length: \(label.value.utf8.count), limit: \(labelValueLengthLimit))"
+            }
+        }
+        return nil
+    }
+}
