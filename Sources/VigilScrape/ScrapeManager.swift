@@ -64,8 +64,8 @@ public actor ScrapeManager {
         poolOrder = []
     }
 
-    /// The pool (job) names in config order.
-    public var scrapePools: [String] { poolOrder }
+    /// The pool (job) names, sorted as Prometheus lists them.
+    public var scrapePools: [String] { poolOrder.sorted() }
 
     /// Every active target with its pool, in config order then label order.
     public func activeTargets() async -> [(pool: String, loop: ScrapeLoop)] {

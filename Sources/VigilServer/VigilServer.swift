@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import VigilConfig
 public import VigilModel
+import VigilPromQL
 import VigilDiscovery
 import VigilScrape
 import VigilTSDB
@@ -94,6 +95,10 @@ public struct VigilServer: Sendable {
             scrapeManager: scrapeManager
         ).register(on: router)
         RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
+        FederateRoute(
+            tsdb: tsdb, configManager: configManager, lookbackDelta: options.query.lookbackDelta,
+            maxBodyBytes: options.maxRequestBodyBytes
+        ).register(on: router)
         ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
         RemoteWriteRoute(
             tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,

@@ -115,14 +115,13 @@ struct LoopState {
                     index = cached
                 } else {
                     let exposed = parser.labels()
-                    let labels = settings.sampleLabels(exposed, target: targetLabels)
+                    let labels = settings.sampleLabels(exposed, target: targetLabels, series: parser.series)
                     if let labels {
-                        let text = String(decoding: parser.series, as: UTF8.self)
                         if labels.name == nil {
                             outcome.error = "missing metric name (__name__ label)"
                             break scan
                         }
-                        if let limitError = settings.checkLimits(labels, series: text) {
+                        if let limitError = settings.checkLimits(labels) {
                             outcome.error = limitError
                             break scan
                         }
@@ -169,9 +168,10 @@ struct LoopState {
             for index in entries.indices where entries[index].committedIn == iteration {
                 entries[index].committedIn = 0
             }
-        } else {
-            outcome.metadata = metadataOrder.map { metadata[$0]! }
         }
+        // Prometheus records metadata while parsing, so even a failed scrape updates it.
+        outcome.metadata = metadataOrder.map { metadata[$0]! }
+        outcome.metadataComplete = outcome.error == nil || sampleLimitHit
         return outcome
     }
 

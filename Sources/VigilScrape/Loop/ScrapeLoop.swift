@@ -144,7 +144,22 @@ public final class ScrapeLoop: Sendable {
             $0.status.lastError = outcome.error ?? ""
             $0.status.lastScrape = scrapeTime
             $0.status.lastScrapeDuration = duration
-            if outcome.error == nil, let metadata = outcome.metadata { $0.metadata = metadata }
+            if let metadata = outcome.metadata {
+                if outcome.metadataComplete {
+                    $0.metadata = metadata
+                } else {
+                    // A scrape cut short updates the families it reached and keeps the others.
+                    var merged = $0.metadata
+                    for entry in metadata {
+                        if let index = merged.firstIndex(where: { $0.metric == entry.metric }) {
+                            merged[index] = entry
+                        } else {
+                            merged.append(entry)
+                        }
+                    }
+                    $0.metadata = merged
+                }
+            }
         }
         if let error = outcome.error {
             logger.debug("Scrape failed", metadata: ["err": "\(error)"])
@@ -250,6 +265,8 @@ struct ScrapeOutcome {
     var postRelabel = 0
     var seriesAdded = 0
     var metadata: [MetricMetadata]? = nil
+    /// Whether the parse reached the end, so ``metadata`` is the target's whole set.
+    var metadataComplete = false
 
     init(error: String? = nil) {
         self.error = error

@@ -47,10 +47,12 @@ public struct ScrapeSettings: Sendable {
     ///
     /// Without `honor_labels`, a target label overrides an exposed one, which is kept as
     /// `exported_<name>` (more `exported_` prefixes while that name is taken too).
-    func sampleLabels(_ exposed: Labels, target: Labels) -> Labels? {
+    func sampleLabels(_ exposed: Labels, target: Labels, series: UnsafeRawBufferPointer? = nil) -> Labels? {
         var builder = LabelsBuilder(exposed)
         if honorLabels {
-            for label in target where exposed[label.name] == nil {
+            // An exposed `name=""` counts as present (so the target's value is not added) and is
+            // then dropped, as in Prometheus; `Labels` has already dropped it, so look at the text.
+            for label in target where exposed[label.name] == nil && !(series.map { Self.exposesEmpty(label.name, in: $0) } ?? false) {
                 builder.set(label.name, label.value)
             }
         } else {
@@ -83,9 +85,32 @@ public struct ScrapeSettings: Sendable {
         return metricRelabeler.process(labels)
     }
 
-    /// Prometheus's `verifyLabelLimits`; `series` is the exposed text, cut to 50 characters.
-    func checkLimits(_ labels: Labels, series: String) -> String? {
-        let metric = String(series.prefix(50))
+    /// Whether the exposed series text sets label `name` to the empty string (`name=""`).
+    static func exposesEmpty(_ name: String, in series: UnsafeRawBufferPointer) -> Bool {
+        let needle = Array(name.utf8)
+        guard !needle.isEmpty, series.count > needle.count else { return false }
+        var index = 0
+        while index + needle.count <= series.count {
+            defer { index += 1 }
+            guard index > 0, series[index - 1] == UInt8(ascii: "{") || series[index - 1] == UInt8(ascii: ",")
+                || series[index - 1] == UInt8(ascii: " ")
+            else { continue }
+            guard (0..<needle.count).allSatisfy({ series[index + $0] == needle[$0] }) else { continue }
+            var cursor = index + needle.count
+            while cursor < series.count && series[cursor] == UInt8(ascii: " ") { cursor += 1 }
+            guard cursor < series.count, series[cursor] == UInt8(ascii: "=") else { continue }
+            cursor += 1
+            while cursor < series.count && series[cursor] == UInt8(ascii: " ") { cursor += 1 }
+            if cursor + 1 < series.count && series[cursor] == UInt8(ascii: "\"") && series[cursor + 1] == UInt8(ascii: "\"") {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Prometheus's `verifyLabelLimits`; errors name the metric, cut to 50 characters.
+    func checkLimits(_ labels: Labels) -> String? {
+        let metric = String((labels.name ?? "").prefix(50))
         if labelLimit > 0 && labels.count > labelLimit {
             return "label_limit exceeded (metric: \(metric), number of labels: \(labels.count), limit: \(labelLimit))"
         }

@@ -71,9 +71,10 @@ extension ScrapeTarget {
         for (name, value) in defaults where (discovered[name] ?? "").isEmpty {
             builder.set(name, value)
         }
+        // Prometheus 2.x sets these unconditionally: a discovered `__param_x` loses to the
+        // config's `params` (only relabeling can change it; 3.0 changed this).
         for (name, values) in config.params.sorted(by: { $0.key < $1.key }) {
-            let labelName = "__param_" + name
-            if let first = values.first, (discovered[labelName] ?? "").isEmpty { builder.set(labelName, first) }
+            if let first = values.first { builder.set("__param_" + name, first) }
         }
         let preRelabel = builder.build()
         guard let relabeled = relabeler.process(preRelabel) else { return .dropped(preRelabel) }

@@ -1,3 +1,4 @@
+import VigilModel
 /// Appends the integer encodings block files use: big-endian fixed widths and Go-style varints.
 struct BlockByteWriter {
     var bytes: [UInt8] = []

@@ -23,6 +23,8 @@ public final class Head: Sendable {
     let maxTimeValue = Atomic<Int64>(.min)
     let minValidTimeValue = Atomic<Int64>(.min)
     let counters = HeadCounters()
+    /// Who receives committed samples (remote-write queues).
+    let commitObservers = CommitObservers()
 
     /// A head writing ahead to `wal` (nil: no WAL, for tests and replay-only use).
     public init(options: HeadOptions = HeadOptions(), wal: (any WriteAheadLog)? = nil) {

@@ -97,6 +97,13 @@ public struct HeadAppender {
             }
         }
         var stored = 0
+        let observing = !head.commitObservers.isEmpty
+        var observedSeries: [MemSeries] = []
+        var observedSamples: [RefSample] = []
+        if observing {
+            observedSeries.reserveCapacity(samples.count)
+            observedSamples.reserveCapacity(samples.count)
+        }
         var low = Int64.max
         var high = Int64.min
         var index = 0
@@ -112,6 +119,10 @@ public struct HeadAppender {
                     state.pending -= 1
                     if head.store(sample.timestamp, sample.value, in: &state) {
                         stored += 1
+                        if observing {
+                            observedSeries.append(series)
+                            observedSamples.append(sample)
+                        }
                         if sample.timestamp < low { low = sample.timestamp }
                         if sample.timestamp > high { high = sample.timestamp }
                     }
@@ -122,6 +133,9 @@ public struct HeadAppender {
         if stored > 0 {
             head.counters.samples.wrappingAdd(stored, ordering: .relaxed)
             head.extendTimeRange(low: low, high: high)
+        }
+        if observing && !observedSamples.isEmpty {
+            head.commitObservers.notify(CommittedSamples(series: observedSeries, samples: observedSamples))
         }
         reset()
     }

@@ -1,3 +1,4 @@
+import VigilModel
 import Testing
 import VigilTestSupport
 @testable import VigilTSDB

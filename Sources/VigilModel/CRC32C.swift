@@ -1,9 +1,9 @@
-/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every WAL frame.
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every WAL and
+/// remote-write queue frame.
 ///
 /// Slicing-by-8: eight 256-entry tables let the loop consume eight bytes per step.
 /// `CRC32C.checksum("123456789".utf8) == 0xE3069283`.
-@usableFromInline
-internal enum CRC32C {
+public enum CRC32C {
     static let polynomial: UInt32 = 0x82F6_3B78
 
     /// Table `k` (at `k * 256`) maps a byte to its CRC contribution `k` bytes further on.
@@ -24,7 +24,7 @@ internal enum CRC32C {
     }()
 
     /// The CRC of `bytes`, continuing from `crc` (the CRC of the bytes before them; 0 to start).
-    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         var crc = ~crc
         guard var pointer = bytes.baseAddress, bytes.count > 0 else { return ~crc }
         var remaining = bytes.count
@@ -50,7 +50,7 @@ internal enum CRC32C {
     }
 
     /// The CRC of a byte sequence (convenience for tests and small inputs).
-    static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
+    public static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
         let array = Array(bytes)
         return array.withUnsafeBytes { update(0, $0) }
     }
