@@ -93,10 +93,22 @@ let package = Package(
             swiftSettings: hotPathSettings
         ),
         .target(
+            name: "VigilRemoteWrite",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilScrape", "VigilHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
-                "VigilScrape", "VigilDiscovery",
+                "VigilScrape", "VigilDiscovery", "VigilRemoteWrite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -7,6 +7,7 @@ import VigilConfig
 public import VigilModel
 import VigilPromQL
 import VigilDiscovery
+import VigilRemoteWrite
 import VigilScrape
 import VigilTSDB
 
@@ -73,6 +74,9 @@ public struct VigilServer: Sendable {
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
 
+        let remoteWrite = RemoteWriteManager(
+            tsdb: tsdb, directory: try dataDirectory.subdirectory("remote-write"), registry: registry, logger: logger)
+        try await configManager.subscribe { config in try await remoteWrite.apply(config) }
         let discovery = DiscoveryManager(logger: logger, registry: registry)
         let scrapeManager = ScrapeManager(tsdb: tsdb, logger: logger)
         try await configManager.subscribe { config in
@@ -132,6 +136,7 @@ public struct VigilServer: Sendable {
                 services: [
                     .init(service: MetricsStorageService(tsdb: tsdb, logger: logger)),
                     .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
+                    .init(service: remoteWrite),
                     .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
                     .init(service: application),
                 ],
