@@ -167,6 +167,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilRemoteWriteTests",
+            dependencies: [
+                "VigilRemoteWrite", "VigilRemote", "VigilConfig", "VigilModel", "VigilTSDB",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
