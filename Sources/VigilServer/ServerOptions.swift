@@ -24,6 +24,10 @@ public struct ServerOptions: Sendable {
     public var enableAdminAPI: Bool
     /// The command-line flags as given, for `/api/v1/status/flags`.
     public var flags: [(name: String, value: String)]
+    /// `vigil agent`: scrape and remote-write only, as Prometheus's agent mode. Query, federation,
+    /// remote read, import and the remote-write receiver answer "unavailable"; the config must
+    /// have a `remote_write` and no `rule_files`, `alerting` or `remote_read`.
+    public var agentMode = false
 
     /// The defaults of `vigil server` with no flags.
     public init(

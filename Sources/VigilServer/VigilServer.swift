@@ -40,7 +40,8 @@ public struct VigilServer: Sendable {
         let configSource: ConfigManager.Source = options.configPath.map { .file($0) } ?? .embedded(selfAddress: options.listen.selfScrapeAddress)
         let configManager: ConfigManager
         do {
-            configManager = try ConfigManager(source: configSource, registry: registry, logger: logger)
+            configManager = try ConfigManager(
+                source: configSource, registry: registry, logger: logger, agentMode: options.agentMode)
         } catch {
             throw ServerStartError.config(error)
         }
@@ -96,18 +97,20 @@ public struct VigilServer: Sendable {
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
             flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes,
             queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries),
-            scrapeManager: scrapeManager
+            scrapeManager: scrapeManager, agentMode: options.agentMode
         ).register(on: router)
-        RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
-        FederateRoute(
-            tsdb: tsdb, configManager: configManager, lookbackDelta: options.query.lookbackDelta,
-            maxBodyBytes: options.maxRequestBodyBytes
-        ).register(on: router)
-        ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
-        RemoteWriteRoute(
-            tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
-            metrics: try RemoteWriteMetrics(registry: registry)
-        ).register(on: router)
+        if !options.agentMode {
+            RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
+            FederateRoute(
+                tsdb: tsdb, configManager: configManager, lookbackDelta: options.query.lookbackDelta,
+                maxBodyBytes: options.maxRequestBodyBytes
+            ).register(on: router)
+            ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
+            RemoteWriteRoute(
+                tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
+                metrics: try RemoteWriteMetrics(registry: registry)
+            ).register(on: router)
+        }
 
         let logger = self.logger
         let listen = options.listen

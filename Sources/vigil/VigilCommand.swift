@@ -28,7 +28,7 @@ struct VigilCommand: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad config.
             """,
-        subcommands: [ServerCommand.self, QueryCommand.self, ImportCommand.self, CheckCommand.self, TSDBCommand.self, VersionCommand.self]
+        subcommands: [ServerCommand.self, AgentCommand.self, QueryCommand.self, ImportCommand.self, CheckCommand.self, TSDBCommand.self, VersionCommand.self]
     )
 
     /// Runs the chosen subcommand and maps failures to Vigil's exit codes: 2 for bad usage or a bad

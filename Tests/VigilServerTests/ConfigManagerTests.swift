@@ -33,6 +33,33 @@ import VigilServer
         #expect(await manager.current.scrapeConfigs.map(\.jobName) == ["first"])
     }
 
+    @Test func agentModeAppliesPrometheusAgentRules() throws {
+        let temp = try TemporaryDirectory()
+        let cases: [(String, String)] = [
+            ("scrape_configs: []\n", "at least one remote_write target must be specified in agent mode"),
+            ("remote_write: [{url: 'http://x/api/v1/write'}]\nrule_files: [r.yml]\n", "field rule_files is not allowed in agent mode"),
+            (
+                "remote_write: [{url: 'http://x/api/v1/write'}]\nremote_read: [{url: 'http://x/api/v1/read'}]\n",
+                "field remote_read is not allowed in agent mode"
+            ),
+            (
+                "remote_write: [{url: 'http://x/api/v1/write'}]\nalerting: {alertmanagers: [{static_configs: [{targets: ['a:9093']}]}]}\n",
+                "field alerting is not allowed in agent mode"
+            ),
+        ]
+        for (yaml, message) in cases {
+            let path = try temp.write("agent.yml", yaml)
+            let error = #expect(throws: AgentConfigError.self) {
+                try ConfigManager(source: .file(path), registry: MetricsRegistry(), logger: Logger(label: "test"), agentMode: true)
+            }
+            #expect(error?.message == message)
+            // The same file is fine for the server.
+            _ = try ConfigManager(source: .file(path), registry: MetricsRegistry(), logger: Logger(label: "test"))
+        }
+        let good = try temp.write("agent.yml", "remote_write: [{url: 'http://x/api/v1/write'}]\n")
+        _ = try ConfigManager(source: .file(good), registry: MetricsRegistry(), logger: Logger(label: "test"), agentMode: true)
+    }
+
     @Test func embeddedDefaultLoads() throws {
         _ = try ConfigManager(source: .embedded(selfAddress: "127.0.0.1:9470"), registry: MetricsRegistry(), logger: Logger(label: "test"))
     }

@@ -28,16 +28,18 @@ public actor ConfigManager {
     /// Whether the last reload succeeded, and when a config last loaded successfully (ms).
     public private(set) var lastReload: (successful: Bool, lastSuccess: Int64)
     private let logger: Logger
+    private let agentMode: Bool
     private let reloadSuccessful: Gauge
     private let reloadTimestamp: Gauge
     private let reloadsTotal: Counter
     private let reloadFailuresTotal: Counter
 
     /// Loads the config once; a config that fails here is a start-up error (exit 2).
-    public init(source: Source, registry: MetricsRegistry, logger: Logger) throws {
+    public init(source: Source, registry: MetricsRegistry, logger: Logger, agentMode: Bool = false) throws {
         self.source = source
         self.logger = logger
-        self.current = try Self.load(source)
+        self.agentMode = agentMode
+        self.current = try Self.load(source, agentMode: agentMode)
         self.lastReload = (true, Timestamps.now())
         reloadSuccessful = try registry.gauge(
             name: "vigil_config_last_reload_successful",
@@ -67,7 +69,7 @@ public actor ConfigManager {
     public func reload() async throws {
         reloadsTotal.increment()
         do {
-            let next = try Self.load(source)
+            let next = try Self.load(source, agentMode: agentMode)
             for applier in appliers {
                 try await applier(next)
             }
@@ -88,6 +90,28 @@ public actor ConfigManager {
         }
     }
 
+    private static func load(_ source: Source, agentMode: Bool) throws -> PrometheusConfig {
+        let config = try load(source)
+        if agentMode { try checkAgent(config, source: source) }
+        return config
+    }
+
+    /// Prometheus's agent-mode rules, with its messages.
+    private static func checkAgent(_ config: PrometheusConfig, source: Source) throws(AgentConfigError) {
+        if config.remoteWrite.isEmpty {
+            throw AgentConfigError(source: source, message: "at least one remote_write target must be specified in agent mode")
+        }
+        if !config.alerting.alertmanagers.isEmpty {
+            throw AgentConfigError(source: source, message: "field alerting is not allowed in agent mode")
+        }
+        if !config.ruleFiles.isEmpty {
+            throw AgentConfigError(source: source, message: "field rule_files is not allowed in agent mode")
+        }
+        if !config.remoteRead.isEmpty {
+            throw AgentConfigError(source: source, message: "field remote_read is not allowed in agent mode")
+        }
+    }
+
     private static func load(_ source: Source) throws -> PrometheusConfig {
         switch source {
         case .file(let path): try PrometheusConfig.load(path: path)
@@ -105,4 +129,14 @@ extension ConfigManager.Source: CustomStringConvertible {
         case .embedded: "embedded default"
         }
     }
+}
+
+/// A config that is valid for `vigil server` but not for `vigil agent`.
+public struct AgentConfigError: Error, CustomStringConvertible {
+    /// Where the config came from.
+    public let source: ConfigManager.Source
+    /// Prometheus's message for the rule broken.
+    public let message: String
+    /// `file: message`.
+    public var description: String { "\(source): \(message)" }
 }

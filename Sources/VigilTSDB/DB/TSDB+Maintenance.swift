@@ -63,7 +63,7 @@ extension TSDB {
         while head.stats.numSeries > 0, head.maxTime - head.minTime > range * 3 / 2 {
             let mint = head.minTime - ((head.minTime % range) + range) % range
             let maxt = mint + range
-            let series = head.seriesForPersistence(mint: mint, maxt: maxt - 1)
+            let series = options.persistBlocks ? head.seriesForPersistence(mint: mint, maxt: maxt - 1) : []
             if !series.isEmpty {
                 let meta = try BlockWriter.write(directory: directory, mint: mint, maxt: maxt, series: series)
                 let block = try Block.open(path: directory + "/" + meta.ulid.description)

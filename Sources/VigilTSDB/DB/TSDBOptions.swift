@@ -11,6 +11,9 @@ public struct TSDBOptions: Sendable {
     /// How long blocks are kept (`--storage.tsdb.retention.time`, default 15d) and the size cap on
     /// blocks plus WAL (`--storage.tsdb.retention.size`, 0 = none).
     public var retention = Retention()
+    /// Whether head data is persisted as blocks before it is dropped from memory. Agent mode
+    /// turns it off: its data leaves through remote write, so the head only bounds memory.
+    public var persistBlocks = true
 
     /// The defaults: 2h chunk range, 10m out-of-order window, WAL fsync on every commit, 15d retention.
     public init() {}

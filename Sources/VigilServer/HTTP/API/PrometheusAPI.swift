@@ -20,17 +20,32 @@ struct PrometheusAPI: Sendable {
     let queryGate: QueryGate
     /// Targets, their health and scraped metadata.
     let scrapeManager: ScrapeManager
+    /// `vigil agent`: the query endpoints answer "unavailable".
+    let agentMode: Bool
 
     func register(on router: Router<BasicRequestContext>) {
-        registerQueries(on: router)
         registerTargets(on: router)
-        for method in [HTTPRequest.Method.get, .post] {
-            route(router, "/api/v1/labels", method, labels)
-            route(router, "/api/v1/series", method, series)
-            route(router, "/api/v1/format_query", method, formatQuery)
-            route(router, "/api/v1/query_exemplars", method, queryExemplars)
+        if agentMode {
+            // As Prometheus's agent: nothing is kept to query.
+            let unavailable: Handler = { _, _ throws(APIError) in throw APIError(.unavailable, "unavailable with Vigil agent") }
+            for method in [HTTPRequest.Method.get, .post] {
+                for path: RouterPath in ["/api/v1/query", "/api/v1/query_range", "/api/v1/labels", "/api/v1/series", "/api/v1/query_exemplars"] {
+                    route(router, path, method, unavailable)
+                }
+            }
+            route(router, "/api/v1/label/{name}/values", .get, unavailable)
+        } else {
+            registerQueries(on: router)
+            for method in [HTTPRequest.Method.get, .post] {
+                route(router, "/api/v1/labels", method, labels)
+                route(router, "/api/v1/series", method, series)
+                route(router, "/api/v1/query_exemplars", method, queryExemplars)
+            }
+            route(router, "/api/v1/label/{name}/values", .get, labelValues)
         }
-        route(router, "/api/v1/label/{name}/values", .get, labelValues)
+        for method in [HTTPRequest.Method.get, .post] {
+            route(router, "/api/v1/format_query", method, formatQuery)
+        }
         route(router, "/api/v1/status/buildinfo", .get) { _, _ in buildInfo() }
         route(router, "/api/v1/status/runtimeinfo", .get) { _, _ in await runtimeInfo() }
         route(router, "/api/v1/status/flags", .get) { _, _ in statusFlags() }

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Logging
+import VigilConfig
+import VigilServer
+import VigilTSDB
+
+/// `vigil agent`: scrape and forward by remote write, keeping only what is not yet sent.
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run in agent mode: scrape targets and remote-write everything, with no local queries.",
+        discussion: """
+            Like Prometheus's agent mode: the config's scrape_configs are scraped and
+            every sample goes to its remote_write destinations through a durable
+            on-disk queue, so a receiver that is down loses nothing (up to 4 GiB per
+            destination). The config needs at least one remote_write and may not have
+            rule_files, alerting or remote_read. Query, federation, remote read and the
+            remote-write receiver answer "unavailable"; /api/v1/targets, /metrics,
+            /-/ready and /-/reload work as in `vigil server`. Samples are kept in
+            memory for at most --storage.agent.retention and never written as blocks.
+
+            Examples:
+              vigil agent --config agent.yml
+              vigil agent --config /etc/vigil/agent.yml --data-dir /var/lib/vigil-agent --listen 0.0.0.0:9471
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on for HTTP.", valueName: "host:port"))
+    var listen = "127.0.0.1:9471"
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the WAL and the remote-write queues.", valueName: "path"))
+    var dataDirectory = "./data-agent"
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (prometheus.yml format) with scrape_configs and remote_write.", valueName: "file"))
+    var config: String
+
+    @Option(
+        name: .customLong("storage.agent.retention"),
+        help: ArgumentHelp("How much recent data the agent keeps in memory (its WAL is checkpointed past it).", valueName: "duration")
+    )
+    var retention = "1h"
+
+    @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: trace, debug, info, warn, error.")
+    var logLevel: LogLevelArgument = .info
+
+    @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")
+    var logFormat: LogFormatArgument = .logfmt
+
+    func validate() throws {
+        do {
+            _ = try ListenAddress(parsing: listen)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        _ = try storageOptions()
+    }
+
+    func storageOptions() throws -> TSDBOptions {
+        var options = TSDBOptions()
+        let range: Int64
+        do {
+            range = try PromDuration(parsing: retention).milliseconds
+        } catch {
+            throw ValidationError("--storage.agent.retention: \(error)")
+        }
+        guard range >= 60_000 else { throw ValidationError("--storage.agent.retention must be at least 1m") }
+        // The head cuts (and, in agent mode, drops) its oldest range once it spans 1.5 ranges.
+        options.head.chunkRange = range * 2 / 3
+        options.persistBlocks = false
+        return options
+    }
+
+    func run() async throws {
+        logFormat.format.bootstrap(level: logLevel.level)
+        let logger = Logger(label: "vigil-agent")
+        var options = ServerOptions(
+            listen: try ListenAddress(parsing: listen),
+            dataDirectory: dataDirectory,
+            configPath: config,
+            storage: try storageOptions(),
+            flags: [
+                ("config", config), ("data-dir", dataDirectory), ("listen", listen),
+                ("log.format", logFormat.rawValue), ("log.level", logLevel.rawValue), ("storage.agent.retention", retention),
+            ]
+        )
+        options.agentMode = true
+        do {
+            try await VigilServer(options: options, logger: logger).run()
+        } catch let error as ServerStartError {
+            logger.error("Cannot start", metadata: ["err": "\(error)"])
+            StandardError.write("vigil: \(error)\n")
+            if case .config = error { throw VigilExit.badInput }
+            throw VigilExit.failure
+        } catch {
+            logger.error("Agent failed", metadata: ["err": "\(error)"])
+            throw VigilExit.failure
+        }
+    }
+}
