@@ -23,15 +23,23 @@ public actor DiscoveryManager {
     private let updateInterval: Duration
     private let fileReadErrors: Counter?
     private let httpFailures: Counter?
+    private let dnsFailures: Counter?
+    private let resolver: DNSResolver
     private var running: [Running] = []
     private var groups: [String: [Int: [TargetGroup]]] = [:]
     private var nextID = 0
     private let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
     /// A manager with no jobs; `registry` receives the discovery self-metrics.
-    public init(logger: Logger, registry: MetricsRegistry? = nil, updateInterval: Duration = .seconds(1)) {
+    public init(
+        logger: Logger, registry: MetricsRegistry? = nil, updateInterval: Duration = .seconds(1),
+        resolver: DNSResolver = .system()
+    ) {
         self.logger = logger
         self.updateInterval = updateInterval
+        self.resolver = resolver
+        dnsFailures = try? registry?.counter(
+            name: "prometheus_sd_dns_lookup_failures_total", help: "The number of DNS-SD lookup failures.")
         fileReadErrors = try? registry?.counter(
             name: "prometheus_sd_file_read_errors_total", help: "The number of File-SD read errors.")
         httpFailures = try? registry?.counter(
@@ -57,7 +65,9 @@ public actor DiscoveryManager {
         for (job, spec) in wanted where !running.contains(where: { $0.job == job && $0.spec == spec }) {
             let id = nextID
             nextID += 1
-            let provider = spec.provider(logger: logger, fileReadErrors: fileReadErrors, httpFailures: httpFailures)
+            let provider = spec.provider(
+                logger: logger, fileReadErrors: fileReadErrors, httpFailures: httpFailures, dnsFailures: dnsFailures,
+                resolver: resolver)
             let manager = self
             let task = Task {
                 await provider.run { groups in await manager.receive(job: job, id: id, groups: groups) }
@@ -107,20 +117,25 @@ enum ProviderSpec: Hashable {
     case statics([StaticConfig])
     case file(FileSDConfig)
     case http(HTTPSDConfig)
+    case dns(DNSSDConfig)
 
     static func specs(for configs: ServiceDiscoveryConfigs) -> [ProviderSpec] {
         var specs: [ProviderSpec] = []
         if !configs.staticConfigs.isEmpty { specs.append(.statics(configs.staticConfigs)) }
         specs.append(contentsOf: configs.fileSDConfigs.map { .file($0) })
         specs.append(contentsOf: configs.httpSDConfigs.map { .http($0) })
+        specs.append(contentsOf: configs.dnsSDConfigs.map { .dns($0) })
         return specs
     }
 
-    func provider(logger: Logger, fileReadErrors: Counter?, httpFailures: Counter?) -> any DiscoveryProvider {
+    func provider(
+        logger: Logger, fileReadErrors: Counter?, httpFailures: Counter?, dnsFailures: Counter?, resolver: DNSResolver
+    ) -> any DiscoveryProvider {
         switch self {
         case .statics(let configs): StaticDiscovery(configs)
         case .file(let config): FileDiscovery(config, logger: logger, readErrors: fileReadErrors)
         case .http(let config): HTTPDiscovery(config, logger: logger, failures: httpFailures)
+        case .dns(let config): DNSDiscovery(config, resolver: resolver, logger: logger, failures: dnsFailures)
         }
     }
 }

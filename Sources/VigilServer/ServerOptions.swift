@@ -28,6 +28,8 @@ public struct ServerOptions: Sendable {
     /// remote read, import and the remote-write receiver answer "unavailable"; the config must
     /// have a `remote_write` and no `rule_files`, `alerting` or `remote_read`.
     public var agentMode = false
+    /// DNS servers (`host:port`) for `dns_sd_configs` instead of `/etc/resolv.conf`'s.
+    public var dnsServers: [String] = []
 
     /// The defaults of `vigil server` with no flags.
     public init(

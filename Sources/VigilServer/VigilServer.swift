@@ -78,7 +78,10 @@ public struct VigilServer: Sendable {
         let remoteWrite = RemoteWriteManager(
             tsdb: tsdb, directory: try dataDirectory.subdirectory("remote-write"), registry: registry, logger: logger)
         try await configManager.subscribe { config in try await remoteWrite.apply(config) }
-        let discovery = DiscoveryManager(logger: logger, registry: registry)
+        let system = DNSResolver.system()
+        let resolver =
+            options.dnsServers.isEmpty ? system : DNSResolver(servers: options.dnsServers, search: system.search, ndots: system.ndots)
+        let discovery = DiscoveryManager(logger: logger, registry: registry, resolver: resolver)
         let scrapeManager = ScrapeManager(tsdb: tsdb, logger: logger)
         try await configManager.subscribe { config in
             await scrapeManager.apply(config)

@@ -66,6 +66,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("query.max-concurrency"), help: "Queries evaluated at once; more wait in line.")
     var queryMaxConcurrency = 20
 
+    @Option(
+        name: .customLong("discovery.dns-server"),
+        help: ArgumentHelp("DNS server for dns_sd_configs instead of /etc/resolv.conf's; repeat for more.", valueName: "host:port")
+    )
+    var dnsServers: [String] = []
+
     @Flag(name: .customLong("web.enable-admin-api"), help: "Serve /api/v1/admin/* (series deletion, tombstone clean-up).")
     var enableAdminAPI = false
 
@@ -142,8 +148,10 @@ struct ServerCommand: AsyncParsableCommand {
                 ("web.enable-admin-api", enableAdminAPI ? "true" : "false"),
             ]
         )
+        var configured = options
+        configured.dnsServers = dnsServers
         do {
-            try await VigilServer(options: options, logger: logger).run()
+            try await VigilServer(options: configured, logger: logger).run()
         } catch let error as ServerStartError {
             logger.error("Cannot start", metadata: ["err": "\(error)"])
             StandardError.write("vigil: \(error)\n")
