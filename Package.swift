@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilScrape", targets: ["VigilScrape"]),
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
+        .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
     ],
     dependencies: [

@@ -7,6 +7,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "vigil", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .target(name: "MallocCounter"),
@@ -33,6 +35,20 @@ let package = Package(
             dependencies: [
                 .product(name: "VigilTSDB", package: "vigil"),
                 .product(name: "VigilModel", package: "vigil"),
+            ]
+        ),
+        .executableTarget(
+            // Remote-write sending throughput per CPU second (docs/PERFORMANCE.md).
+            name: "RemoteWriteSend",
+            dependencies: [
+                .product(name: "VigilRemoteWrite", package: "vigil"),
+                .product(name: "VigilTSDB", package: "vigil"),
+                .product(name: "VigilConfig", package: "vigil"),
+                .product(name: "VigilModel", package: "vigil"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

@@ -120,6 +120,12 @@ public final class RemoteWriteQueue: CommitObserver, Sendable {
         log.sync()
     }
 
+    /// Samples the receiver has accepted so far.
+    public var sentSamples: Int { Int(metrics.samplesSent.value) }
+
+    /// Compressed bytes sent so far.
+    public var sentBytes: Int { Int(metrics.bytesSent.value) }
+
     /// Flushes and closes the queue's segment (after ``run()`` returned).
     public func close() {
         log.close()
