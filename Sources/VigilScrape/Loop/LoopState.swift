@@ -72,7 +72,7 @@ struct LoopState {
             staleCount += 1
         }
         do {
-            try appender.commit()
+            try appender.commit(durable: false)
         } catch {
             outcome.error = "\(error)"
             return outcome
@@ -202,7 +202,7 @@ struct LoopState {
             }
         }
         do {
-            try appender.commit()
+            try appender.commit(durable: false)
         } catch {
             logger.warning("Appending stale markers failed", metadata: ["err": "\(error)"])
         }
@@ -228,7 +228,7 @@ struct LoopState {
             }
         }
         do {
-            try appender.commit()
+            try appender.commit(durable: false)
         } catch {
             logger.warning("Appending report series failed", metadata: ["err": "\(error)"])
         }

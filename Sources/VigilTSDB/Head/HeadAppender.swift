@@ -83,14 +83,19 @@ public struct HeadAppender {
     ///
     /// If the WAL refuses the batch, nothing is stored and the error is rethrown. Samples that
     /// became invalid since ``append(ref:labels:timestamp:value:)`` are dropped and counted.
-    public mutating func commit() throws(TSDBError) {
+    ///
+    /// With `durable: false` the WAL write returns after write(2) even when the WAL syncs every
+    /// batch: the batch survives a killed process but not a power cut until the next sync. Scrapes
+    /// use it (nobody waits on their durability, and Prometheus never syncs them either);
+    /// writes acknowledged to a client keep the default.
+    public mutating func commit(durable: Bool = true) throws(TSDBError) {
         if samples.isEmpty && newSeries.isEmpty { return }
         if let wal = head.wal {
             var records: [WALRecord] = []
             if !newSeries.isEmpty { records.append(.series(newSeries)) }
             if !samples.isEmpty { records.append(.samples(samples)) }
             do {
-                try wal.log(records)
+                if durable { try wal.log(records) } else { try wal.logBuffered(records) }
             } catch {
                 rollback()
                 throw error

@@ -30,4 +30,14 @@ public enum WALRecord: Sendable, Equatable {
 public protocol WriteAheadLog: Sendable {
     /// Appends `records` in order as one unit; throws if they could not be written.
     func log(_ records: [WALRecord]) throws(TSDBError)
+    /// Appends `records` like ``log(_:)`` but returns after write(2) whatever the sync policy:
+    /// safe against a killed process, not against power loss, until the next sync.
+    func logBuffered(_ records: [WALRecord]) throws(TSDBError)
+}
+
+extension WriteAheadLog {
+    /// Logs that cannot buffer treat every batch as durable.
+    public func logBuffered(_ records: [WALRecord]) throws(TSDBError) {
+        try log(records)
+    }
 }

@@ -116,6 +116,17 @@ public final class WAL: WriteAheadLog, Sendable {
         }
     }
 
+    /// Appends `records` as one frame with write(2) and returns without waiting for a sync, even
+    /// under `.always`: the next synced batch, the interval flusher or `close()` makes it durable.
+    /// For writes nobody is waiting to hear are durable (scrapes, rule evaluations).
+    public func logBuffered(_ records: [WALRecord]) throws(TSDBError) {
+        guard !records.isEmpty else { return }
+        var frame: [UInt8] = []
+        frame.reserveCapacity(WAL.estimatedSize(records))
+        WALRecordCodec.appendFrame(records, to: &frame)
+        _ = try append(frame)
+    }
+
     /// Writes every queued frame, cutting segments where needed, in as few pwrites as possible.
     /// A failure poisons the WAL: the frames were other callers', and they must not be told
     /// their batches are durable.

@@ -125,6 +125,25 @@ import VigilModel
         try always.close()
     }
 
+    @Test func bufferedBatchesSkipTheSyncButReplayInOrder() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.cleanup() }
+        let wal = try WAL(directory: directory.path, syncPolicy: .always)
+        try wal.log([.samples([RefSample(ref: 1, timestamp: 1, value: 1)])])
+        for step in 2...6 { try wal.logBuffered([.samples([RefSample(ref: 1, timestamp: Int64(step), value: 1)])]) }
+        #expect(wal.syncCount == 1)
+        // A durable batch syncs the buffered ones written before it too.
+        try wal.log([.samples([RefSample(ref: 1, timestamp: 7, value: 1)])])
+        #expect(wal.syncCount == 2)
+        try wal.logBuffered([.samples([RefSample(ref: 1, timestamp: 8, value: 1)])])
+        try wal.close()
+        var timestamps: [Int64] = []
+        _ = try WAL.read(directory: directory.path) { record in
+            if case .samples(let samples) = record { timestamps += samples.map(\.timestamp) }
+        }
+        #expect(timestamps == Array(1...8))
+    }
+
     @Test func aBatchLargerThanASegmentGetsItsOwn() throws {
         let directory = TemporaryDirectory()
         defer { directory.cleanup() }
