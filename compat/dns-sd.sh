@@ -92,8 +92,9 @@ scrape_configs:
         action: drop
 YAML
 
+# exec all the way down, so the PID the script keeps is the server's own and the trap stops it.
 in_namespace() {
-  unshare --mount sh -c "mount --bind '$WORK/resolv.conf' /etc/resolv.conf && exec \"\$@\"" sh "$@"
+  exec unshare --mount sh -c "mount --bind '$WORK/resolv.conf' /etc/resolv.conf && exec \"\$@\"" sh "$@"
 }
 in_namespace prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/prom" \
   --web.listen-address=127.0.0.1:$PROM_PORT >"$WORK/prom.log" 2>&1 &
