@@ -16,17 +16,7 @@ import VigilModel
         let yaml = "files: [" + patterns.map { "'\($0)'" }.joined(separator: ", ") + "]"
         let config = try ConfigDecoder.decode(FileSDConfig.self, fromYAML: yaml, fileName: "sd.yml")
         let discovery = FileDiscovery(config, logger: logger, readErrors: readErrors, pollInterval: .milliseconds(20))
-        let sent = Recorder<[TargetGroup]>()
-        let task = Task { await discovery.run { sent.record($0) } }
-        do {
-            try await body(sent)
-        } catch {
-            task.cancel()
-            await task.value
-            throw error
-        }
-        task.cancel()
-        await task.value
+        try await discovery.whileRunning(body)
     }
 
     static func group(_ path: String, _ index: Int, _ targets: [String], _ labels: [String: String] = [:]) -> TargetGroup {

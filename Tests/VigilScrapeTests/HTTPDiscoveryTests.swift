@@ -24,17 +24,7 @@ import VigilModel
             let config = try ConfigDecoder.decode(
                 HTTPSDConfig.self, fromYAML: "url: \(url)\nrefresh_interval: 50ms", fileName: "sd.yml")
             let discovery = HTTPDiscovery(config, logger: quietLogger, failures: failures)
-            let sent = Recorder<[TargetGroup]>()
-            let task = Task { await discovery.run { sent.record($0) } }
-            do {
-                try await body(exporter, url, sent)
-            } catch {
-                task.cancel()
-                await task.value
-                throw error
-            }
-            task.cancel()
-            await task.value
+            try await discovery.whileRunning { sent in try await body(exporter, url, sent) }
         }
     }
 

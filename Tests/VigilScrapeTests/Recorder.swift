@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import VigilDiscovery
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes: how these tests wait for an
 /// asynchronous effect, instead of asserting how long it takes.
@@ -42,6 +43,23 @@ final class Recorder<Value: Sendable>: Sendable {
             return true
         }
         return found
+    }
+}
+
+extension DiscoveryProvider {
+    /// Runs the provider while `body` runs; `body` gets what it has sent so far.
+    func whileRunning<T>(_ body: (Recorder<[TargetGroup]>) async throws -> T) async throws -> T {
+        let sent = Recorder<[TargetGroup]>()
+        let task = Task { await run { sent.record($0) } }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(sent))
+        } catch {
+            result = .failure(error)
+        }
+        task.cancel()
+        await task.value
+        return try result.get()
     }
 }
 
