@@ -18,6 +18,9 @@
 #              (all values are constant; scrape_duration_seconds is left out), timestamp() of
 #              the explicitly timestamped samples
 #   metadata   /api/v1/targets/metadata and /api/v1/metadata
+#   federation /federate?match[]=… (global external_labels cluster=compat): same # TYPE lines,
+#              series with their labels in the same order, values (scrape_duration_seconds
+#              left out) and the explicit timestamps; a bad selector and a POST answered alike
 #   staleness  a target removed from the file_sd file has no series at now on either
 #   reload     a relabel rule added by POST /-/reload shows on both; same node series at now
 # Prometheus 2.42 shows active targets' discoveredLabels partly overwritten by relabeling
@@ -136,6 +139,7 @@ EOF
 global:
   scrape_interval: 1s
   scrape_timeout: 500ms
+  external_labels: {cluster: compat}
 scrape_configs:
   - job_name: node
     static_configs:
@@ -343,6 +347,15 @@ echo
 echo "== metadata"
 compare metadata
 
+echo
+echo "== federation (external_labels cluster=compat)"
+compare federate node '{job="node"}'
+# Overlapping selectors, a series without instance (honor_labels), failed targets' up,
+# explicit timestamps.
+compare federate several '{job="conflict_honor"}' '{job="conflict_honor",__name__=~"up|conflict_none"}' \
+  'up{job=~"failing|hang"}' 'ts_gauge'
+compare federate-errors
+
 # Both servers' answers, for a look with SCRAPE_KEEP=1.
 for side in A B; do
   url=${side}_URL
@@ -353,6 +366,8 @@ for side in A B; do
     --data-urlencode "time=$VALUES_S" >"$WORK/$side-values.json" || true
   curl -s --get "${!url}/api/v1/series" --data-urlencode 'match[]={__name__=~".+"}' \
     --data-urlencode "start=$START_S" >"$WORK/$side-series.json" || true
+  curl -s --get "${!url}/federate" --data-urlencode 'match[]={job=~"node|conflict_honor"}' \
+    >"$WORK/$side-federate.txt" || true
 done
 
 echo

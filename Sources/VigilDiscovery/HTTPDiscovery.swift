@@ -57,17 +57,42 @@ public struct HTTPDiscovery: DiscoveryProvider {
         await client.shutdown()
     }
 
+    /// Go's `strconv.FormatFloat(seconds, 'f', -1, 64)` for whole milliseconds: `90`, `0.05`.
+    static func seconds(_ milliseconds: Int64) -> String {
+        let whole = String(milliseconds / 1000)
+        let fraction = milliseconds % 1000
+        guard fraction != 0 else { return whole }
+        var digits = String(fraction)
+        digits = String(repeating: "0", count: 3 - digits.count) + digits
+        while digits.last == "0" { digits.removeLast() }
+        return whole + "." + digits
+    }
+
+    /// Prometheus's check, `^(?i:application/json(;\s*charset=("utf-8"|utf-8))?)$` on the trimmed
+    /// header: no other parameter and no other charset.
+    static func isJSON(_ contentType: String) -> Bool {
+        let value = contentType.trimmingCharacters(in: .whitespaces).lowercased()
+        guard value.hasPrefix("application/json") else { return false }
+        var rest = value.dropFirst("application/json".count)
+        if rest.isEmpty { return true }
+        guard rest.first == ";" else { return false }
+        rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0C}" }
+        return rest == "charset=utf-8" || rest == "charset=\"utf-8\""
+    }
+
     func fetch(_ client: ConfiguredHTTPClient) async throws -> [TargetGroup] {
         var request = HTTPClientRequest(url: config.url.string)
         request.headers = try client.requestHeaders()
-        request.headers.replaceOrAdd(name: "X-Prometheus-Refresh-Interval-Seconds", value: String(Int(config.refreshInterval.seconds)))
+        request.headers.replaceOrAdd(name: "Accept", value: "application/json")
+        request.headers.replaceOrAdd(
+            name: "X-Prometheus-Refresh-Interval-Seconds", value: Self.seconds(config.refreshInterval.milliseconds))
         request.headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
         let response = try await client.client.execute(request, timeout: .seconds(max(5, Int64(config.refreshInterval.seconds))))
         guard response.status == .ok else {
             throw DiscoveryError(message: "server returned HTTP status \(response.status.code) \(response.status.reasonPhrase)")
         }
         let contentType = response.headers.first(name: "Content-Type") ?? ""
-        guard contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json" else {
+        guard Self.isJSON(contentType) else {
             throw DiscoveryError(message: "unsupported content type \"\(contentType)\"")
         }
         let body = try await response.body.collect(upTo: Self.maximumBodyBytes)

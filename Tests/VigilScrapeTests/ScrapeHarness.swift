@@ -43,12 +43,7 @@ final class ScrapeHarness {
 
     /// Every stored series selected by `selector`'s name matcher and its samples.
     func series(named name: String) throws -> [Labels: [(timestamp: Int64, value: Double)]] {
-        let matcher = try LabelMatcher(.equal, "__name__", name)
-        var result: [Labels: [(timestamp: Int64, value: Double)]] = [:]
-        for series in try tsdb.querier().select([matcher], mint: .min, maxt: .max) {
-            result[series.labels] = series.samples()
-        }
-        return result
+        try tsdb.series(["__name__": name])
     }
 
     /// The last value of the one series named `name`.
@@ -63,5 +58,17 @@ final class ScrapeHarness {
 
     struct HarnessFailure: Error, CustomStringConvertible {
         let description: String
+    }
+}
+
+extension TSDB {
+    /// Every stored series whose labels include all of `labels`, with all its samples.
+    func series(_ labels: Labels) throws -> [Labels: [(timestamp: Int64, value: Double)]] {
+        let matchers = try labels.map { try LabelMatcher(.equal, $0.name, $0.value) }
+        var result: [Labels: [(timestamp: Int64, value: Double)]] = [:]
+        for series in try querier().select(matchers, mint: .min, maxt: .max) {
+            result[series.labels] = series.samples()
+        }
+        return result
     }
 }

@@ -19,6 +19,12 @@ Prometheus in the self-test). Phases (compat/scrape.sh runs them in this order):
                           then every other series (but scrape_duration_seconds) per job, and
                           timestamp() of the samples with explicit timestamps
   metadata                /api/v1/targets/metadata and /api/v1/metadata: same entries
+  federate NAME SEL...    GET /federate with one match[] per SEL: HTTP status and Content-Type,
+                          the # TYPE lines in order, the series (name and labels, every one with
+                          a timestamp), each series' labels in the same written order, values
+                          (but scrape_duration_seconds) and the explicit timestamps of
+                          ts_gauge{job="timestamps",kind="fixed"}
+  federate-errors         /federate with a bad selector (status and body) and by POST (status)
   stale JOB INSTANCE      after INSTANCE left JOB's file_sd file: gone from both /api/v1/targets,
                           then up{job=JOB} at now holds the others and not INSTANCE (stale marker)
   reload                  after a reload that added reloaded="yes" to the node job's targets:
@@ -336,6 +342,128 @@ def phase_metadata(a, b):
         check("metadata: /api/v1/metadata (%d metrics)" % len(na), not diffs, diffs)
 
 
+# ---- federation ----
+
+def fetch_text(base, path, params=None, method="GET"):
+    """(status, Content-Type, body text) of a non-JSON endpoint."""
+    url = base + path
+    if params:
+        url += "?" + urllib.parse.urlencode(params)
+    request = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers.get("Content-Type", ""), response.read().decode(errors="replace")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type", ""), e.read().decode(errors="replace")
+    except (urllib.error.URLError, OSError) as e:
+        return 0, "", str(e)
+
+
+ESCAPES = {"\\": "\\", "n": "\n", '"': '"'}
+
+
+def parse_sample_line(line):
+    """name, [(label, value)] in written order, value text, timestamp text or None."""
+    i = 0
+    while i < len(line) and line[i] not in "{ ":
+        i += 1
+    name, labels = line[:i], []
+    if i < len(line) and line[i] == "{":
+        i += 1
+        while line[i] != "}":
+            eq = line.index("=", i)
+            if line[eq + 1] != '"':
+                raise ValueError("unquoted label value")
+            k, value = eq + 2, []
+            while line[k] != '"':
+                if line[k] == "\\":
+                    k += 1
+                    value.append(ESCAPES.get(line[k], "\\" + line[k]))
+                else:
+                    value.append(line[k])
+                k += 1
+            labels.append((line[i:eq], "".join(value)))
+            i = k + 1
+            if line[i] == ",":
+                i += 1
+        i += 1
+    rest = line[i:].split()
+    if not rest or len(rest) > 2:
+        raise ValueError("expected a value and an optional timestamp")
+    return name, labels, rest[0], rest[1] if len(rest) == 2 else None
+
+
+def parse_federation(text):
+    """(# TYPE lines in order, {(name, sorted labels): (value, timestamp, label names as written)},
+    problems)."""
+    types, samples, problems = [], {}, []
+    for line in text.splitlines():
+        if line.startswith("# TYPE "):
+            types.append(line)
+        elif line.startswith("#") or not line.strip():
+            continue
+        else:
+            try:
+                name, labels, value, ts = parse_sample_line(line)
+            except (ValueError, IndexError) as e:
+                problems.append("unparsable line %r: %s" % (line[:120], e))
+                continue
+            key = (name, tuple(sorted(labels)))
+            if key in samples:
+                problems.append("series twice: %s" % line[:120])
+            samples[key] = (value, ts, [n for n, _ in labels])
+    return types, samples, problems
+
+
+def show_series(key):
+    return key[0] + fmt_labels(dict(key[1]))
+
+
+def phase_federate(a, b, name, *selectors):
+    params = [("match[]", s) for s in selectors]
+    sa, ta, xa = fetch_text(a, "/federate", params)
+    sb, tb, xb = fetch_text(b, "/federate", params)
+    check("federate[%s]: A and B answer %s with %r" % (name, sa, ta), sa == 200 and (sb, tb) == (sa, ta),
+          ["A: %s %r %s" % (sa, ta, xa[:100]), "B: %s %r %s" % (sb, tb, xb[:100])])
+    if sa != 200 or sb != 200:
+        return
+    types_a, samples_a, problems_a = parse_federation(xa)
+    types_b, samples_b, problems_b = parse_federation(xb)
+    check("federate[%s]: both parse, each series once" % name, not problems_a and not problems_b,
+          ["A: " + p for p in problems_a] + ["B: " + p for p in problems_b])
+    check("federate[%s]: same # TYPE lines in order (%d)" % (name, len(types_a)), types_a == types_b,
+          set_diff(types_a, types_b, str) or ["A: %s" % types_a[:6], "B: %s" % types_b[:6]])
+    ka, kb = set(samples_a), set(samples_b)
+    external = all(dict(key[1]).get("cluster") for key in ka)
+    check("federate[%s]: same series (%d on A, all with cluster)" % (name, len(ka)), bool(ka == kb and ka and external),
+          set_diff(ka, kb, show_series))
+    common = sorted(ka & kb)
+    diffs = ["%s: A=%s B=%s" % (show_series(k), samples_a[k][2], samples_b[k][2])
+             for k in common if samples_a[k][2] != samples_b[k][2]]
+    check("federate[%s]: labels written in the same order" % name, not diffs, diffs)
+    diffs = ["%s: A=%s B=%s" % (show_series(k), samples_a[k][0], samples_b[k][0])
+             for k in common if k[0] not in TIMING_METRICS and samples_a[k][0] != samples_b[k][0]]
+    check("federate[%s]: same values" % name, not diffs, diffs)
+    missing = [show_series(k) for m in (samples_a, samples_b) for k, v in m.items() if not (v[1] or "").isdigit()]
+    check("federate[%s]: every sample has a timestamp" % name, not missing, missing)
+    fixed = [k for k in common if k[0] == "ts_gauge" and dict(k[1]).get("job") == "timestamps"
+             and dict(k[1]).get("kind") == "fixed"]
+    if "ts_gauge" in selectors:
+        diffs = ["%s: A=%s B=%s" % (show_series(k), samples_a[k][1], samples_b[k][1])
+                 for k in fixed if samples_a[k][1] != samples_b[k][1]]
+        check("federate[%s]: explicit timestamps kept (%d)" % (name, len(fixed)), fixed and not diffs, diffs)
+
+
+def phase_federate_errors(a, b):
+    params = [("match[]", "bad{")]
+    ra, rb = fetch_text(a, "/federate", params), fetch_text(b, "/federate", params)
+    check("federate: a bad selector answers %s %r on both" % (ra[0], ra[2].strip()),
+          ra[0] == 400 and (rb[0], rb[2]) == (ra[0], ra[2]), ["A: %s %r" % (ra[0], ra[2]), "B: %s %r" % (rb[0], rb[2])])
+    params = [("match[]", "up")]
+    pa, pb = fetch_text(a, "/federate", params, "POST"), fetch_text(b, "/federate", params, "POST")
+    check("federate: POST answers %s on both" % pa[0], pa[0] == pb[0], ["A: %s" % pa[0], "B: %s" % pb[0]])
+
+
 # ---- staleness and reload ----
 
 def wait_until(predicate, timeout):
@@ -406,7 +534,8 @@ def main():
     if phase == "wait":
         sys.exit(phase_wait(a, b, *args))
     {"targets": phase_targets, "series": phase_series, "values": phase_values, "metadata": phase_metadata,
-     "stale": phase_stale, "reload": phase_reload}[phase](a, b, *args)
+     "stale": phase_stale, "reload": phase_reload, "federate": phase_federate,
+     "federate-errors": phase_federate_errors}[phase](a, b, *args)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ two servers scraping at different moments store the same values. Roles:
   node        text format 0.0.4: counters, gauges, histogram, summary, untyped, NaN/Inf, escapes
   openmetrics OpenMetrics 1.0.0 when Accept asks for it (UNIT, info, stateset, gaugehistogram,
               _created, an exemplar, # EOF); otherwise a text-format fallback that says so
-  conflict    samples whose job/instance/env labels collide with the target's labels
+  conflict    samples whose job/instance/env labels collide with the target's labels (and one
+              with instance="", stored without an instance under honor_labels)
   error500    HTTP 500
   hang        answers after 3 s (longer than any scrape_timeout in the config)
   garbage     a body no parser accepts
@@ -139,6 +140,7 @@ conflict_env{env="exposed-env"} 3
 conflict_empty{job=""} 4
 conflict_none 5
 conflict_exported_only{exported_instance="x"} 6
+conflict_no_instance{instance=""} 7
 """
 
 GARBAGE = "this is { not metrics\n\x00\x01 at all\n"

@@ -6,11 +6,13 @@ import VigilPromQL
 import VigilTSDB
 
 /// `GET /federate?match[]=…`: the latest sample of every selected series, in text format 0.0.4,
-/// as Prometheus's federation endpoint serves it.
+/// as Prometheus 2.42's federation endpoint serves it.
 ///
-/// A series counts when it has a sample within the lookback delta before now that is not a stale
-/// marker. Samples carry their own timestamps; families are `untyped` and sorted by name; the
-/// server's external labels are added to series that lack them.
+/// A series counts when its latest sample within the lookback delta before now is not a stale
+/// marker. Samples carry their own timestamps; families are `untyped` and sorted by name. After a
+/// series' own labels (sorted) come the server's external labels it lacks (sorted), and
+/// `instance=""` when neither has an `instance`, exactly as Prometheus writes them. A bad selector
+/// answers 400 with the parser's message; methods other than GET answer 405.
 struct FederateRoute {
     let tsdb: TSDB
     let configManager: ConfigManager
@@ -18,26 +20,38 @@ struct FederateRoute {
     let maxBodyBytes: Int
 
     func register(on router: Router<BasicRequestContext>) {
-        for method in [HTTPRequest.Method.get, .post] {
-            router.on("/federate", method: method) { request, _ in
-                do throws(APIError) {
-                    let parameters = try await APIParameters(request, maxBodyBytes: maxBodyBytes)
-                    let body = try await federate(parameters)
-                    return Response(
-                        status: .ok, headers: [.contentType: ExpositionFormat.text.contentType],
-                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
-                } catch {
-                    return Response(
-                        status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: error.message + "\n")))
-                }
+        router.on("/federate", method: .get) { request, _ in
+            do throws(APIError) {
+                let parameters = try await APIParameters(request, maxBodyBytes: maxBodyBytes)
+                let body = try await federate(parameters)
+                return Response(
+                    status: .ok, headers: [.contentType: ExpositionFormat.text.contentType],
+                    body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            } catch {
+                return PlainText.response(.badRequest, error.message + "\n")
+            }
+        }
+        for method in [HTTPRequest.Method.post, .put, .delete, .patch] {
+            router.on("/federate", method: method) { _, _ in
+                var response = PlainText.response(.methodNotAllowed, "Method Not Allowed\n")
+                response.headers[.allow] = "GET, OPTIONS"
+                return response
             }
         }
     }
 
     func federate(_ parameters: APIParameters) async throws(APIError) -> [UInt8] {
-        let selectors = try parameters.matchers()
-        let externalLabels = await configManager.current.global.externalLabels
+        var selectors: [[LabelMatcher]] = []
+        for selector in parameters.all("match[]") {
+            do {
+                selectors.append(try PromQL.parseMetricSelector(selector))
+            } catch {
+                throw APIError(.badData, "\(error)")
+            }
+        }
+        var externalLabels = await configManager.current.global.externalLabels
+        if externalLabels["instance"] == nil { externalLabels["instance"] = "" }
+        let external = externalLabels.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         let now = Timestamps.now()
         let mint = now - lookbackDelta
         var latest: [Labels: (timestamp: Int64, value: Double)] = [:]
@@ -59,25 +73,51 @@ struct FederateRoute {
                 if let last, !isStaleNaN(last.value) { latest[series.labels] = (last.timestamp, last.value) }
             }
         }
-        var families: [MetricFamily] = []
         let ordered = latest.keys.sorted { lhs, rhs in
             let left = lhs.name ?? "", right = rhs.name ?? ""
             return left != right ? left.utf8.lexicographicallyPrecedes(right.utf8) : lhs < rhs
         }
+        var body: [UInt8] = []
+        var family: String? = nil
         for labels in ordered {
-            let name = labels.name ?? ""
-            var builder = LabelsBuilder(labels.withoutName)
-            for (label, value) in externalLabels.sorted(by: { $0.key < $1.key }) where labels[label] == nil {
-                builder.set(label, value)
+            // Prometheus skips nameless series.
+            guard let name = labels.name else { continue }
+            if name != family {
+                body.append(contentsOf: "# TYPE \(name) untyped\n".utf8)
+                family = name
             }
-            let sample = MetricFamily.Sample(
-                name: name, labels: builder.build(), value: latest[labels]!.value, timestamp: latest[labels]!.timestamp)
-            if families.last?.name == name {
-                families[families.count - 1].samples.append(sample)
-            } else {
-                families.append(MetricFamily(name: name, type: .unknown, samples: [sample]))
+            body.append(contentsOf: name.utf8)
+            var separator = UInt8(ascii: "{")
+            for label in labels where label.name != Labels.metricName {
+                Self.appendLabel(label.name, label.value, separator: separator, to: &body)
+                separator = UInt8(ascii: ",")
+            }
+            for (name, value) in external where labels[name] == nil {
+                Self.appendLabel(name, value, separator: separator, to: &body)
+                separator = UInt8(ascii: ",")
+            }
+            if separator == UInt8(ascii: ",") { body.append(UInt8(ascii: "}")) }
+            let sample = latest[labels]!
+            body.append(UInt8(ascii: " "))
+            GoFloat.append(sample.value, to: &body)
+            body.append(contentsOf: " \(sample.timestamp)\n".utf8)
+        }
+        return body
+    }
+
+    /// `<separator>name="value"` with the text format's escapes (`\\`, `\n`, `\"`).
+    static func appendLabel(_ name: String, _ value: String, separator: UInt8, to body: inout [UInt8]) {
+        body.append(separator)
+        body.append(contentsOf: name.utf8)
+        body.append(contentsOf: "=\"".utf8)
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): body.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): body.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\""): body.append(contentsOf: "\\\"".utf8)
+            default: body.append(byte)
             }
         }
-        return ExpositionWriter.write(families, format: .text)
+        body.append(UInt8(ascii: "\""))
     }
 }
