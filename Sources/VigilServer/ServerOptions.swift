@@ -99,9 +99,9 @@ public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Where the server reaches itself to scrape its own /metrics: a wildcard host becomes
-    /// loopback. (With port 0 the port is only known once bound; the self-scrape then fails
-    /// visibly in /api/v1/targets rather than scraping something else.)
-    public var selfScrapeAddress: String {
+    /// loopback. Nil for port 0, whose port is only known once bound (tests use it).
+    public var selfScrapeAddress: String? {
+        guard port != 0 else { return nil }
         let reachable = host.isEmpty || host == "0.0.0.0" ? "127.0.0.1" : host == "::" ? "::1" : host
         return reachable.contains(":") ? "[\(reachable)]:\(port)" : "\(reachable):\(port)"
     }

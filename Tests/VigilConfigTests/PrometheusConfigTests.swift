@@ -268,6 +268,7 @@ struct PrometheusConfigTests {
         #expect(selfScrape.serviceDiscovery.staticConfigs.first?.targets == ["127.0.0.1:9470"])
         let elsewhere = try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(selfAddress: "[::1]:19000"))
         #expect(elsewhere.scrapeConfigs.first?.serviceDiscovery.staticConfigs.first?.targets == ["[::1]:19000"])
+        #expect(try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(selfAddress: nil)).scrapeConfigs.isEmpty)
     }
 
     @Test func unreadableFile() throws {

@@ -6,22 +6,28 @@ import Foundation
 
 extension PrometheusConfig {
     /// The configuration `vigil server` runs with when given none: 15s scrape and evaluation
-    /// intervals and a `vigil` job scraping the server itself at `selfAddress` (`host:port`).
-    public static func embeddedDefault(selfAddress: String = "127.0.0.1:9470") -> String {
-        """
-        # Vigil's built-in configuration, used when `vigil server` runs without --config.
-        # It scrapes Vigil's own /metrics at the address it listens on; it grows as capabilities
-        # land (the node collector, the host's logs).
-        global:
-          scrape_interval: 15s
-          evaluation_interval: 15s
+    /// intervals and a `vigil` job scraping the server itself at `selfAddress` (`host:port`);
+    /// no job when `selfAddress` is nil (a server on an ephemeral port cannot name itself).
+    public static func embeddedDefault(selfAddress: String? = "127.0.0.1:9470") -> String {
+        var text = """
+            # Vigil's built-in configuration, used when `vigil server` runs without --config.
+            # It scrapes Vigil's own /metrics at the address it listens on; it grows as capabilities
+            # land (the node collector, the host's logs).
+            global:
+              scrape_interval: 15s
+              evaluation_interval: 15s
 
-        scrape_configs:
-          - job_name: vigil
-            static_configs:
-              - targets: ['\(selfAddress)']
+            """
+        if let selfAddress {
+            text += """
+                scrape_configs:
+                  - job_name: vigil
+                    static_configs:
+                      - targets: ['\(selfAddress)']
 
-        """
+                """
+        }
+        return text
     }
 
     /// Parses YAML text; `fileName` only names the source in errors. Relative paths stay relative.

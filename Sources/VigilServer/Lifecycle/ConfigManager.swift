@@ -13,8 +13,8 @@ public actor ConfigManager {
         /// A YAML file, read again on every reload.
         case file(String)
         /// The config compiled into the binary (`vigil server` with no `--config`); it scrapes
-        /// the server itself at `selfAddress`.
-        case embedded(selfAddress: String)
+        /// the server itself at `selfAddress` (nil: no self-scrape).
+        case embedded(selfAddress: String?)
     }
 
     /// A part of the server that takes a new config; throwing rejects the reload.
