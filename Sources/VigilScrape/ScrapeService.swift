@@ -17,7 +17,7 @@ public struct ScrapeService: Service {
     public func run() async throws {
         let discovery = self.discovery
         let manager = self.manager
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await discovery.run { groups in await manager.sync(groups) }
         }
         await discovery.shutdown()
