@@ -64,7 +64,7 @@ struct BatchSender {
         var shards = [[QueueLog.Entry]](repeating: [], count: shardCount)
         for entry in entries {
             // One series always lands in one shard, so its samples arrive in order.
-            let shard = shardCount == 1 ? 0 : abs(entry.labels.hashValue) % shardCount
+            let shard = shardCount == 1 ? 0 : Int(entry.ref % UInt64(shardCount))
             shards[shard].append(entry)
         }
         return await withTaskGroup(of: Bool.self) { group in
@@ -73,7 +73,7 @@ struct BatchSender {
                     var start = 0
                     while start < shard.count {
                         let end = min(start + perSend, shard.count)
-                        guard await deliver(Array(shard[start..<end])) else { return false }
+                        guard await deliver(shard[start..<end]) else { return false }
                         start = end
                     }
                     return true
@@ -86,12 +86,8 @@ struct BatchSender {
     }
 
     /// Sends one batch until the receiver accepts or rejects it for good; false only when cancelled.
-    private func deliver(_ batch: [QueueLog.Entry]) async -> Bool {
-        let request = WriteRequest(
-            timeseries: batch.map { entry in
-                TimeSeries(labels: Array(entry.labels), samples: [.init(value: entry.value, timestamp: entry.timestamp)])
-            })
-        let body = request.compressedBody()
+    private func deliver(_ batch: ArraySlice<QueueLog.Entry>) async -> Bool {
+        let body = Snappy.compress(WriteRequestEncoder.encode(batch))
         var backoff = queueConfig.minBackoff.duration
         while !Task.isCancelled {
             let started = ContinuousClock.now

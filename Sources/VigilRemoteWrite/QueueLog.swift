@@ -23,7 +23,10 @@ final class QueueLog: Sendable {
 
     /// One sample read back, with the labels it is sent under.
     struct Entry: Sendable {
-        let labels: Labels
+        /// The series' ref in the segment it was read from (stable per series while it lives).
+        let ref: SeriesRef
+        /// The series' labels, encoded as a TimeSeries' `labels` fields (shared by its samples).
+        let labelBytes: [UInt8]
         let timestamp: Int64
         let value: Double
     }

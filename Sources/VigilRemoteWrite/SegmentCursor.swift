@@ -56,7 +56,7 @@ struct SegmentCursor {
 struct QueueReader {
     let log: QueueLog
     private(set) var cursor: SegmentCursor
-    private var series: [SeriesRef: Labels] = [:]
+    private var series: [SeriesRef: [UInt8]] = [:]
     /// Frames skipped as corrupt (their segment's rest is skipped too).
     private(set) var corruptions = 0
 
@@ -115,12 +115,14 @@ struct QueueReader {
                         let name = try reader.string()
                         builder.set(name, try reader.string())
                     }
-                    series[ref] = builder.build()
+                    series[ref] = WriteRequestEncoder.encodeLabels(builder.build())
                 case QueueLogFormat.sampleEntry:
                     let ref = try reader.uvarint()
                     let timestamp = try reader.varint()
                     let value = Double(bitPattern: try reader.uint64())
-                    if let labels = series[ref] { entries.append(QueueLog.Entry(labels: labels, timestamp: timestamp, value: value)) }
+                    if let labels = series[ref] {
+                        entries.append(QueueLog.Entry(ref: ref, labelBytes: labels, timestamp: timestamp, value: value))
+                    }
                 default:
                     corruptions += 1
                     return

@@ -31,7 +31,8 @@ import VigilModel
         try log.append(samples(10..<25), syncInterval: .zero)
         let entries = readAll(log)
         #expect(entries.map(\.value) == (0..<25).map(Double.init))
-        #expect(entries[4].labels == ["__name__": "m", "series": "2"])
+        #expect(entries[4].labelBytes == WriteRequestEncoder.encodeLabels(["__name__": "m", "series": "2"]))
+        #expect(entries[4].ref == 2)
         #expect(entries[4].timestamp == 4000)
         log.close()
     }
@@ -45,7 +46,9 @@ import VigilModel
         #expect(QueueLog.segments(in: directory.path).count > 3)
         let entries = readAll(log)
         #expect(entries.map(\.value) == (0..<60).map(Double.init))
-        #expect(entries.allSatisfy { $0.labels["series"] != nil })
+        let encoded = (1...3).map { WriteRequestEncoder.encodeLabels(["__name__": "m", "series": String($0)]) }
+        let allKnown = entries.allSatisfy { encoded.contains($0.labelBytes) }
+        #expect(allKnown)
         log.close()
     }
 
@@ -60,7 +63,8 @@ import VigilModel
         try log.append(samples(6..<9), syncInterval: .zero)
         let rest = readAll(log, from: resumeAt)
         #expect(rest.map(\.value) == [6, 7, 8])
-        #expect(rest.allSatisfy { $0.labels["series"] != nil })
+        let allLabelled = rest.allSatisfy { !$0.labelBytes.isEmpty }
+        #expect(allLabelled)
         log.close()
     }
 

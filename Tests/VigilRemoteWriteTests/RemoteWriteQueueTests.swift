@@ -60,15 +60,19 @@ import VigilTSDB
             let sender = Task { await queue.run() }
             let start = Timestamps.now() - 60_000
             try append(tsdb, series: 5, samples: 40, start: start)
-            #expect(await eventually { receiver.samples.count >= 160 })
+            // Closure literals stay out of #expect (a Swift 6.3 miscompile aliases them).
+            let reached1 = await eventually { receiver.samples.count >= 160 }
+            #expect(reached1)
             sender.cancel()
             await sender.value
             tsdb.removeCommitObserver(token)
             queue.close()
             let received = receiver.samples
             #expect(received.count == 160)
-            #expect(Set(received.map { $0.labels["node"]! }) == ["0", "1", "2", "4"])
-            #expect(received.allSatisfy { $0.labels["cluster"] == "c1" })
+            let nodes = Set(received.map { $0.labels["node"]! })
+            let allLabelled = received.allSatisfy { $0.labels["cluster"] == "c1" }
+            #expect(nodes == ["0", "1", "2", "4"])
+            #expect(allLabelled)
             #expect(queue.metrics.samplesDropped.value == 40)
             // Per series, samples arrive in order.
             for node in ["0", "1", "2", "4"] {
@@ -89,13 +93,16 @@ import VigilTSDB
             let token = tsdb.addCommitObserver(queue)
             let sender = Task { await queue.run() }
             try append(tsdb, series: 1, samples: 10, start: Timestamps.now() - 20_000)
-            #expect(await eventually { receiver.samples.count == 10 })
+            let reached2 = await eventually { receiver.samples.count == 10 }
+            #expect(reached2)
             #expect(queue.metrics.samplesRetried.value >= 20)
             receiver.answer([HTTPResponse.Status.badRequest])
             try append(tsdb, series: 1, samples: 5, start: Timestamps.now() - 5_000)
-            #expect(await eventually { queue.metrics.samplesFailed.value == 5 })
+            let reached3 = await eventually { queue.metrics.samplesFailed.value == 5 }
+            #expect(reached3)
             try append(tsdb, series: 1, samples: 1, start: Timestamps.now())
-            #expect(await eventually { receiver.samples.count == 11 })
+            let reached4 = await eventually { receiver.samples.count == 11 }
+            #expect(reached4)
             sender.cancel()
             await sender.value
             tsdb.removeCommitObserver(token)
@@ -122,7 +129,8 @@ import VigilTSDB
             let token = tsdb.addCommitObserver(queue)
             let sender = Task { await queue.run() }
             try append(tsdb, series: 1, samples: 3, start: Timestamps.now() - 5_000)
-            #expect(await eventually { receiver.samples.count == 3 })
+            let reached5 = await eventually { receiver.samples.count == 3 }
+            #expect(reached5)
             #expect(queue.metrics.samplesRetried.value == 3)
             sender.cancel()
             await sender.value
@@ -135,7 +143,8 @@ import VigilTSDB
             let token = tsdb.addCommitObserver(queue)
             let sender = Task { await queue.run() }
             try append(tsdb, series: 1, samples: 2, start: Timestamps.now() - 2_000)
-            #expect(await eventually { queue.metrics.samplesFailed.value == 2 })
+            let reached6 = await eventually { queue.metrics.samplesFailed.value == 2 }
+            #expect(reached6)
             #expect(queue.metrics.samplesRetried.value == 0)
             sender.cancel()
             await sender.value
@@ -157,7 +166,8 @@ import VigilTSDB
             let token = tsdb.addCommitObserver(first)
             let sender = Task { await first.run() }
             try append(tsdb, series: 3, samples: 50, start: Timestamps.now() - 100_000)
-            #expect(await eventually { first.metrics.samplesRetried.value > 0 })
+            let reached7 = await eventually { first.metrics.samplesRetried.value > 0 }
+            #expect(reached7)
             sender.cancel()
             await sender.value
             tsdb.removeCommitObserver(token)
@@ -170,7 +180,8 @@ import VigilTSDB
             receiver.reset()
             let resumed = Task { await second.run() }
             try append(tsdb, series: 3, samples: 1, start: Timestamps.now())
-            #expect(await eventually { Set(receiver.samples).count == 153 })
+            let reached8 = await eventually { Set(receiver.samples).count == 153 }
+            #expect(reached8)
             resumed.cancel()
             await resumed.value
             tsdb.removeCommitObserver(secondToken)

@@ -20,10 +20,7 @@ import VigilRemoteWrite
 import VigilTSDB
 
 func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-        + Double(usage.ru_stime.tv_usec) / 1e6
+    ProcessStats.current().cpuSeconds ?? 0
 }
 
 /// The receiver child: answers every request with 204 once its body is read.
@@ -73,7 +70,7 @@ receiver.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
 receiver.arguments = ["receive", String(port)]
 try receiver.run()
 defer { receiver.terminate() }
-Thread.sleep(forTimeInterval: 0.5)
+try await Task.sleep(for: .milliseconds(500))
 
 let directory = NSTemporaryDirectory() + "rw-send-\(getpid())"
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
