@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "VigilScrapeTests",
             dependencies: [
-                "VigilScrape", "VigilDiscovery", "VigilConfig", "VigilModel", "VigilTSDB", "VigilHTTPClient",
+                "VigilScrape", "VigilTestSupport", "VigilDiscovery", "VigilConfig", "VigilModel", "VigilTSDB", "VigilHTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -181,7 +181,7 @@ let package = Package(
         .testTarget(
             name: "VigilRemoteWriteTests",
             dependencies: [
-                "VigilRemoteWrite", "VigilRemote", "VigilConfig", "VigilModel", "VigilTSDB",
+                "VigilRemoteWrite", "VigilTestSupport", "VigilRemote", "VigilConfig", "VigilModel", "VigilTSDB",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
+                "VigilServer", "VigilTestSupport", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

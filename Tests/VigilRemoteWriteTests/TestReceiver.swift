@@ -86,27 +86,3 @@ final class TestReceiver: Sendable {
 
     struct ReceiverFailure: Error {}
 }
-
-/// A fresh directory under the system temp dir, removed when the test is done.
-struct TemporaryDirectory: ~Copyable {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "vigil-rw-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(atPath: path)
-    }
-}
-
-/// Polls `condition` every 20 ms for up to `seconds`; true once it holds.
-func eventually(within seconds: Double = 15, _ condition: () throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if try condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try condition()
-}

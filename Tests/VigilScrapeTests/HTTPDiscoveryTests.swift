@@ -1,3 +1,4 @@
+import VigilTestSupport
 import HTTPTypes
 import Logging
 import Testing

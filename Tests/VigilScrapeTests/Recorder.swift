@@ -1,24 +1,7 @@
 import Logging
 import Synchronization
 import VigilDiscovery
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes: how these tests wait for an
-/// asynchronous effect, instead of asserting how long it takes.
-///
-/// Swift 6.3.1 miscompiles a closure literal written inside `#expect(…)` or `#require(…)` in a
-/// closure body when another closure literal follows outside a macro: both get one symbol and the
-/// second runs the first one's code. These tests therefore keep closure literals out of
-/// `#expect`/`#require` inside closure bodies: the result goes into a `let`, which is checked.
-func eventually(
-    timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
-) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if try await condition() { return true }
-        if ContinuousClock.now >= deadline { return false }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-}
+import VigilTestSupport
 
 /// Keeps every value something sent (a discovery provider's groups, a manager's updates, log
 /// lines) so that a test can wait for the one it expects.

@@ -1,3 +1,4 @@
+import VigilTestSupport
 import Testing
 import VigilConfig
 import VigilDiscovery

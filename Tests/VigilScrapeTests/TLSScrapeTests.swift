@@ -1,3 +1,4 @@
+import VigilTestSupport
 import Crypto
 import Foundation
 import Hummingbird

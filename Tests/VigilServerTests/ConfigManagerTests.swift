@@ -1,3 +1,4 @@
+import VigilTestSupport
 import Logging
 import Testing
 import VigilConfig
