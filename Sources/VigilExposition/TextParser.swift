@@ -7,9 +7,11 @@ public import VigilModel
 /// metric name, TYPE before that name's samples; values as Go's `ParseFloat`; timestamps int64
 /// milliseconds; the last line must end with `\n`. Like Prometheus it accepts blank lines, blanks
 /// around label tokens and a trailing comma in a label set, and keeps unknown backslash escapes in
-/// label values and help text as written.
+/// label values and help text as written (unless `strictEscapes`, as Go's `expfmt` parser, which
+/// the Pushgateway uses, rejects them).
 public struct TextParser: ExpositionParser {
     private var core: ParserCore
+    private let strictEscapes: Bool
     /// Names that had a HELP line, a TYPE line, or a sample.
     private var helpSeen: SeriesCache<Void>
     private var typeSeen: SeriesCache<Void>
@@ -21,8 +23,10 @@ public struct TextParser: ExpositionParser {
 
     /// Creates a parser over `bytes`, which must stay valid and unchanged while the parser and
     /// the byte views it returns are used. Pass the scrape loop's `scratch` so a warm scrape
-    /// allocates nothing.
-    public init(bytes: UnsafeRawBufferPointer, scratch: ExpositionScratch = ExpositionScratch()) {
+    /// allocates nothing. With `strictEscapes`, a backslash escape other than `\\`, `\n` (and `\"` in
+    /// label values) is a syntax error instead of being kept as written.
+    public init(bytes: UnsafeRawBufferPointer, scratch: ExpositionScratch = ExpositionScratch(), strictEscapes: Bool = false) {
+        self.strictEscapes = strictEscapes
         let buffers = scratch.take()
         core = ParserCore(bytes: bytes, labelOffsets: buffers.labelOffsets, exemplarOffsets: buffers.exemplarOffsets)
         helpSeen = buffers.firstNames
@@ -114,7 +118,8 @@ public struct TextParser: ExpositionParser {
         core.skipBlanks()
         core.textStart = core.position
         try core.scanEscaped(
-            terminator: UInt8(ascii: "\n"), allowQuoteEscape: false, rejectRawQuote: false, keepUnknownEscapes: true, what: "help text"
+            terminator: UInt8(ascii: "\n"), allowQuoteEscape: false, rejectRawQuote: false, keepUnknownEscapes: !strictEscapes,
+            what: "help text"
         )
         core.textEnd = core.position
         core.position += 1
@@ -269,7 +274,7 @@ public struct TextParser: ExpositionParser {
             core.position += 1
             let valueStart = core.position
             try core.scanEscaped(
-                terminator: UInt8(ascii: "\""), allowQuoteEscape: true, rejectRawQuote: false, keepUnknownEscapes: true,
+                terminator: UInt8(ascii: "\""), allowQuoteEscape: true, rejectRawQuote: false, keepUnknownEscapes: !strictEscapes,
                 what: "label value"
             )
             core.labelOffsets.append(labelStart)
@@ -287,6 +292,8 @@ public struct TextParser: ExpositionParser {
         }
     }
 
+    /// The 1-based line of the current entry.
+    public var line: Int { core.line }
     /// The metric name of the current entry, as raw bytes.
     public var metricName: UnsafeRawBufferPointer { core.slice(core.nameStart, core.nameEnd) }
     /// The type of the current `# TYPE` entry.
@@ -307,6 +314,10 @@ public struct TextParser: ExpositionParser {
     public func unit() -> String { "" }
     /// The current series' labels including `__name__` (allocates; call on cache miss).
     public func labels() -> Labels { core.materialiseLabels() }
+    /// The current series' labels as written: in order, unescaped, empty values kept, without the
+    /// metric name (allocates). For consumers that must tell `a=""` from a missing `a`, as the
+    /// Pushgateway does.
+    public func labelPairs() -> [Label] { core.materialiseLabelPairs() }
     /// Text format 0.0.4 has no exemplars; always `nil`.
     public func exemplar() -> Exemplar? { nil }
 }

@@ -172,4 +172,32 @@ struct TextParserTests {
         #expect(entries.contains(.type("node_cpu_seconds_total", .counter)))
         #expect(entries.contains(.help("node_textfile_untyped", "An untyped metric with an escaped \\ help and \n newline.")))
     }
+
+    @Test func strictEscapesRejectWhatGoRejects() throws {
+        func firstError(_ text: String, strict: Bool) -> ExpositionError? {
+            Array(text.utf8).withUnsafeBytes { buffer -> ExpositionError? in
+                var parser = TextParser(bytes: buffer, strictEscapes: strict)
+                do throws(ExpositionError) {
+                    while try parser.next() != nil {}
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        for text in ["x{a=\"\\q\"} 1\n", "# HELP x a\\qb\nx 1\n", "# HELP x say \\\"hi\\\"\nx 1\n"] {
+            #expect(firstError(text, strict: false) == nil, "\(text.debugDescription)")
+            #expect(firstError(text, strict: true)?.message.contains("invalid escape sequence") == true, "\(text.debugDescription)")
+        }
+        #expect(firstError("x{a=\"\\\\ \\\" \\n\"} 1\n# HELP x a \\\\ b \\n\n", strict: true) == nil)
+    }
+
+    @Test func labelPairsKeepOrderAndEmptyValues() throws {
+        let pairs: [Label]? = Array("x{b=\"2\",a=\"\",c=\"q\\\"\"} 1\n".utf8).withUnsafeBytes { buffer in
+            var parser = TextParser(bytes: buffer)
+            guard (try? parser.next()) == .series else { return nil }
+            return parser.labelPairs()
+        }
+        #expect(pairs == [Label(name: "b", value: "2"), Label(name: "a", value: ""), Label(name: "c", value: "q\"")])
+    }
 }
