@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
-                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
+                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB", "VigilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

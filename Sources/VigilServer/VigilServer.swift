@@ -72,6 +72,18 @@ public struct VigilServer: Sendable {
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
 
+        let pushgatewayDirectory: String
+        do {
+            pushgatewayDirectory = try dataDirectory.subdirectory("pushgateway")
+        } catch {
+            throw ServerStartError.dataDirectory(error)
+        }
+        let pushgateway = PushgatewayStore(directory: pushgatewayDirectory, logger: logger)
+        let pushgatewayIngestor = PushgatewayIngestor(store: pushgateway, tsdb: tsdb, logger: logger)
+        try await configManager.subscribe { config in
+            pushgatewayIngestor.setInterval(config.global.scrapeInterval.duration)
+        }
+
         let discovery = DiscoveryManager(logger: logger, registry: registry)
         let scrapeManager = ScrapeManager(tsdb: tsdb, logger: logger)
         try await configManager.subscribe { config in
@@ -95,6 +107,10 @@ public struct VigilServer: Sendable {
         ).register(on: router)
         RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
         ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
+        PushgatewayRoutes(
+            store: pushgateway, maxBodyBytes: options.maxRequestBodyBytes, enableAdminAPI: options.enableAdminAPI,
+            flags: options.flags, startTime: PushgatewayStore.wallClock()
+        ).register(on: router)
         RemoteWriteRoute(
             tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
             metrics: try RemoteWriteMetrics(registry: registry)
@@ -128,6 +144,7 @@ public struct VigilServer: Sendable {
                     .init(service: MetricsStorageService(tsdb: tsdb, logger: logger)),
                     .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
                     .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
+                    .init(service: pushgatewayIngestor),
                     .init(service: application),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
