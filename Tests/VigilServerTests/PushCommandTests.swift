@@ -44,6 +44,30 @@ import Testing
         #expect(!text.contains("job=\"backup\""), "\(text)")
     }
 
+    @Test func acknowledgedPushesSurviveSIGKILL() async throws {
+        let temp = try TemporaryDirectory()
+        let metrics = try temp.write("m.prom", "# TYPE last_success gauge\nlast_success 1.7e+09\n")
+        var expected = ""
+        for round in 0..<2 {
+            let server = try VigilProcess(["server", "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
+            try server.start()
+            defer { server.signal(SIGKILL) }
+            let port = try #require(server.waitForListenPort(), "\(server.standardError)")
+            if round == 0 {
+                for instance in 0..<20 {
+                    let pushed = try VigilProcess.run(["push", "--job", "nightly", "--label", "instance=host\(instance)", "--url", "http://127.0.0.1:\(port)", metrics])
+                    #expect(pushed.status == 0, "\(pushed.err)")
+                }
+                expected = try await exposition(port)
+                #expect(expected.contains("last_success{instance=\"host19\",job=\"nightly\"} 1.7e+09"))
+            } else {
+                #expect(try await exposition(port) == expected, "every acknowledged push is back after SIGKILL")
+            }
+            server.signal(SIGKILL)
+            _ = server.waitForExit(timeout: 10)
+        }
+    }
+
     @Test func helpHasExamples() throws {
         let help = try VigilProcess.run(["push", "--help"])
         #expect(help.status == 0)
