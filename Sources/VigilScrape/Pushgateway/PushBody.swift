@@ -3,7 +3,7 @@ import VigilExposition
 
 /// The metric families of one push body, read from text format 0.0.4 as the Pushgateway reads it.
 ///
-/// Vigil's ``TextParser`` reads the lines (with Go's strict escapes); the families are then put
+/// Vigil's ``TextParser`` reads the lines (with `goExpfmt`: Go's escapes and `#TYPE`); the families are then put
 /// together as Go's `expfmt.TextParser` does, which the Pushgateway uses: a family collects its
 /// samples wherever they appear; `x_count`/`x_sum` (and `x_bucket`) belong to a summary (histogram)
 /// `x` declared before them; summary and histogram lines with the same labels (apart from
@@ -52,7 +52,7 @@ public struct PushBody: Sendable, Equatable {
     public static func decode(_ bytes: [UInt8]) throws(PushgatewayError) -> PushBody {
         let result: Result<PushBody, PushgatewayError> = bytes.withUnsafeBytes { buffer in
             var assembler = Assembler()
-            var parser = TextParser(bytes: buffer, strictEscapes: true)
+            var parser = TextParser(bytes: buffer, goExpfmt: true)
             do throws(ExpositionError) {
                 while let entry = try parser.next() {
                     do throws(PushgatewayError) {
@@ -156,6 +156,8 @@ private struct Assembler {
             drafts[index].metrics.append(PushedMetric(labels: labels, value: .counter(value)))
         case .gauge:
             drafts[index].metrics.append(PushedMetric(labels: labels, value: .gauge(value)))
+        case .gaugehistogram:
+            throw lineError(parser, "unexpected type for metric name \(quoted(drafts[index].name))")
         default:
             drafts[index].metrics.append(PushedMetric(labels: labels, value: .untyped(value)))
         }

@@ -111,7 +111,11 @@ import VigilModel
         }
     }
 
-    @Test func timestampsAreNoted() throws {
+    @Test func hashTypeWithoutABlankIsAKeywordAsInGo() throws {
+        #expect(family(try decode("#TYPE x counter\nx 1\n"), "x")?.type == .counter)
+    }
+
+        @Test func timestampsAreNoted() throws {
         #expect(try decode("x 1 1234\n").hasTimestamps)
     }
 
