@@ -4,10 +4,11 @@ public import VigilModel
 ///
 /// Families of the same name from different groups are one family (type and help of the first
 /// group in grouping-key order; the Pushgateway takes whichever its map yields first); families
-/// are sorted by name and metrics as client_golang sorts them (fewer labels first, then label values
-/// in order, bytewise). The text is Go's `expfmt` text format: `# HELP` only when there is help,
-/// summaries and histograms expanded with `quantile`/`le` written last, a `+Inf` bucket added
-/// when none was pushed, and empty label values kept (`instance=""`).
+/// are sorted by name and metrics as client_golang sorts them (fewer labels first, then label
+/// values in order, bytewise; metrics it finds equal stay in pushed order, groups in grouping-key
+/// order). The text is Go's `expfmt` text format: `# HELP` only when there is help, summaries and
+/// histograms expanded with `quantile`/`le` written last, a `+Inf` bucket added when none was
+/// pushed, and empty label values kept (`instance=""`).
 public struct PushgatewayExposition: Sendable {
     /// The merged families, sorted by name.
     public let families: [PushedFamily]
@@ -27,23 +28,23 @@ public struct PushgatewayExposition: Sendable {
         families = merged.values
             .map { family in
                 var sorted = family
-                sorted.metrics.sort(by: PushgatewayExposition.precedes)
+                sorted.metrics = family.metrics.enumerated()
+                    .sorted { PushgatewayExposition.precedes($0.element, $1.element) ?? ($0.offset < $1.offset) }
+                    .map(\.element)
                 return sorted
             }
             .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
-    /// client_golang's `MetricSorter`, with label names as the last tie-breaker so the order is
-    /// total.
-    private static func precedes(_ lhs: PushedMetric, _ rhs: PushedMetric) -> Bool {
+    /// client_golang's `MetricSorter`: fewer labels first, then label values in order; `nil`
+    /// when it finds the two equal (label names are not compared), and then the order pushed
+    /// stays, as Go's sort keeps it for short lists.
+    private static func precedes(_ lhs: PushedMetric, _ rhs: PushedMetric) -> Bool? {
         if lhs.labels.count != rhs.labels.count { return lhs.labels.count < rhs.labels.count }
         for (left, right) in zip(lhs.labels, rhs.labels) where left.value != right.value {
             return left.value.utf8.lexicographicallyPrecedes(right.value.utf8)
         }
-        for (left, right) in zip(lhs.labels, rhs.labels) where left.name != right.name {
-            return left.name.utf8.lexicographicallyPrecedes(right.name.utf8)
-        }
-        return false
+        return nil
     }
 
     /// The text format 0.0.4 exposition.
