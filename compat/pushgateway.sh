@@ -12,14 +12,16 @@
 #           ingestion: the same series and values in an instant query;
 #   restart both again after a restart: the Pushgateway stopped with SIGTERM (it persists on
 #           shutdown), Vigil with SIGKILL (every acknowledged push must already be on disk).
-# `vigil push` is used as a client against both. Requests the Pushgateway 1.5 handles badly are
+# Last, compat/pushgateway_fuzz.py sends the same mutated bodies to both (status codes must match,
+# then the views; PUSHGATEWAY_FUZZ_SEED, PUSHGATEWAY_FUZZ_COUNT). `vigil push` is used as a client
+# against both. Requests the Pushgateway 1.5 handles badly are
 # left out (a base64 job that does not decode leaves that route's mutex locked; a base64 label
 # value that is not UTF-8 is stored and fails every later push); Vigil's answers to those, and to
 # what it deliberately refuses (protobuf, compressed bodies), are checked on Vigil alone.
 # Prints PASS/FAIL per check and "pushgateway: N passed, M failed"; exits non-zero on a failure.
 # PUSHGATEWAY_COMPAT_KEEP=1 keeps the work directory.
 source "$(dirname "$0")/lib/common.bash"
-ensure_packages prometheus-pushgateway prometheus curl jq
+ensure_packages prometheus-pushgateway prometheus curl jq python3
 
 VIGIL=$(vigil_binary)
 PG_PORT=19660
@@ -267,6 +269,21 @@ wait "$VIGIL_PID" 2>/dev/null || true
 start_pushgateway
 start_vigil
 compare_views "after the restart"
+
+echo
+echo "differential fuzz: mutated pushes (compat/pushgateway_fuzz.py) to both"
+python3 "$COMPAT_ROOT/compat/pushgateway_fuzz.py" "$PG" "$VG" "${PUSHGATEWAY_FUZZ_SEED:-1}" "${PUSHGATEWAY_FUZZ_COUNT:-1500}" \
+  >"$WORK/fuzz.txt" || true
+head -20 "$WORK/fuzz.txt" | grep -v '^fuzz:' || true
+check "fuzz: status codes" "$(tail -1 "$WORK/fuzz.txt")" "fuzz: ${PUSHGATEWAY_FUZZ_COUNT:-1500} requests, 0 with different status codes"
+# Help texts that differ between groups, and metrics client_golang's sorter finds equal across
+# groups, come out in the Pushgateway's map order: compare the lines as a set, without HELP.
+exposition "$PG/metrics" | grep -v '^# HELP' | sort >"$WORK/pushgateway.txt"
+exposition "$VG/pushgateway/metrics" | grep -v '^# HELP' | sort >"$WORK/vigil.txt"
+check_files "text exposition after the fuzz (lines as a set)" "$WORK/vigil.txt" "$WORK/pushgateway.txt"
+groups_json "$PG" >"$WORK/pushgateway.json"
+groups_json "$VG" >"$WORK/vigil.json"
+check_files "JSON groups after the fuzz" "$WORK/vigil.json" "$WORK/pushgateway.json"
 
 echo
 echo "pushgateway: $passed passed, $failed failed"
