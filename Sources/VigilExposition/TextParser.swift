@@ -164,8 +164,10 @@ public struct TextParser: ExpositionParser {
             }
         }
         skipBlanks()
-        while index < core.bytes.count && ParserCore.isNameChar(core.bytes[index]) { index += 1 }
-        skipBlanks()
+        if index < core.bytes.count && ParserCore.isNameStart(core.bytes[index]) {
+            while index < core.bytes.count && ParserCore.isNameChar(core.bytes[index]) { index += 1 }
+            skipBlanks()
+        }
         return index < core.bytes.count && core.bytes[index] == UInt8(ascii: "\n")
     }
 

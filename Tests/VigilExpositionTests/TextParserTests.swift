@@ -207,6 +207,7 @@ struct TextParserTests {
         #expect(try entries("x 1\n \t", goExpfmt: true) == [.series])
         #expect(try entries("# TYPE x\n# HELP x \t\n# HELP  \n# HELP x h\nx 1\n", goExpfmt: true) == [.comment, .comment, .comment, .help, .series])
         #expect(throws: ExpositionError.self) { try entries("# TYPE x\n", goExpfmt: false) }
+        #expect(throws: ExpositionError.self) { try entries("# HELP 1x\n", goExpfmt: true) }
         #expect(try entries("# TYPE x Coun\\ter\nx 1\n", goExpfmt: true) == [.type, .series])
         #expect(throws: ExpositionError.self) { try entries("# TYPE x counter \n", goExpfmt: true) }
         #expect(try entries("# TYPE x counter \n", goExpfmt: false) == [.type])
