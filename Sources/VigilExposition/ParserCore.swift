@@ -274,6 +274,21 @@ struct ParserCore {
         return builder.build()
     }
 
+    /// The labels of the current series in written order, empty values kept.
+    func materialiseLabelPairs() -> [Label] {
+        var pairs: [Label] = []
+        pairs.reserveCapacity(labelOffsets.count / 4)
+        var index = 0
+        while index < labelOffsets.count {
+            pairs.append(Label(
+                name: string(labelOffsets[index], labelOffsets[index + 1]),
+                value: unescaped(labelOffsets[index + 2], labelOffsets[index + 3])
+            ))
+            index += 4
+        }
+        return pairs
+    }
+
     func materialiseExemplar() -> Exemplar? {
         guard hasExemplar else { return nil }
         var builder = LabelsBuilder()

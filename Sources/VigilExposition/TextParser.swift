@@ -7,9 +7,14 @@ public import VigilModel
 /// metric name, TYPE before that name's samples; values as Go's `ParseFloat`; timestamps int64
 /// milliseconds; the last line must end with `\n`. Like Prometheus it accepts blank lines, blanks
 /// around label tokens and a trailing comma in a label set, and keeps unknown backslash escapes in
-/// label values and help text as written.
+/// label values and help text as written. With `goExpfmt` it reads as Go's `expfmt.TextParser`
+/// (which the Pushgateway and client_golang use) where that differs: unknown escapes are errors,
+/// `#HELP`/`#TYPE` need no blank after the `#`, a HELP or TYPE line without a value is a comment,
+/// a type word is matched as Go matches it, blanks after a sample's value or timestamp are errors,
+/// and blanks after the last newline end the input.
 public struct TextParser: ExpositionParser {
     private var core: ParserCore
+    private let goExpfmt: Bool
     /// Names that had a HELP line, a TYPE line, or a sample.
     private var helpSeen: SeriesCache<Void>
     private var typeSeen: SeriesCache<Void>
@@ -21,8 +26,12 @@ public struct TextParser: ExpositionParser {
 
     /// Creates a parser over `bytes`, which must stay valid and unchanged while the parser and
     /// the byte views it returns are used. Pass the scrape loop's `scratch` so a warm scrape
-    /// allocates nothing.
-    public init(bytes: UnsafeRawBufferPointer, scratch: ExpositionScratch = ExpositionScratch()) {
+    /// allocates nothing. With `goExpfmt`, a backslash escape other than `\\`, `\n` (and `\"` in
+    /// label values) is a syntax error instead of being kept as written, `#HELP`/`#TYPE` are
+    /// keywords as `# HELP`/`# TYPE` are, a HELP or TYPE line with no name or no value is a comment,
+    /// blanks ending a sample line are errors, and blanks after the last newline end the input.
+    public init(bytes: UnsafeRawBufferPointer, scratch: ExpositionScratch = ExpositionScratch(), goExpfmt: Bool = false) {
+        self.goExpfmt = goExpfmt
         let buffers = scratch.take()
         core = ParserCore(bytes: bytes, labelOffsets: buffers.labelOffsets, exemplarOffsets: buffers.exemplarOffsets)
         helpSeen = buffers.firstNames
@@ -48,7 +57,14 @@ public struct TextParser: ExpositionParser {
             }
             core.beginLine()
             core.skipBlanks()
-            guard !core.atEnd else { throw missingNewline() }
+            guard !core.atEnd else {
+                // Go's parser takes blanks after the last newline as the end of the input.
+                if goExpfmt {
+                    giveBackScratch()
+                    return nil
+                }
+                throw missingNewline()
+            }
             let byte = core.current
             if byte == UInt8(ascii: "\n") {
                 core.position += 1
@@ -70,10 +86,10 @@ public struct TextParser: ExpositionParser {
         core.position += 1
         let afterHash = core.position
         core.skipBlanks()
-        if core.position > afterHash, core.position + 4 < core.bytes.count {
+        if core.position > afterHash || goExpfmt, core.position + 4 < core.bytes.count {
             let keywordStart = core.position
             let next = core.bytes[keywordStart + 4]
-            if next == UInt8(ascii: " ") || next == UInt8(ascii: "\t") {
+            if (next == UInt8(ascii: " ") || next == UInt8(ascii: "\t")) && !(goExpfmt && lacksValue(from: keywordStart + 4)) {
                 if core.bytesEqual(keywordStart, keywordStart + 4, "HELP") {
                     core.position += 4
                     try parseHelp()
@@ -92,6 +108,67 @@ public struct TextParser: ExpositionParser {
         core.textEnd = core.position
         core.position += 1
         return .comment
+    }
+
+    /// The type word of a TYPE line and its newline, as Prometheus reads it: one lower-case word,
+    /// blanks around it allowed.
+    private mutating func typeWord() throws(ExpositionError) -> MetricType {
+        let wordStart = core.position
+        while !core.atEnd && core.current != UInt8(ascii: " ") && core.current != UInt8(ascii: "\t")
+            && core.current != UInt8(ascii: "\n") { core.position += 1 }
+        let wordEnd = core.position
+        core.skipBlanks()
+        guard !core.atEnd else { throw missingNewline() }
+        guard core.current == UInt8(ascii: "\n") else {
+            throw core.error("unexpected data after metric type", at: core.position)
+        }
+        core.position += 1
+        if core.bytesEqual(wordStart, wordEnd, "counter") { return .counter }
+        if core.bytesEqual(wordStart, wordEnd, "gauge") { return .gauge }
+        if core.bytesEqual(wordStart, wordEnd, "histogram") { return .histogram }
+        if core.bytesEqual(wordStart, wordEnd, "summary") { return .summary }
+        if core.bytesEqual(wordStart, wordEnd, "untyped") { return .unknown }
+        throw core.error("invalid metric type \"\(core.string(wordStart, wordEnd))\"", at: wordStart)
+    }
+
+    /// The type word as Go's `expfmt` reads it: the rest of the line (trailing blanks included),
+    /// backslashes dropped, matched case-insensitively against client_model's type names.
+    private mutating func goTypeWord() throws(ExpositionError) -> MetricType {
+        let wordStart = core.position
+        var word: [UInt8] = []
+        while !core.atEnd && core.current != UInt8(ascii: "\n") {
+            if core.current != UInt8(ascii: "\\") { word.append(core.current) }
+            core.position += 1
+        }
+        guard !core.atEnd else { throw missingNewline() }
+        core.position += 1
+        let text = String(decoding: word, as: UTF8.self)
+        switch text.uppercased() {
+        case "COUNTER": return .counter
+        case "GAUGE": return .gauge
+        case "HISTOGRAM": return .histogram
+        case "SUMMARY": return .summary
+        case "UNTYPED": return .unknown
+        case "GAUGE_HISTOGRAM": return .gaugehistogram
+        default: throw core.error("unknown metric type \"\(text)\"", at: wordStart)
+        }
+    }
+
+    /// Whether a HELP or TYPE line ends (only blanks left) before or right after its metric name:
+    /// Go's parser ignores such a line instead of failing or recording an empty value.
+    private func lacksValue(from start: Int) -> Bool {
+        var index = start
+        func skipBlanks() {
+            while index < core.bytes.count && (core.bytes[index] == UInt8(ascii: " ") || core.bytes[index] == UInt8(ascii: "\t")) {
+                index += 1
+            }
+        }
+        skipBlanks()
+        if index < core.bytes.count && ParserCore.isNameStart(core.bytes[index]) {
+            while index < core.bytes.count && ParserCore.isNameChar(core.bytes[index]) { index += 1 }
+            skipBlanks()
+        }
+        return index < core.bytes.count && core.bytes[index] == UInt8(ascii: "\n")
     }
 
     private mutating func parseMetadataName(after keyword: String) throws(ExpositionError) {
@@ -114,7 +191,8 @@ public struct TextParser: ExpositionParser {
         core.skipBlanks()
         core.textStart = core.position
         try core.scanEscaped(
-            terminator: UInt8(ascii: "\n"), allowQuoteEscape: false, rejectRawQuote: false, keepUnknownEscapes: true, what: "help text"
+            terminator: UInt8(ascii: "\n"), allowQuoteEscape: false, rejectRawQuote: false, keepUnknownEscapes: !goExpfmt,
+            what: "help text"
         )
         core.textEnd = core.position
         core.position += 1
@@ -128,25 +206,7 @@ public struct TextParser: ExpositionParser {
     private mutating func parseType() throws(ExpositionError) {
         try parseMetadataName(after: "TYPE")
         core.skipBlanks()
-        let wordStart = core.position
-        while !core.atEnd && core.current != UInt8(ascii: " ") && core.current != UInt8(ascii: "\t")
-            && core.current != UInt8(ascii: "\n") { core.position += 1 }
-        let wordEnd = core.position
-        core.skipBlanks()
-        guard !core.atEnd else { throw missingNewline() }
-        guard core.current == UInt8(ascii: "\n") else {
-            throw core.error("unexpected data after metric type", at: core.position)
-        }
-        core.position += 1
-        let type: MetricType
-        if core.bytesEqual(wordStart, wordEnd, "counter") { type = .counter }
-        else if core.bytesEqual(wordStart, wordEnd, "gauge") { type = .gauge }
-        else if core.bytesEqual(wordStart, wordEnd, "histogram") { type = .histogram }
-        else if core.bytesEqual(wordStart, wordEnd, "summary") { type = .summary }
-        else if core.bytesEqual(wordStart, wordEnd, "untyped") { type = .unknown }
-        else {
-            throw core.error("invalid metric type \"\(core.string(wordStart, wordEnd))\"", at: wordStart)
-        }
+        let type = goExpfmt ? try goTypeWord() : try typeWord()
         core.metricType = type
         let nameBytes = core.slice(core.nameStart, core.nameEnd)
         if typeSeen.entryIndex(forKey: nameBytes) != nil {
@@ -212,8 +272,13 @@ public struct TextParser: ExpositionParser {
         core.value = value
         core.hasTimestamp = false
         core.hasExemplar = false
+        let valueEnd = core.position
         core.skipBlanks()
         guard !core.atEnd else { throw missingNewline() }
+        if goExpfmt && core.position > valueEnd && core.current == UInt8(ascii: "\n") {
+            // Go reads a blank after the value as the start of a timestamp.
+            throw core.error("expected integer as timestamp, got \"\"", at: core.position)
+        }
         if core.current != UInt8(ascii: "\n") {
             let timestampStart = core.position
             while !core.atEnd {
@@ -226,9 +291,10 @@ public struct TextParser: ExpositionParser {
             }
             core.timestampValue = timestamp
             core.hasTimestamp = true
+            let timestampEnd = core.position
             core.skipBlanks()
             guard !core.atEnd else { throw missingNewline() }
-            guard core.current == UInt8(ascii: "\n") else {
+            guard core.current == UInt8(ascii: "\n"), !(goExpfmt && core.position > timestampEnd) else {
                 throw core.error("unexpected data after timestamp", at: core.position)
             }
         }
@@ -269,7 +335,7 @@ public struct TextParser: ExpositionParser {
             core.position += 1
             let valueStart = core.position
             try core.scanEscaped(
-                terminator: UInt8(ascii: "\""), allowQuoteEscape: true, rejectRawQuote: false, keepUnknownEscapes: true,
+                terminator: UInt8(ascii: "\""), allowQuoteEscape: true, rejectRawQuote: false, keepUnknownEscapes: !goExpfmt,
                 what: "label value"
             )
             core.labelOffsets.append(labelStart)
@@ -287,6 +353,8 @@ public struct TextParser: ExpositionParser {
         }
     }
 
+    /// The 1-based line of the current entry.
+    public var line: Int { core.line }
     /// The metric name of the current entry, as raw bytes.
     public var metricName: UnsafeRawBufferPointer { core.slice(core.nameStart, core.nameEnd) }
     /// The type of the current `# TYPE` entry.
@@ -307,6 +375,10 @@ public struct TextParser: ExpositionParser {
     public func unit() -> String { "" }
     /// The current series' labels including `__name__` (allocates; call on cache miss).
     public func labels() -> Labels { core.materialiseLabels() }
+    /// The current series' labels as written: in order, unescaped, empty values kept, without the
+    /// metric name (allocates). For consumers that must tell `a=""` from a missing `a`, as the
+    /// Pushgateway does.
+    public func labelPairs() -> [Label] { core.materialiseLabelPairs() }
     /// Text format 0.0.4 has no exemplars; always `nil`.
     public func exemplar() -> Exemplar? { nil }
 }

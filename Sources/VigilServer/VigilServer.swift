@@ -75,6 +75,18 @@ public struct VigilServer: Sendable {
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
 
+        let pushgatewayDirectory: String
+        do {
+            pushgatewayDirectory = try dataDirectory.subdirectory("pushgateway")
+        } catch {
+            throw ServerStartError.dataDirectory(error)
+        }
+        let pushgateway = PushgatewayStore(directory: pushgatewayDirectory, logger: logger)
+        let pushgatewayIngestor = PushgatewayIngestor(store: pushgateway, tsdb: tsdb, logger: logger)
+        try await configManager.subscribe { config in
+            pushgatewayIngestor.setInterval(config.global.scrapeInterval.duration)
+        }
+
         let remoteWrite = RemoteWriteManager(
             tsdb: tsdb, directory: try dataDirectory.subdirectory("remote-write"), registry: registry, logger: logger)
         try await configManager.subscribe { config in try await remoteWrite.apply(config) }
@@ -109,6 +121,10 @@ public struct VigilServer: Sendable {
                 maxBodyBytes: options.maxRequestBodyBytes
             ).register(on: router)
             ImportRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
+            PushgatewayRoutes(
+                store: pushgateway, maxBodyBytes: options.maxRequestBodyBytes, enableAdminAPI: options.enableAdminAPI,
+                flags: options.flags, startTime: PushgatewayStore.wallClock()
+            ).register(on: router)
             RemoteWriteRoute(
                 tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes, logger: logger,
                 metrics: try RemoteWriteMetrics(registry: registry)
@@ -144,6 +160,7 @@ public struct VigilServer: Sendable {
                     .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
                     .init(service: remoteWrite),
                     .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
+                    .init(service: pushgatewayIngestor),
                     .init(service: application),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

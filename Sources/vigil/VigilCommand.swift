@@ -21,6 +21,7 @@ struct VigilCommand: AsyncParsableCommand {
               vigil server                       # embedded default, 127.0.0.1:9470
               vigil server --config prometheus.yml
               vigil query 'sum by (job) (rate(http_requests_total[5m]))'
+              echo 'backup_ok 1' | vigil push --job backup   # Pushgateway API
               vigil check config prometheus.yml  # validate without starting
               curl -s localhost:9100/metrics | vigil check metrics
               vigil tsdb analyze ./data
@@ -28,7 +29,10 @@ struct VigilCommand: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad config.
             """,
-        subcommands: [ServerCommand.self, AgentCommand.self, QueryCommand.self, ImportCommand.self, CheckCommand.self, TSDBCommand.self, VersionCommand.self]
+        subcommands: [
+            ServerCommand.self, AgentCommand.self, QueryCommand.self, PushCommand.self, ImportCommand.self, CheckCommand.self,
+            TSDBCommand.self, VersionCommand.self,
+        ]
     )
 
     /// Runs the chosen subcommand and maps failures to Vigil's exit codes: 2 for bad usage or a bad

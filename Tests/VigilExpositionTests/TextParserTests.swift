@@ -172,4 +172,58 @@ struct TextParserTests {
         #expect(entries.contains(.type("node_cpu_seconds_total", .counter)))
         #expect(entries.contains(.help("node_textfile_untyped", "An untyped metric with an escaped \\ help and \n newline.")))
     }
+
+    @Test func goExpfmtRulesRejectWhatGoRejects() throws {
+        func firstError(_ text: String, strict: Bool) -> ExpositionError? {
+            Array(text.utf8).withUnsafeBytes { buffer -> ExpositionError? in
+                var parser = TextParser(bytes: buffer, goExpfmt: strict)
+                do throws(ExpositionError) {
+                    while try parser.next() != nil {}
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        for text in ["x{a=\"\\q\"} 1\n", "# HELP x a\\qb\nx 1\n", "# HELP x say \\\"hi\\\"\nx 1\n"] {
+            #expect(firstError(text, strict: false) == nil, "\(text.debugDescription)")
+            #expect(firstError(text, strict: true)?.message.contains("invalid escape sequence") == true, "\(text.debugDescription)")
+        }
+        #expect(firstError("x{a=\"\\\\ \\\" \\n\"} 1\n# HELP x a \\\\ b \\n\n", strict: true) == nil)
+    }
+
+    @Test func goExpfmtReadsHashTypeWithoutABlank() throws {
+        func entries(_ text: String, goExpfmt: Bool) throws -> [ExpositionEntry] {
+            try Array(text.utf8).withUnsafeBytes { buffer in
+                var parser = TextParser(bytes: buffer, goExpfmt: goExpfmt)
+                var result: [ExpositionEntry] = []
+                while let entry = try parser.next() { result.append(entry) }
+                return result
+            }
+        }
+        #expect(try entries("#TYPE x counter\n#HELP x h\nx 1\n", goExpfmt: false) == [.comment, .comment, .series])
+        #expect(try entries("#TYPE x counter\n#HELP x h\nx 1\n", goExpfmt: true) == [.type, .help, .series])
+        #expect(try entries("#TYPEx y\n", goExpfmt: true) == [.comment])
+        #expect(try entries("x 1\n \t", goExpfmt: true) == [.series])
+        #expect(try entries("# TYPE x\n# HELP x \t\n# HELP  \n# HELP x h\nx 1\n", goExpfmt: true) == [.comment, .comment, .comment, .help, .series])
+        #expect(throws: ExpositionError.self) { try entries("# TYPE x\n", goExpfmt: false) }
+        #expect(throws: ExpositionError.self) { try entries("# HELP 1x\n", goExpfmt: true) }
+        #expect(try entries("# TYPE x Coun\\ter\nx 1\n", goExpfmt: true) == [.type, .series])
+        #expect(throws: ExpositionError.self) { try entries("# TYPE x counter \n", goExpfmt: true) }
+        #expect(try entries("# TYPE x counter \n", goExpfmt: false) == [.type])
+        for line in ["x 1 \n", "x 1 123\t\n"] {
+            #expect(throws: ExpositionError.self) { try entries(line, goExpfmt: true) }
+            #expect(try entries(line, goExpfmt: false) == [.series])
+        }
+        #expect(throws: ExpositionError.self) { try entries("x 1\n \t", goExpfmt: false) }
+    }
+
+    @Test func labelPairsKeepOrderAndEmptyValues() throws {
+        let pairs: [Label]? = Array("x{b=\"2\",a=\"\",c=\"q\\\"\"} 1\n".utf8).withUnsafeBytes { buffer in
+            var parser = TextParser(bytes: buffer)
+            guard (try? parser.next()) == .series else { return nil }
+            return parser.labelPairs()
+        }
+        #expect(pairs == [Label(name: "b", value: "2"), Label(name: "a", value: ""), Label(name: "c", value: "q\"")])
+    }
 }
