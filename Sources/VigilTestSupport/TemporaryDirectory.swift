@@ -32,7 +32,7 @@ public struct TemporaryDirectory: ~Copyable, Sendable {
 /// closure literals, including this function's argument, out of those macros: put the result in a
 /// `let` and check that.
 public func eventually(
-    timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
+    timeout: Duration = .seconds(30), _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while true {

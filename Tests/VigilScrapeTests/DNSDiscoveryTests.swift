@@ -115,7 +115,7 @@ import VigilModel
             guard asked == "_metrics" else { return Self.answer(to: query, records: [], rcode: 3) }
             return Self.answer(to: query, records: [Self.srv(port: 9100, target: "node1.example.org"), Self.srv(port: 9200, target: "node2.example.org")])
         } run: { server in
-            let resolver = DNSResolver(servers: [server], search: [], ndots: 1, timeout: .seconds(2))
+            let resolver = DNSResolver(servers: [server], search: [], ndots: 1, timeout: .seconds(10))
             let config = try ConfigDecoder.decode(DNSSDConfig.self, fromYAML: "names: ['_metrics._tcp.example.org']\nrefresh_interval: 1h", fileName: "t")
             let discovery = DNSDiscovery(config, resolver: resolver, logger: Logger(label: "t"))
             let groups = try await Self.firstSend(of: discovery)
@@ -135,7 +135,7 @@ import VigilModel
             if asked == "db" { return Self.answer(to: query, records: [(1, [192, 0, 2, 7])]) }
             return Self.answer(to: query, records: [], rcode: 3)
         } run: { server in
-            let resolver = DNSResolver(servers: [server], search: [], ndots: 1, timeout: .seconds(2))
+            let resolver = DNSResolver(servers: [server], search: [], ndots: 1, timeout: .seconds(10))
             let config = try ConfigDecoder.decode(
                 DNSSDConfig.self, fromYAML: "names: [db.example, missing.example]\ntype: A\nport: 9187\nrefresh_interval: 1h", fileName: "t")
             let groups = try await Self.firstSend(of: DNSDiscovery(config, resolver: resolver, logger: Logger(label: "t")))

@@ -10,7 +10,7 @@ struct LoopState {
     struct Entry {
         /// The stored labels; `nil` when metric relabeling drops the series.
         var labels: Labels?
-        var ref: SeriesRef?
+        var handle: SeriesHandle?
         /// The last committed scrape that held it.
         var committedIn: UInt32 = 0
         /// The last scrape (committed or not) that exposed it, for eviction.
@@ -25,7 +25,7 @@ struct LoopState {
     var iteration: UInt32 = 0
     var lastCommitted: UInt32 = 0
     var scratch = ExpositionScratch()
-    var reportRefs: [SeriesRef?] = Array(repeating: nil, count: ReportSeries.allCases.count)
+    var reportHandles: [SeriesHandle?] = Array(repeating: nil, count: ReportSeries.allCases.count)
     let reportLabels: [Labels]
     /// Entries are dropped from the cache once unseen for this many scrapes.
     static let evictAfter: UInt32 = 10
@@ -66,8 +66,8 @@ struct LoopState {
         for index in entries.indices where entries[index].committedIn == previous && previous != 0 {
             let entry = entries[index]
             guard let labels = entry.labels, !entry.explicitTimestamp || settings.trackTimestampsStaleness else { continue }
-            if let ref = try? appender.append(ref: entry.ref, labels: labels, timestamp: scrapeTime, value: StaleNaN.value) {
-                entries[index].ref = ref
+            if let handle = try? appender.append(handle: entry.handle, labels: labels, timestamp: scrapeTime, value: StaleNaN.value) {
+                entries[index].handle = handle
             }
             staleCount += 1
         }
@@ -141,10 +141,11 @@ struct LoopState {
                 if sampleLimitHit { continue }
                 let explicit = parser.timestamp
                 let timestamp = settings.honorTimestamps ? (explicit ?? scrapeTime) : scrapeTime
-                let isNew = entries[index].ref == nil
+                let isNew = entries[index].handle == nil
                 do {
-                    let ref = try appender.append(ref: entries[index].ref, labels: labels, timestamp: timestamp, value: parser.value)
-                    entries[index].ref = ref
+                    let handle = try appender.append(
+                        handle: entries[index].handle, labels: labels, timestamp: timestamp, value: parser.value)
+                    entries[index].handle = handle
                     if isNew { outcome.seriesAdded += 1 }
                 } catch {
                     switch error.kind {
@@ -192,13 +193,13 @@ struct LoopState {
         if committedIn != 0 {
             for index in entries.indices where entries[index].committedIn == committedIn {
                 guard let labels = entries[index].labels, !entries[index].explicitTimestamp else { continue }
-                _ = try? appender.append(ref: entries[index].ref, labels: labels, timestamp: timestamp, value: StaleNaN.value)
+                _ = try? appender.append(handle: entries[index].handle, labels: labels, timestamp: timestamp, value: StaleNaN.value)
                 entries[index].committedIn = 0
             }
         }
         if includeReport {
-            for (index, labels) in reportLabels.enumerated() where reportRefs[index] != nil {
-                _ = try? appender.append(ref: reportRefs[index], labels: labels, timestamp: timestamp, value: StaleNaN.value)
+            for (index, labels) in reportLabels.enumerated() where reportHandles[index] != nil {
+                _ = try? appender.append(handle: reportHandles[index], labels: labels, timestamp: timestamp, value: StaleNaN.value)
             }
         }
         do {
@@ -222,7 +223,8 @@ struct LoopState {
             }
             let index = series.index
             do {
-                reportRefs[index] = try appender.append(ref: reportRefs[index], labels: reportLabels[index], timestamp: timestamp, value: value)
+                reportHandles[index] = try appender.append(
+                    handle: reportHandles[index], labels: reportLabels[index], timestamp: timestamp, value: value)
             } catch {
                 logger.debug("Report sample rejected", metadata: ["series": "\(series.rawValue)", "err": "\(error)"])
             }

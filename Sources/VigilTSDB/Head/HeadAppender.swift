@@ -28,14 +28,26 @@ public struct HeadAppender {
     /// beyond `maxSeries`, or a batch beyond `maxSamplesPerCommit`), `.outOfBounds`, `.outOfOrder` or `.duplicateSampleForTimestamp`. A sample
     /// equal (timestamp and value bits) to a stored one is accepted and ignored.
     public mutating func append(ref: SeriesRef?, labels: Labels, timestamp: Int64, value: Double) throws(TSDBError) -> SeriesRef {
+        let known = ref.flatMap { head.series(ref: $0) }
+        return try append(known, labels: labels, timestamp: timestamp, value: value).ref
+    }
+
+    /// Like ``append(ref:labels:timestamp:value:)`` but with the series handle of an earlier
+    /// append, which skips looking the ref up: the form a scrape loop uses for every sample.
+    public mutating func append(
+        handle: SeriesHandle?, labels: Labels, timestamp: Int64, value: Double
+    ) throws(TSDBError) -> SeriesHandle {
+        SeriesHandle(series: try append(handle?.series, labels: labels, timestamp: timestamp, value: value))
+    }
+
+    private mutating func append(_ known: MemSeries?, labels: Labels, timestamp: Int64, value: Double) throws(TSDBError) -> MemSeries {
         guard samples.count < head.options.maxSamplesPerCommit else {
             throw TSDBError(
                 .limitExceeded,
                 "batch limit of \(head.options.maxSamplesPerCommit) samples per commit reached at \(labels.seriesDescription)"
             )
         }
-        var series: MemSeries? = nil
-        if let ref { series = head.series(ref: ref) }
+        var series = known
         while true {
             let target: MemSeries
             if let series {
@@ -71,7 +83,7 @@ public struct HeadAppender {
                     samples.append(RefSample(ref: target.ref, timestamp: timestamp, value: value))
                     targets.append(target)
                 }
-                return target.ref
+                return target
             case .failure(let error):
                 head.countRejection(error.kind)
                 throw error
@@ -174,4 +186,15 @@ public struct HeadAppender {
             previous = label.name
         }
     }
+}
+
+/// A series as an appender found or created it: pass it back to
+/// ``HeadAppender/append(handle:labels:timestamp:value:)`` to skip the lookup next time. A handle
+/// to a series the head has since dropped is detected and the series found or created again.
+public struct SeriesHandle: @unchecked Sendable {
+    // MemSeries is Sendable; the wrapper only hides the internal type.
+    let series: MemSeries
+
+    /// The series' ref.
+    public var ref: SeriesRef { series.ref }
 }
