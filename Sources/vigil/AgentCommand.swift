@@ -40,18 +40,10 @@ struct AgentCommand: AsyncParsableCommand {
     )
     var retention = "1h"
 
-    @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: trace, debug, info, warn, error.")
-    var logLevel: LogLevelArgument = .info
-
-    @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")
-    var logFormat: LogFormatArgument = .logfmt
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        do {
-            _ = try ListenAddress(parsing: listen)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        _ = try parseListenAddress(listen)
         _ = try storageOptions()
     }
 
@@ -71,29 +63,17 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        logFormat.format.bootstrap(level: logLevel.level)
-        let logger = Logger(label: "vigil-agent")
+        let logger = logging.bootstrap(label: "vigil-agent")
         var options = ServerOptions(
-            listen: try ListenAddress(parsing: listen),
+            listen: try parseListenAddress(listen),
             dataDirectory: dataDirectory,
             configPath: config,
             storage: try storageOptions(),
             flags: [
                 ("config", config), ("data-dir", dataDirectory), ("listen", listen),
-                ("log.format", logFormat.rawValue), ("log.level", logLevel.rawValue), ("storage.agent.retention", retention),
-            ]
+            ] + logging.flags + [("storage.agent.retention", retention)]
         )
         options.agentMode = true
-        do {
-            try await VigilServer(options: options, logger: logger).run()
-        } catch let error as ServerStartError {
-            logger.error("Cannot start", metadata: ["err": "\(error)"])
-            StandardError.write("vigil: \(error)\n")
-            if case .config = error { throw VigilExit.badInput }
-            throw VigilExit.failure
-        } catch {
-            logger.error("Agent failed", metadata: ["err": "\(error)"])
-            throw VigilExit.failure
-        }
+        try await runServer(options, logger: logger)
     }
 }

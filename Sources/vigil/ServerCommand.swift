@@ -75,18 +75,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("web.enable-admin-api"), help: "Serve /api/v1/admin/* (series deletion, tombstone clean-up).")
     var enableAdminAPI = false
 
-    @Option(name: .customLong("log.level"), help: "Only log messages with this severity or above: trace, debug, info, warn, error.")
-    var logLevel: LogLevelArgument = .info
-
-    @Option(name: .customLong("log.format"), help: "Output format of log messages: logfmt or json.")
-    var logFormat: LogFormatArgument = .logfmt
+    @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
-        do {
-            _ = try ListenAddress(parsing: listen)
-        } catch {
-            throw ValidationError(error.description)
-        }
+        _ = try parseListenAddress(listen)
         _ = try storageOptions()
         _ = try queryOptions()
         guard queryMaxConcurrency > 0, queryMaxSamples > 0 else {
@@ -127,10 +119,9 @@ struct ServerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        logFormat.format.bootstrap(level: logLevel.level)
-        let logger = Logger(label: "vigil")
-        let options = ServerOptions(
-            listen: try ListenAddress(parsing: listen),
+        let logger = logging.bootstrap(label: "vigil")
+        var options = ServerOptions(
+            listen: try parseListenAddress(listen),
             dataDirectory: dataDirectory,
             configPath: config,
             storage: try storageOptions(),
@@ -138,8 +129,9 @@ struct ServerCommand: AsyncParsableCommand {
             maxConcurrentQueries: queryMaxConcurrency,
             enableAdminAPI: enableAdminAPI,
             flags: [
-                ("config", config ?? ""), ("data-dir", dataDirectory), ("listen", listen),
-                ("log.format", logFormat.rawValue), ("log.level", logLevel.rawValue),
+                ("config", config ?? ""), ("data-dir", dataDirectory), ("discovery.dns-server", dnsServers.joined(separator: ",")),
+                ("listen", listen),
+            ] + logging.flags + [
                 ("query.lookback-delta", queryLookbackDelta), ("query.max-concurrency", String(queryMaxConcurrency)),
                 ("query.max-samples", String(queryMaxSamples)), ("query.timeout", queryTimeout),
                 ("storage.tsdb.max-samples-per-commit", String(maxSamplesPerCommit)),
@@ -148,19 +140,8 @@ struct ServerCommand: AsyncParsableCommand {
                 ("web.enable-admin-api", enableAdminAPI ? "true" : "false"),
             ]
         )
-        var configured = options
-        configured.dnsServers = dnsServers
-        do {
-            try await VigilServer(options: configured, logger: logger).run()
-        } catch let error as ServerStartError {
-            logger.error("Cannot start", metadata: ["err": "\(error)"])
-            StandardError.write("vigil: \(error)\n")
-            if case .config = error { throw VigilExit.badInput }
-            throw VigilExit.failure
-        } catch {
-            logger.error("Server failed", metadata: ["err": "\(error)"])
-            throw VigilExit.failure
-        }
+        options.dnsServers = dnsServers
+        try await runServer(options, logger: logger)
     }
 }
 
