@@ -39,14 +39,15 @@ struct LoopState {
         }
     }
 
-    /// Parses `body` and appends its samples, then stale markers for series gone since the last
-    /// committed scrape. On any error nothing of this scrape is stored.
+    /// Parses `body` and appends its samples to `appender`, then stale markers for series gone
+    /// since the last committed scrape; the caller adds the report series and commits once. On
+    /// any error the appender is rolled back: nothing of this scrape's body is stored.
     mutating func ingest(
-        body: ByteBuffer, contentType: String?, settings: ScrapeSettings, scrapeTime: Timestamp, tsdb: TSDB
+        body: ByteBuffer, contentType: String?, settings: ScrapeSettings, scrapeTime: Timestamp,
+        appender: inout HeadAppender
     ) -> ScrapeOutcome {
         iteration &+= 1
-        var appender = tsdb.appender()
-        var outcome = body.withUnsafeReadableBytes { bytes -> ScrapeOutcome in
+        let outcome = body.withUnsafeReadableBytes { bytes -> ScrapeOutcome in
             let scratch = self.scratch
             switch ExpositionFormat(contentType: contentType) {
             case .text:
@@ -70,12 +71,6 @@ struct LoopState {
                 entries[index].handle = handle
             }
             staleCount += 1
-        }
-        do {
-            try appender.commit(durable: false)
-        } catch {
-            outcome.error = "\(error)"
-            return outcome
         }
         lastCommitted = iteration
         if iteration % Self.evictAfter == 0 { evict() }
@@ -178,18 +173,23 @@ struct LoopState {
 
     /// After a failed scrape, the series of the last committed one go stale (Prometheus appends
     /// an empty scrape).
-    mutating func staleAfterFailure(tsdb: TSDB, at timestamp: Timestamp, logger: Logger) {
-        markStale(committedIn: lastCommitted, tsdb: tsdb, at: timestamp, logger: logger, includeReport: false)
+    mutating func staleAfterFailure(appender: inout HeadAppender, at timestamp: Timestamp) {
+        markStale(committedIn: lastCommitted, appender: &appender, at: timestamp, includeReport: false)
         lastCommitted = iteration
     }
 
     /// When the target goes away: stale markers for its series and its report series.
     mutating func markAllStale(tsdb: TSDB, at timestamp: Timestamp, logger: Logger) {
-        markStale(committedIn: lastCommitted, tsdb: tsdb, at: timestamp, logger: logger, includeReport: true)
+        var appender = tsdb.appender()
+        markStale(committedIn: lastCommitted, appender: &appender, at: timestamp, includeReport: true)
+        do {
+            try appender.commit(durable: false)
+        } catch {
+            logger.warning("Appending stale markers failed", metadata: ["err": "\(error)"])
+        }
     }
 
-    private mutating func markStale(committedIn: UInt32, tsdb: TSDB, at timestamp: Timestamp, logger: Logger, includeReport: Bool) {
-        var appender = tsdb.appender()
+    private mutating func markStale(committedIn: UInt32, appender: inout HeadAppender, at timestamp: Timestamp, includeReport: Bool) {
         if committedIn != 0 {
             for index in entries.indices where entries[index].committedIn == committedIn {
                 guard let labels = entries[index].labels, !entries[index].explicitTimestamp else { continue }
@@ -202,16 +202,12 @@ struct LoopState {
                 _ = try? appender.append(handle: reportHandles[index], labels: labels, timestamp: timestamp, value: StaleNaN.value)
             }
         }
-        do {
-            try appender.commit(durable: false)
-        } catch {
-            logger.warning("Appending stale markers failed", metadata: ["err": "\(error)"])
-        }
     }
 
-    /// Appends `up`, `scrape_duration_seconds` and the sample counts.
-    mutating func report(outcome: ScrapeOutcome, duration: Double, at timestamp: Timestamp, tsdb: TSDB, logger: Logger) {
-        var appender = tsdb.appender()
+    /// Appends `up`, `scrape_duration_seconds` and the sample counts to `appender`.
+    mutating func report(
+        outcome: ScrapeOutcome, duration: Double, at timestamp: Timestamp, appender: inout HeadAppender, logger: Logger
+    ) {
         for series in ReportSeries.allCases {
             let value: Double
             switch series {
@@ -228,11 +224,6 @@ struct LoopState {
             } catch {
                 logger.debug("Report sample rejected", metadata: ["series": "\(series.rawValue)", "err": "\(error)"])
             }
-        }
-        do {
-            try appender.commit(durable: false)
-        } catch {
-            logger.warning("Appending report series failed", metadata: ["err": "\(error)"])
         }
     }
 

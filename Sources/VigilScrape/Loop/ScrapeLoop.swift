@@ -119,6 +119,8 @@ public final class ScrapeLoop: Sendable {
         let started = ContinuousClock.now
         let scrapeTime = Timestamps.now()
         var outcome: ScrapeOutcome
+        // One commit per scrape: the samples, stale markers and report series together.
+        var appender = tsdb.appender()
         if let forced {
             outcome = ScrapeOutcome(error: forced)
         } else {
@@ -128,17 +130,23 @@ public final class ScrapeLoop: Sendable {
             switch fetched {
             case .success(let (body, contentType)):
                 outcome = state.ingest(
-                    body: body, contentType: contentType, settings: settings, scrapeTime: scrapeTime, tsdb: tsdb)
+                    body: body, contentType: contentType, settings: settings, scrapeTime: scrapeTime, appender: &appender)
             case .failure(let error):
                 outcome = ScrapeOutcome(error: error.message)
             }
         }
         if outcome.error != nil {
-            state.staleAfterFailure(tsdb: tsdb, at: scrapeTime, logger: logger)
+            state.staleAfterFailure(appender: &appender, at: scrapeTime)
         }
-        let duration = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
-            + Double((ContinuousClock.now - started).components.seconds)
-        state.report(outcome: outcome, duration: duration, at: scrapeTime, tsdb: tsdb, logger: logger)
+        let elapsed = ContinuousClock.now - started
+        let duration = Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)
+        state.report(outcome: outcome, duration: duration, at: scrapeTime, appender: &appender, logger: logger)
+        do {
+            try appender.commit(durable: false)
+        } catch {
+            outcome.error = outcome.error ?? "\(error)"
+            logger.warning("Storing the scrape failed", metadata: ["err": "\(error)"])
+        }
         shared.withLock {
             $0.status.health = outcome.error == nil ? .up : .down
             $0.status.lastError = outcome.error ?? ""
