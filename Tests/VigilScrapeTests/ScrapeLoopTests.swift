@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import Testing
+import VigilConfig
 import VigilModel
 @testable import VigilScrape
 
@@ -66,10 +67,21 @@ import VigilModel
         try await withHarness("job_name: node\nscrape_timeout: 3s") { (exporter, harness) async throws in
             await harness.scrape()
             let headers = try #require(exporter.requests.last?.headers)
-            #expect(headers["accept"]?.hasPrefix("application/openmetrics-text") == true)
+            #expect(
+                headers["accept"]
+                    == "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2"
+            )
             #expect(headers["accept-encoding"] == "gzip")
             #expect(headers["x-prometheus-scrape-timeout-seconds"] == "3")
         }
+    }
+
+    @Test func scrapeProtocolsShapeTheAcceptHeader() {
+        #expect(ScrapeSettings.acceptHeader([.prometheusText0_0_4]) == "text/plain;version=0.0.4;q=0.5,*/*;q=0.4")
+        // Protobuf is never offered: Vigil reads the text formats only.
+        #expect(
+            ScrapeSettings.acceptHeader([.prometheusProto, .openMetricsText1_0_0])
+                == "application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.4")
     }
 
     @Test func disappearedSeriesGetStaleMarkers() async throws {

@@ -183,7 +183,7 @@ public final class ScrapeLoop: Sendable {
         } catch {
             return .failure(ScrapeFetchError(message: "\(error)"))
         }
-        request.headers.replaceOrAdd(name: "Accept", value: ExpositionFormat.scrapeAcceptHeader)
+        request.headers.replaceOrAdd(name: "Accept", value: settings.acceptHeader)
         request.headers.replaceOrAdd(name: "Accept-Encoding", value: settings.enableCompression ? "gzip" : "identity")
         request.headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
         request.headers.replaceOrAdd(

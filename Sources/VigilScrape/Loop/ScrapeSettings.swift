@@ -24,6 +24,8 @@ public struct ScrapeSettings: Sendable {
     public var enableCompression: Bool
     /// `metric_relabel_configs`.
     public var metricRelabeler: Relabeler
+    /// The `Accept` header built from `scrape_protocols`.
+    public var acceptHeader: String
 
     /// A network input always has a ceiling, even when the config sets none (Prometheus has none).
     public static let defaultBodyCeiling = 1 << 30
@@ -40,6 +42,28 @@ public struct ScrapeSettings: Sendable {
         bodySizeLimit = config.bodySizeLimit.bytes > 0 ? Int(config.bodySizeLimit.bytes) : Self.defaultBodyCeiling
         enableCompression = config.enableCompression
         metricRelabeler = Relabeler(config.metricRelabelConfigs)
+        acceptHeader = Self.acceptHeader(config.scrapeProtocols)
+    }
+
+    /// Prometheus 2.53's `acceptHeader`: the protocols in order with falling q-values, then `*/*`.
+    /// `PrometheusProto` is left out: Vigil reads the text formats, so it must not invite protobuf.
+    static func acceptHeader(_ protocols: [ScrapeProtocol]) -> String {
+        var weight = 5
+        var values: [String] = []
+        for scrapeProtocol in protocols {
+            let mediaType: String
+            switch scrapeProtocol {
+            case .prometheusProto: continue
+            case .prometheusText0_0_4: mediaType = "text/plain;version=0.0.4"
+            case .prometheusText1_0_0: mediaType = "text/plain;version=1.0.0"
+            case .openMetricsText0_0_1: mediaType = "application/openmetrics-text;version=0.0.1"
+            case .openMetricsText1_0_0: mediaType = "application/openmetrics-text;version=1.0.0"
+            }
+            values.append("\(mediaType);q=0.\(weight)")
+            weight -= 1
+        }
+        values.append("*/*;q=0.\(max(weight, 1))")
+        return values.joined(separator: ",")
     }
 
     /// The labels a scraped series is stored under, or `nil` when metric relabeling drops it
