@@ -63,7 +63,11 @@ LOADER="$(cd "$COMPAT_ROOT/Benchmarks" && swift build -c release --show-bin-path
 echo "scrape_configs: []" >"$WORK/prometheus.yml"
 
 start_vigil() {
-  "$VIGIL" server --data-dir "$WORK/vigil" --listen "127.0.0.1:$VIGIL_PORT" >>"$WORK/vigil.log" 2>&1 &
+  # A config without scrape jobs, like Prometheus's here: the embedded default's self-scrape
+  # would put samples at "now" into the head while hours of history are still arriving, and the
+  # head would cut blocks (and refuse older samples) before the load reaches them.
+  printf 'global:\n  scrape_interval: 15s\n' >"$WORK/vigil.yml"
+  "$VIGIL" server --config "$WORK/vigil.yml" --data-dir "$WORK/vigil" --listen "127.0.0.1:$VIGIL_PORT" >>"$WORK/vigil.log" 2>&1 &
   VIGIL_PID=$!
 }
 start_prometheus() {
