@@ -139,7 +139,7 @@ let package = Package(
             // The child process the crash tests SIGKILL; not shipped.
             name: "VigilCrashTester", dependencies: ["VigilTSDB", "VigilModel"], swiftSettings: strictSettings
         ),
-        .testTarget(name: "VigilModelTests", dependencies: ["VigilModel"], swiftSettings: strictSettings),
+        .testTarget(name: "VigilModelTests", dependencies: ["VigilModel", "VigilTestSupport"], swiftSettings: strictSettings),
         .testTarget(
             name: "VigilExpositionTests", dependencies: ["VigilExposition", "VigilModel", "VigilTestSupport"],
             swiftSettings: strictSettings

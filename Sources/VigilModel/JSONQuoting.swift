@@ -3,8 +3,24 @@
 public enum JSONQuoting {
     /// `value` as a JSON string literal: `"`, `\`, and control characters (plus DEL) escaped.
     public static func quote(_ value: String) -> String {
-        var out = "\""
-        out.reserveCapacity(value.utf8.count + 2)
+        var out = ""
+        append(value, to: &out)
+        return out
+    }
+
+    /// Appends `value` as a JSON string literal to `out`; a value with nothing to escape (the usual
+    /// case) is copied whole rather than scalar by scalar.
+    public static func append(_ value: String, to out: inout String) {
+        let plain = value.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte != 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+        }
+        if plain {
+            out.append("\"")
+            out.append(value)
+            out.append("\"")
+            return
+        }
+        out.append("\"")
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -23,6 +39,6 @@ public enum JSONQuoting {
                 }
             }
         }
-        return out + "\""
+        out.append("\"")
     }
 }

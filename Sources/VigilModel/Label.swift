@@ -17,7 +17,7 @@ public struct Label: Sendable, Hashable, Comparable {
     /// Orders by name, then by value (Prometheus's `labels.Compare` order for one pair).
     @inlinable
     public static func < (lhs: Label, rhs: Label) -> Bool {
-        if lhs.name != rhs.name { return lhs.name.utf8.lexicographicallyPrecedes(rhs.name.utf8) }
-        return lhs.value.utf8.lexicographicallyPrecedes(rhs.value.utf8)
+        let names = ByteOrder.compare(lhs.name, rhs.name)
+        return names != 0 ? names < 0 : ByteOrder.less(lhs.value, rhs.value)
     }
 }

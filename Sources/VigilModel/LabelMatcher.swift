@@ -67,7 +67,7 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         guard type == .equal || type == .regexMatch else { return nil }
         switch matcher {
         case .literal(let literal): return [literal]
-        case .set(let values): return values.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        case .set(let values): return values.sorted { ByteOrder.less($0, $1) }
         default: return nil
         }
     }

@@ -36,7 +36,7 @@ public struct Labels: Sendable, Hashable {
             let mid = (low &+ high) >> 1
             let candidate = storage[mid].name
             if candidate == name { return storage[mid].value }
-            if candidate.utf8.lexicographicallyPrecedes(name.utf8) { low = mid &+ 1 } else { high = mid }
+            if ByteOrder.less(candidate, name) { low = mid &+ 1 } else { high = mid }
         }
         return nil
     }
@@ -91,8 +91,10 @@ extension Labels: Comparable {
         for index in 0..<count {
             let left = lhs.storage[index]
             let right = rhs.storage[index]
-            if left.name != right.name { return left.name.utf8.lexicographicallyPrecedes(right.name.utf8) }
-            if left.value != right.value { return left.value.utf8.lexicographicallyPrecedes(right.value.utf8) }
+            let names = ByteOrder.compare(left.name, right.name)
+            if names != 0 { return names < 0 }
+            let values = ByteOrder.compare(left.value, right.value)
+            if values != 0 { return values < 0 }
         }
         return lhs.storage.count < rhs.storage.count
     }

@@ -35,7 +35,7 @@ public struct LabelsBuilder: Sendable {
         // A stable sort keeps insertion order among equal names, so the last one is the winner.
         let ordered = pending.enumerated().sorted { lhs, rhs in
             if lhs.element.name != rhs.element.name {
-                return lhs.element.name.utf8.lexicographicallyPrecedes(rhs.element.name.utf8)
+                return ByteOrder.less(lhs.element.name, rhs.element.name)
             }
             return lhs.offset < rhs.offset
         }

@@ -108,7 +108,7 @@ public final class MetricsRegistry: Sendable {
         // Stable: families a collector returns keep their relative order.
         return result.enumerated().sorted { lhs, rhs in
             if lhs.element.name != rhs.element.name {
-                return lhs.element.name.utf8.lexicographicallyPrecedes(rhs.element.name.utf8)
+                return ByteOrder.less(lhs.element.name, rhs.element.name)
             }
             return lhs.offset < rhs.offset
         }.map(\.element)

@@ -162,7 +162,7 @@ func randomRequest(_ random: inout SeededRandom) -> WriteRequest {
         for name in names.shuffled(using: &random).prefix(Int.random(in: 0...5, using: &random)) {
             labels.append(Label(name: name, value: randomValue(&random)))
         }
-        labels.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        labels.sort { ByteOrder.less($0.name, $1.name) }
         var samples: [TimeSeries.Sample] = []
         for _ in 0..<Int.random(in: 0...5, using: &random) {
             let value: Double = switch Int.random(in: 0..<6, using: &random) {

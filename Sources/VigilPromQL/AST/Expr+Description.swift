@@ -105,7 +105,7 @@ extension VectorSelector: CustomStringConvertible {
         }
         output += name
         if !labelStrings.isEmpty {
-            labelStrings.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            labelStrings.sort { ByteOrder.less($0, $1) }
             output += "{" + labelStrings.joined(separator: ",") + "}"
         }
         if modifiers { writeModifiers(at: at, offset: offsetMilliseconds, to: &output) }

@@ -29,7 +29,7 @@ extension Evaluator {
     }
 
     func evalAggregate(_ node: AggregateExpr) throws(PromQLError) -> [Series] {
-        let grouping = node.grouping.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let grouping = node.grouping.sorted { ByteOrder.less($0, $1) }
         if node.op == .countValues {
             guard case .string(let literal)? = node.param?.unwrappingParens else {
                 throw PromQLError(.internal, "count_values without a string parameter")

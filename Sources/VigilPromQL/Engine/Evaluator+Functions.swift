@@ -71,28 +71,47 @@ extension Evaluator {
         for seriesIndex in 0..<count {
             try context.checkDone()
             let raw = stored.isEmpty ? sources[seriesIndex] : Evaluator.decode(stored[seriesIndex].series, dropStale: true)
-            var points: [Point] = []
-            var lo = 0
-            var hi = 0
-            var ts = start
-            var step = 0
-            let n = raw.ts.count
-            while ts <= end {
-                let ref = referenceTime(ts, at: at, offset: offset)
-                let mint = ref - range
-                while hi < n && raw.ts[hi] <= ref { hi += 1 }
-                while lo < hi && raw.ts[lo] < mint { lo += 1 }
-                if lo < hi {
-                    if context.currentSamples + (hi - lo) > context.options.maxSamples { throw PromQLError.tooManySamples }
-                    for index in args.indices where index != matrixIndex { scalars[index] = scalarArgs[index][step] }
-                    let window = Window(ts: raw.ts[lo..<hi], vs: raw.vs[lo..<hi], stepTime: ts, rangeStart: mint, rangeEnd: ref, range: range)
-                    if let value = try function.evaluate(window, scalars: scalars) {
-                        if points.isEmpty { points.reserveCapacity(numSteps - step) }
-                        points.append(Point(t: ts, f: value))
-                    }
+            // resetsBefore[i]: how many samples up to i are below their predecessor. A window
+            // without one lets rate and increase skip their reset scan (same result, same order
+            // of additions, since there is nothing to add).
+            var resetsBefore: [Int32] = []
+            if function == .rate || function == .increase {
+                resetsBefore = [Int32](repeating: 0, count: raw.vs.count)
+                var resets: Int32 = 0
+                for index in raw.vs.indices.dropFirst() {
+                    if raw.vs[index] < raw.vs[index - 1] { resets += 1 }
+                    resetsBefore[index] = resets
                 }
-                ts += interval
-                step += 1
+            }
+            let points = try raw.ts.withUnsafeBufferPointer { (times) throws(PromQLError) -> [Point] in
+                try raw.vs.withUnsafeBufferPointer { (values) throws(PromQLError) -> [Point] in
+                    var points: [Point] = []
+                    var lo = 0
+                    var hi = 0
+                    var ts = start
+                    var step = 0
+                    let n = times.count
+                    while ts <= end {
+                        let ref = referenceTime(ts, at: at, offset: offset)
+                        let mint = ref - range
+                        while hi < n && times[hi] <= ref { hi += 1 }
+                        while lo < hi && times[lo] < mint { lo += 1 }
+                        if lo < hi {
+                            if context.currentSamples + (hi - lo) > context.options.maxSamples { throw PromQLError.tooManySamples }
+                            for index in args.indices where index != matrixIndex { scalars[index] = scalarArgs[index][step] }
+                            var window = Window(
+                                ts: times[lo..<hi], vs: values[lo..<hi], stepTime: ts, rangeStart: mint, rangeEnd: ref, range: range)
+                            if !resetsBefore.isEmpty { window.mayHaveCounterResets = resetsBefore[hi - 1] != resetsBefore[lo] }
+                            if let value = try function.evaluate(window, scalars: scalars) {
+                                if points.isEmpty { points.reserveCapacity(numSteps - step) }
+                                points.append(Point(t: ts, f: value))
+                            }
+                        }
+                        ts += interval
+                        step += 1
+                    }
+                    return points
+                }
             }
             if !points.isEmpty {
                 try context.addSamples(points.count)

@@ -168,12 +168,16 @@ struct Evaluator {
     static func decode(_ stored: StoredSeries, dropStale: Bool) -> RawSeries {
         var ts: [Int64] = []
         var vs: [Double] = []
-        var iterator = stored.makeIterator()
-        while iterator.next() {
-            let value = iterator.value
-            if dropStale && isStaleNaN(value) { continue }
-            ts.append(iterator.timestamp)
-            vs.append(value)
+        stored.decode(into: &ts, &vs)
+        if dropStale, let firstStale = vs.firstIndex(where: isStaleNaN) {
+            var write = firstStale
+            for read in firstStale..<vs.count where !isStaleNaN(vs[read]) {
+                ts[write] = ts[read]
+                vs[write] = vs[read]
+                write += 1
+            }
+            ts.removeSubrange(write...)
+            vs.removeSubrange(write...)
         }
         return RawSeries(labels: stored.labels, ts: ts, vs: vs)
     }

@@ -34,9 +34,11 @@ enum RangeFunction {
 }
 
 /// One window of samples and what the functions need to know about it.
+///
+/// The samples are views into the decoded series (no copies, no reference counting per step).
 struct Window {
-    var ts: ArraySlice<Int64>
-    var vs: ArraySlice<Double>
+    var ts: Slice<UnsafeBufferPointer<Int64>>
+    var vs: Slice<UnsafeBufferPointer<Double>>
     /// The step's evaluation time (ms).
     var stepTime: Int64
     /// `[rangeStart, rangeEnd]`: the window's bounds (ms).
@@ -44,6 +46,9 @@ struct Window {
     var rangeEnd: Int64
     /// The selector's range (ms).
     var range: Int64
+    /// False when the caller knows no value in the window is below its predecessor, so `rate`
+    /// and `increase` can skip looking for counter resets.
+    var mayHaveCounterResets = true
 }
 
 /// `kahanSumInc`.
@@ -183,7 +188,7 @@ extension RangeFunction {
         let lastT = w.ts[w.ts.endIndex - 1]
         let samplesMinusOne = vs.count - 1
         var result = vs[vs.endIndex - 1] - first
-        if isCounter {
+        if isCounter && w.mayHaveCounterResets {
             var previous = first
             for current in vs.dropFirst() {
                 if current < previous { result += previous }
@@ -211,7 +216,9 @@ extension RangeFunction {
 }
 
 /// `linearRegression` with Kahan-compensated sums.
-func linearRegression(_ ts: ArraySlice<Int64>, _ vs: ArraySlice<Double>, interceptTime: Int64) -> (slope: Double, intercept: Double) {
+func linearRegression(
+    _ ts: Slice<UnsafeBufferPointer<Int64>>, _ vs: Slice<UnsafeBufferPointer<Double>>, interceptTime: Int64
+) -> (slope: Double, intercept: Double) {
     var n = 0.0
     var sumX = 0.0, cX = 0.0
     var sumY = 0.0, cY = 0.0

@@ -20,7 +20,7 @@ public struct GroupingKey: Sendable, Hashable, Comparable, CustomStringConvertib
             throw .invalidPath("improper label name \"\(name)\"")
         }
         self.labels = labels.map { Label(name: $0.key, value: $0.value) }
-            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            .sorted { ByteOrder.less($0.name, $1.name) }
     }
 
     /// The `job` label's value.
@@ -154,8 +154,8 @@ public struct GroupingKey: Sendable, Hashable, Comparable, CustomStringConvertib
     /// Orders keys by their label lists (names, then values, bytewise).
     public static func < (lhs: GroupingKey, rhs: GroupingKey) -> Bool {
         for (left, right) in zip(lhs.labels, rhs.labels) {
-            if left.name != right.name { return left.name.utf8.lexicographicallyPrecedes(right.name.utf8) }
-            if left.value != right.value { return left.value.utf8.lexicographicallyPrecedes(right.value.utf8) }
+            if left.name != right.name { return ByteOrder.less(left.name, right.name) }
+            if left.value != right.value { return ByteOrder.less(left.value, right.value) }
         }
         return lhs.labels.count < rhs.labels.count
     }

@@ -177,7 +177,7 @@ private struct Assembler {
     private mutating func compoundMetric(family index: Int, labels: [Label], empty: PushedMetric.Value) -> Int {
         let signature = Signature(
             family: drafts[index].name,
-            labels: labels.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            labels: labels.sorted { ByteOrder.less($0.name, $1.name) }
         )
         if let metric = compound[signature] { return metric }
         drafts[index].metrics.append(PushedMetric(labels: labels, value: empty))

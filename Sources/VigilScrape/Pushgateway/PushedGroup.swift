@@ -75,6 +75,6 @@ public struct PushedGroup: Sendable, Equatable {
         }
         result += pending
         if !result.contains(where: { $0.name == "instance" }) { result.append(Label(name: "instance", value: "")) }
-        return result.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return result.sorted { ByteOrder.less($0.name, $1.name) }
     }
 }

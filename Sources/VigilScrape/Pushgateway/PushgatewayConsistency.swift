@@ -33,7 +33,7 @@ enum PushgatewayConsistency {
             var seen = Set<[Label]>()
             for (key, family) in families {
                 for metric in family.metrics {
-                    let labels = metric.labels.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+                    let labels = metric.labels.sorted { ByteOrder.less($0.name, $1.name) }
                     if key == pushed, let bad = labels.first(where: { !GroupingKey.isValidName($0.name) }) {
                         problems.append(
                             "collected metric \(quoted(name)) \(rendered(labels)) has a label with an invalid name: \(bad.name)"

@@ -33,7 +33,7 @@ public struct PushgatewayExposition: Sendable {
                     .map(\.element)
                 return sorted
             }
-            .sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+            .sorted { ByteOrder.less($0.name, $1.name) }
     }
 
     /// client_golang's `MetricSorter`: fewer labels first, then label values in order; `nil`
@@ -42,7 +42,7 @@ public struct PushgatewayExposition: Sendable {
     private static func precedes(_ lhs: PushedMetric, _ rhs: PushedMetric) -> Bool? {
         if lhs.labels.count != rhs.labels.count { return lhs.labels.count < rhs.labels.count }
         for (left, right) in zip(lhs.labels, rhs.labels) where left.value != right.value {
-            return left.value.utf8.lexicographicallyPrecedes(right.value.utf8)
+            return ByteOrder.less(left.value, right.value)
         }
         return nil
     }

@@ -51,7 +51,7 @@ struct FederateRoute {
         }
         var externalLabels = await configManager.current.global.externalLabels
         if externalLabels["instance"] == nil { externalLabels["instance"] = "" }
-        let external = externalLabels.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let external = externalLabels.sorted { ByteOrder.less($0.key, $1.key) }
         let now = Timestamps.now()
         let mint = now - lookbackDelta
         var latest: [Labels: (timestamp: Int64, value: Double)] = [:]
@@ -75,7 +75,7 @@ struct FederateRoute {
         }
         let ordered = latest.keys.sorted { lhs, rhs in
             let left = lhs.name ?? "", right = rhs.name ?? ""
-            return left != right ? left.utf8.lexicographicallyPrecedes(right.utf8) : lhs < rhs
+            return left != right ? ByteOrder.less(left, right) : lhs < rhs
         }
         var body: [UInt8] = []
         var family: String? = nil

@@ -51,7 +51,7 @@ enum PushgatewayJSON {
     static func object(_ fields: [(String, String)]) -> String {
         var unique: [String: String] = [:]
         for (key, value) in fields { unique[key] = value }
-        let members = unique.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        let members = unique.sorted { ByteOrder.less($0.key, $1.key) }
             .map { JSONQuoting.quote($0.key) + ":" + $0.value }
         return "{" + members.joined(separator: ",") + "}"
     }

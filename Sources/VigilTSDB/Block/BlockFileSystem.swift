@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import VigilModel
 
 /// The POSIX calls block writing, reading and deletion need; every failure is an `.io` error
 /// naming the path and the system's reason.
@@ -43,7 +44,7 @@ enum BlockFileSystem {
             }
             if name != "." && name != ".." { names.append(name) }
         }
-        return names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return names.sorted { ByteOrder.less($0, $1) }
     }
 
     /// Total size of the regular files under `path`, recursively.

@@ -195,7 +195,7 @@ final class BlockIndexReader: Sendable {
         while low < high {
             let mid = (low + high) / 2
             if values[mid] == value { return mid }
-            if values[mid].utf8.lexicographicallyPrecedes(value.utf8) { low = mid + 1 } else { high = mid }
+            if ByteOrder.less(values[mid], value) { low = mid + 1 } else { high = mid }
         }
         return nil
     }

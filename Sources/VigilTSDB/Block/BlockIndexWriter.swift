@@ -29,7 +29,7 @@ enum BlockIndexWriter {
                 symbolSet.insert(label.value)
             }
         }
-        let symbols = symbolSet.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let symbols = symbolSet.sorted { ByteOrder.less($0, $1) }
         var symbolRefs: [String: UInt64] = [:]
         symbolRefs.reserveCapacity(symbols.count)
         for (position, symbol) in symbols.enumerated() { symbolRefs[symbol] = UInt64(position) }
@@ -111,14 +111,14 @@ enum BlockIndexWriter {
         try writeSection(offsetSection)
 
         // Postings lists in (name, value) order, then the label table pointing at them.
-        let names = postings.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let names = postings.keys.sorted { ByteOrder.less($0, $1) }
         var postingsSection = BlockByteWriter(reservingCapacity: series.count * 16)
         var labelTable = BlockByteWriter(reservingCapacity: symbols.count * 6)
         labelTable.putUvarint(UInt64(names.count))
         var lastPostingsOffset = 0
         for name in names {
             let values = postings[name]!
-            let sortedValues = values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let sortedValues = values.keys.sorted { ByteOrder.less($0, $1) }
             labelTable.putUvarint(symbolRefs[name]!)
             labelTable.putUvarint(UInt64(sortedValues.count))
             for value in sortedValues {

@@ -180,7 +180,7 @@ public struct HeadAppender {
         var previous: String?
         for label in labels {
             if label.name.isEmpty { throw TSDBError(.invalidLabels, "empty label name in \(labels)") }
-            if let previous, !previous.utf8.lexicographicallyPrecedes(label.name.utf8) {
+            if let previous, !ByteOrder.less(previous, label.name) {
                 throw TSDBError(.invalidLabels, "labels not sorted or duplicate name \(label.name) in \(labels)")
             }
             previous = label.name

@@ -9,6 +9,13 @@ struct MemPostings: Sendable {
     var all: [SeriesRef] = []
     /// Distinct label name/value pairs.
     var pairCount = 0
+    /// Byte-sorted values per label name, filled by readers and dropped for a name when one of
+    /// its values appears or disappears: listing 100k values of `pod` should not sort them again
+    /// on every request while nothing changed.
+    var sortedValues: [String: [String]] = [:]
+    /// Counts pairs created and removed, so a reader that sorted outside the lock knows whether
+    /// its result is still current.
+    var pairChanges: UInt64 = 0
 
     mutating func add(_ ref: SeriesRef, _ labels: Labels) {
         MemPostings.insert(ref, into: &all)
@@ -16,7 +23,7 @@ struct MemPostings: Sendable {
             var created = false
             byName[label.name, default: [:]][label.value, default: { created = true; return [] }()]
                 .withSortedInsert(ref)
-            if created { pairCount += 1 }
+            if created { pairChanged(label.name, by: 1) }
         }
     }
 
@@ -29,13 +36,20 @@ struct MemPostings: Sendable {
                 values[label.value] = nil  // keep `list` uniquely referenced while editing
                 list.removeAll { $0 == ref }
                 if list.isEmpty {
-                    pairCount -= 1
+                    pairChanged(label.name, by: -1)
                 } else {
                     values[label.value] = list
                 }
                 byName[label.name] = values.isEmpty ? nil : values
             }
         }
+    }
+
+    /// A value of `name` appeared (`delta` 1) or went away (-1).
+    private mutating func pairChanged(_ name: String, by delta: Int) {
+        pairCount += delta
+        pairChanges &+= 1
+        if !sortedValues.isEmpty { sortedValues[name] = nil }
     }
 
     static func insert(_ ref: SeriesRef, into list: inout [SeriesRef]) {
@@ -131,7 +145,10 @@ extension MemPostings {
                 if negative, let rejected = matcher.inverse.setMatches {
                     for value in rejected { if let list = values[value] { lists.append(list) } }
                 } else {
-                    for (value, list) in values where !matcher.matches(value) { lists.append(list) }
+                    // By index, so lists whose value does not qualify are never retained.
+                    for index in values.indices where !matcher.matches(values.keys[index]) {
+                        lists.append(values.values[index])
+                    }
                 }
                 if !lists.isEmpty { subtracting.append(Postings.union(lists)) }
             } else {
@@ -140,7 +157,9 @@ extension MemPostings {
                 if let set = matcher.setMatches {
                     for value in set { if let list = values[value] { lists.append(list) } }
                 } else {
-                    for (value, list) in values where matcher.matches(value) { lists.append(list) }
+                    for index in values.indices where matcher.matches(values.keys[index]) {
+                        lists.append(values.values[index])
+                    }
                 }
                 if lists.isEmpty { return [] }
                 intersecting.append(Postings.union(lists))

@@ -42,8 +42,15 @@ public struct HeadQuerier: Querier {
     public func labelValues(_ name: String, matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
         guard overlapsHead(mint: mint, maxt: maxt) else { return [] }
         if matchers.isEmpty {
-            let values = head.postings.withLock { $0.byName[name] ?? [:] }
-            return values.keys.sorted(by: byteOrder)
+            let (cached, values, changes) = head.postings.withLock { postings in
+                (postings.sortedValues[name], postings.byName[name] ?? [:], postings.pairChanges)
+            }
+            if let cached { return cached }
+            let sorted = values.keys.sorted(by: byteOrder)
+            head.postings.withLock { postings in
+                if postings.pairChanges == changes { postings.sortedValues[name] = sorted }
+            }
+            return sorted
         }
         var values = Set<String>()
         for ref in head.postings(for: matchers) {

@@ -38,15 +38,15 @@ public struct MergeQuerier: Querier {
 
     /// See ``Querier/labelNames(matchers:mint:maxt:)``.
     public func labelNames(matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
-        var names = Set<String>()
-        for querier in queriers { names.formUnion(try querier.labelNames(matchers: matchers, mint: mint, maxt: maxt)) }
-        return names.sorted(by: byteOrder)
+        var lists: [[String]] = []
+        for querier in queriers { lists.append(try querier.labelNames(matchers: matchers, mint: mint, maxt: maxt)) }
+        return ByteOrder.mergeSorted(lists)
     }
 
     /// See ``Querier/labelValues(_:matchers:mint:maxt:)``.
     public func labelValues(_ name: String, matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
-        var values = Set<String>()
-        for querier in queriers { values.formUnion(try querier.labelValues(name, matchers: matchers, mint: mint, maxt: maxt)) }
-        return values.sorted(by: byteOrder)
+        var lists: [[String]] = []
+        for querier in queriers { lists.append(try querier.labelValues(name, matchers: matchers, mint: mint, maxt: maxt)) }
+        return ByteOrder.mergeSorted(lists)
     }
 }

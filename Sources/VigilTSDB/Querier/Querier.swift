@@ -16,5 +16,5 @@ public protocol Querier: Sendable {
 
 /// Byte-wise string order, the order Prometheus sorts names and values in.
 func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
-    lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+    ByteOrder.less(lhs, rhs)
 }

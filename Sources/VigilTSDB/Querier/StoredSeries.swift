@@ -44,6 +44,58 @@ public struct StoredSeries: Sendable {
         SampleIterator(sources: sources, mint: mint, maxt: maxt)
     }
 
+    /// Appends the samples in `[mint, maxt]` to `timestamps` and `values`, in order, as the
+    /// iterator would yield them.
+    ///
+    /// The common case (chunks that do not overlap, nothing deleted) decodes each chunk in one
+    /// batch; anything else goes through ``SampleIterator``.
+    public func decode(into timestamps: inout [Int64], _ values: inout [Double]) {
+        let base = timestamps.count
+        if decodeBatched(into: &timestamps, &values) { return }
+        timestamps.removeSubrange(base...)
+        values.removeSubrange(base...)
+        var iterator = makeIterator()
+        while iterator.next() {
+            timestamps.append(iterator.timestamp)
+            values.append(iterator.value)
+        }
+    }
+
+    private func decodeBatched(into timestamps: inout [Int64], _ values: inout [Double]) -> Bool {
+        var chunks: [StoredChunk] = []
+        chunks.reserveCapacity(sources.count)
+        for source in sources where source.chunk.overlaps(mint: mint, maxt: maxt) {
+            guard source.deleted.isEmpty else { return false }
+            chunks.append(source.chunk)
+        }
+        if chunks.count > 1 {
+            var sorted = true
+            for index in 1..<chunks.count where chunks[index].minTime <= chunks[index - 1].maxTime { sorted = false }
+            if !sorted {
+                chunks.sort { $0.minTime < $1.minTime }
+                for index in 1..<chunks.count where chunks[index].minTime <= chunks[index - 1].maxTime { return false }
+            }
+        }
+        for chunk in chunks {
+            let start = timestamps.count
+            guard chunk.decodeAll(into: &timestamps, &values) else { return false }
+            // Only the first and last chunks can reach outside the range.
+            if chunk.minTime < mint {
+                var cut = start
+                while cut < timestamps.count && timestamps[cut] < mint { cut += 1 }
+                timestamps.removeSubrange(start..<cut)
+                values.removeSubrange(start..<cut)
+            }
+            if chunk.maxTime > maxt {
+                var cut = timestamps.count
+                while cut > start && timestamps[cut - 1] > maxt { cut -= 1 }
+                timestamps.removeSubrange(cut...)
+                values.removeSubrange(cut...)
+            }
+        }
+        return true
+    }
+
     /// All samples, decoded (convenient for tests and small results).
     public func samples() -> [(timestamp: Int64, value: Double)] {
         var result: [(timestamp: Int64, value: Double)] = []

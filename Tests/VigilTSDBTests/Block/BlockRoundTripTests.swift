@@ -24,15 +24,15 @@ import VigilModel
             }
             let names = try querier.labelNames(matchers: matchers, mint: .min, maxt: .max)
             let wantNames = Set(store.series.keys.filter { store.matches($0, matchers) }.flatMap { $0.map(\.name) })
-            #expect(names == wantNames.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+            #expect(names == wantNames.sorted { ByteOrder.less($0, $1) })
             for name in ["job", "mode", "__name__"] {
                 let values = try querier.labelValues(name, matchers: matchers, mint: .min, maxt: .max)
                 let want = Set(store.series.keys.filter { store.matches($0, matchers) }.compactMap { $0[name] })
-                #expect(values == want.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+                #expect(values == want.sorted { ByteOrder.less($0, $1) })
             }
         }
         let allNames = try querier.labelNames(matchers: [], mint: .min, maxt: .max)
-        #expect(allNames == Set(store.series.keys.flatMap { $0.map(\.name) }).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+        #expect(allNames == Set(store.series.keys.flatMap { $0.map(\.name) }).sorted { ByteOrder.less($0, $1) })
         let allJobs = try querier.labelValues("job", matchers: [], mint: .min, maxt: .max)
         #expect(allJobs == Set(store.series.keys.compactMap { $0["job"] }).sorted())
         #expect(try querier.select([], mint: .min, maxt: .max).isEmpty)

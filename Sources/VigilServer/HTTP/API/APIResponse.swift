@@ -68,13 +68,38 @@ enum APIResponse {
 /// JSON fragments in the shapes Prometheus's API writes.
 enum APIJSON {
     /// `["a","b"]`.
-    static func strings(_ values: some Sequence<String>) -> String {
-        "[" + values.map(JSONQuoting.quote).joined(separator: ",") + "]"
+    static func strings(_ values: some Collection<String>) -> String {
+        var out = "["
+        out.reserveCapacity(values.count * 16 + 2)
+        var first = true
+        for value in values {
+            if !first { out.append(",") }
+            first = false
+            JSONQuoting.append(value, to: &out)
+        }
+        out.append("]")
+        return out
     }
 
     /// `{"__name__":"up","job":"x"}` in label order.
     static func labels(_ labels: Labels) -> String {
-        "{" + labels.map { JSONQuoting.quote($0.name) + ":" + JSONQuoting.quote($0.value) }.joined(separator: ",") + "}"
+        var out = ""
+        appendLabels(labels, to: &out)
+        return out
+    }
+
+    /// Appends `{"__name__":"up","job":"x"}` to `out`.
+    static func appendLabels(_ labels: Labels, to out: inout String) {
+        out.append("{")
+        var first = true
+        for label in labels {
+            if !first { out.append(",") }
+            first = false
+            JSONQuoting.append(label.name, to: &out)
+            out.append(":")
+            JSONQuoting.append(label.value, to: &out)
+        }
+        out.append("}")
     }
 
     /// A timestamp in seconds with millisecond precision and no trailing zeros: `1600096945.479`.

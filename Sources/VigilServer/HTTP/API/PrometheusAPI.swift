@@ -103,16 +103,13 @@ struct PrometheusAPI: Sendable {
         let (start, end) = try range(parameters)
         let selectors = try parameters.matchers()
         let querier = tsdb.querier(mint: start, maxt: end)
-        var names = Set<String>()
+        var lists: [[String]] = []
         try storage { () throws(TSDBError) in
-            if selectors.isEmpty {
-                names.formUnion(try querier.labelNames(matchers: [], mint: start, maxt: end))
-            }
-            for matchers in selectors {
-                names.formUnion(try querier.labelNames(matchers: matchers, mint: start, maxt: end))
+            for matchers in selectors.isEmpty ? [[]] : selectors {
+                lists.append(try querier.labelNames(matchers: matchers, mint: start, maxt: end))
             }
         }
-        return .data(APIJSON.strings(limited(names.sorted(), try parameters.limit())))
+        return .data(APIJSON.strings(limited(ByteOrder.mergeSorted(lists), try parameters.limit())))
     }
 
     private func labelValues(_ parameters: APIParameters, _ context: BasicRequestContext) throws(APIError) -> APIResult {
@@ -123,16 +120,13 @@ struct PrometheusAPI: Sendable {
         let (start, end) = try range(parameters)
         let selectors = try parameters.matchers()
         let querier = tsdb.querier(mint: start, maxt: end)
-        var values = Set<String>()
+        var lists: [[String]] = []
         try storage { () throws(TSDBError) in
-            if selectors.isEmpty {
-                values.formUnion(try querier.labelValues(name, matchers: [], mint: start, maxt: end))
-            }
-            for matchers in selectors {
-                values.formUnion(try querier.labelValues(name, matchers: matchers, mint: start, maxt: end))
+            for matchers in selectors.isEmpty ? [[]] : selectors {
+                lists.append(try querier.labelValues(name, matchers: matchers, mint: start, maxt: end))
             }
         }
-        return .data(APIJSON.strings(limited(values.sorted(), try parameters.limit())))
+        return .data(APIJSON.strings(limited(ByteOrder.mergeSorted(lists), try parameters.limit())))
     }
 
     private func series(_ parameters: APIParameters, _: BasicRequestContext) throws(APIError) -> APIResult {
@@ -140,14 +134,28 @@ struct PrometheusAPI: Sendable {
         guard !selectors.isEmpty else { throw APIError(.badData, "no match[] parameter provided") }
         let (start, end) = try range(parameters)
         let querier = tsdb.querier(mint: start, maxt: end)
-        var found = Set<Labels>()
+        var sorted: [Labels] = []
         try storage { () throws(TSDBError) in
-            for matchers in selectors {
-                for series in try querier.select(matchers, mint: start, maxt: end) { found.insert(series.labels) }
+            if selectors.count == 1 {
+                // The querier's answer is already sorted and free of duplicates.
+                sorted = try querier.select(selectors[0], mint: start, maxt: end).map(\.labels)
+            } else {
+                var found = Set<Labels>()
+                for matchers in selectors {
+                    for series in try querier.select(matchers, mint: start, maxt: end) { found.insert(series.labels) }
+                }
+                sorted = found.sorted()
             }
         }
-        let sorted = limited(found.sorted(), try parameters.limit())
-        return .data("[" + sorted.map(APIJSON.labels).joined(separator: ",") + "]")
+        sorted = limited(sorted, try parameters.limit())
+        var out = "["
+        out.reserveCapacity(sorted.count * 96 + 2)
+        for (index, labels) in sorted.enumerated() {
+            if index > 0 { out.append(",") }
+            APIJSON.appendLabels(labels, to: &out)
+        }
+        out.append("]")
+        return .data(out)
     }
 
     private func limited<T>(_ values: [T], _ limit: Int?) -> [T] {
