@@ -27,9 +27,15 @@ public struct Labels: Sendable, Hashable {
         self = builder.build()
     }
 
-    /// The value of the label called `name`, or `nil`; a binary search, no allocation.
+    /// The value of the label called `name`, or `nil`; no allocation. Short sets (most series
+    /// have fewer than a dozen labels) are scanned, where `==` on small strings is a bit
+    /// comparison; longer ones are binary-searched.
     @inlinable
     public subscript(name: String) -> String? {
+        if storage.count <= 12 {
+            for label in storage where label.name == name { return label.value }
+            return nil
+        }
         var low = 0
         var high = storage.count
         while low < high {

@@ -40,6 +40,11 @@ extension Head {
             }
             stripe(ref: series.ref).byRef.withLock { _ = $0.removeValue(forKey: series.ref) }
         }
+        if !removed.isEmpty {
+            table.withLock { table in
+                for series in removed { table.set(series.ref, nil) }
+            }
+        }
         let refs = Set(removed.map(\.ref))
         if !removed.isEmpty {
             var labelsOf: [SeriesRef: Labels] = [:]

@@ -14,6 +14,8 @@ public final class Head: Sendable {
     let stripes: [SeriesStripe]
     let stripeMask: UInt64
     let postings = Mutex(MemPostings())
+    /// Series by ref for batched, in-order lookups (``series(refs:)``).
+    let table = Mutex(SeriesTable())
     let tombstones = Mutex([SeriesRef: [ClosedRange<Int64>]]())
     /// Refs a replayed WAL used for a label set that already had another ref.
     let replayAliases = Mutex([SeriesRef: SeriesRef]())
@@ -77,6 +79,47 @@ public final class Head: Sendable {
         stripe(ref: ref).byRef.withLock { $0[ref] }
     }
 
+    /// The series with `refs` (ascending, as postings are), in that order; refs without a series
+    /// are skipped. One lock for the whole batch.
+    func series(refs: [SeriesRef]) -> [MemSeries] {
+        var result: [MemSeries] = []
+        result.reserveCapacity(refs.count)
+        var uncovered: [SeriesRef] = []
+        table.withLock { table in
+            for ref in refs {
+                if let series = table.get(ref) {
+                    result.append(series)
+                } else if !SeriesTable.covers(ref) {
+                    uncovered.append(ref)
+                }
+            }
+        }
+        if !uncovered.isEmpty {
+            // Refs past the table's reach sort after every covered one.
+            for ref in uncovered { if let series = series(ref: ref) { result.append(series) } }
+        }
+        return result
+    }
+
+    /// The labels of the series with `refs` (ascending), in that order; refs without a series
+    /// are skipped.
+    func labels(refs: [SeriesRef]) -> [Labels] {
+        var result: [Labels] = []
+        result.reserveCapacity(refs.count)
+        var uncovered: [SeriesRef] = []
+        table.withLock { table in
+            for ref in refs {
+                if let labels = table.labels(ref) {
+                    result.append(labels)
+                } else if !SeriesTable.covers(ref) {
+                    uncovered.append(ref)
+                }
+            }
+        }
+        for ref in uncovered { if let series = series(ref: ref) { result.append(series.labels) } }
+        return result
+    }
+
     /// The series with exactly `labels`, if present.
     func series(labels: Labels, hash: Int) -> MemSeries? {
         stripe(hash: hash).byHash.withLock { maps in
@@ -115,6 +158,7 @@ public final class Head: Sendable {
             maps[hash, default: []].append(series)
             // Published by ref before the hash stripe unlocks, so a ref handed out is always found.
             stripe(ref: ref).byRef.withLock { $0[ref] = series }
+            table.withLock { $0.set(ref, series) }
             return .success((series, true))
         }
         let (series, created) = try result.get()

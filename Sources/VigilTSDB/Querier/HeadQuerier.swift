@@ -15,8 +15,8 @@ public struct HeadQuerier: Querier {
     public func select(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [StoredSeries] {
         guard mint <= maxt else { return [] }
         var result: [StoredSeries] = []
-        for ref in head.postings(for: matchers) {
-            guard let series = head.series(ref: ref), let stored = head.storedSeries(series, mint: mint, maxt: maxt) else { continue }
+        for series in head.series(refs: head.postings(for: matchers)) {
+            guard let stored = head.storedSeries(series, mint: mint, maxt: maxt) else { continue }
             result.append(stored)
         }
         result.sort { $0.labels < $1.labels }
@@ -30,9 +30,8 @@ public struct HeadQuerier: Querier {
         if matchers.isEmpty {
             head.postings.withLock { names = Set($0.byName.keys) }
         } else {
-            for ref in head.postings(for: matchers) {
-                guard let series = head.series(ref: ref) else { continue }
-                for label in series.labels { names.insert(label.name) }
+            for labels in head.labels(refs: head.postings(for: matchers)) {
+                for label in labels { names.insert(label.name) }
             }
         }
         return names.sorted(by: byteOrder)
@@ -52,12 +51,12 @@ public struct HeadQuerier: Querier {
             }
             return sorted
         }
-        var values = Set<String>()
-        for ref in head.postings(for: matchers) {
-            guard let series = head.series(ref: ref), let value = series.labels[name] else { continue }
-            values.insert(value)
+        var values: [String] = []
+        for labels in head.labels(refs: head.postings(for: matchers)) {
+            if let value = labels[name] { values.append(value) }
         }
-        return values.sorted(by: byteOrder)
+        values.sort(by: byteOrder)
+        return values.removingAdjacentDuplicates()
     }
 
     private func overlapsHead(mint: Int64, maxt: Int64) -> Bool {

@@ -18,3 +18,16 @@ public protocol Querier: Sendable {
 func byteOrder(_ lhs: String, _ rhs: String) -> Bool {
     ByteOrder.less(lhs, rhs)
 }
+
+extension Array where Element == String {
+    /// A byte-sorted list without its repeats (equal by bytes, as Go compares strings).
+    func removingAdjacentDuplicates() -> [String] {
+        guard count > 1 else { return self }
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for value in self where result.isEmpty || ByteOrder.compare(result[result.count - 1], value) != 0 {
+            result.append(value)
+        }
+        return result
+    }
+}
