@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "VigilScrape", targets: ["VigilScrape"]),
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
         .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
+        .library(name: "VigilRules", targets: ["VigilRules"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
     ],
     dependencies: [
@@ -111,10 +112,19 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "VigilRules",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
-                "VigilScrape", "VigilDiscovery", "VigilRemoteWrite",
+                "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -127,6 +137,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape",
+                "VigilRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -162,6 +173,11 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilRulesTests",
+            dependencies: ["VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilScrapeTests",
             dependencies: [
                 "VigilScrape", "VigilTestSupport", "VigilDiscovery", "VigilConfig", "VigilModel", "VigilTSDB", "VigilHTTPClient",
@@ -193,6 +209,7 @@ let package = Package(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer", "VigilTestSupport", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
+                "VigilRules",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

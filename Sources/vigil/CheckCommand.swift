@@ -9,9 +9,10 @@ struct CheckCommand: ParsableCommand {
         discussion: """
             Examples:
               vigil check config prometheus.yml
+              vigil check rules rules/*.yml
               curl -s localhost:9100/metrics | vigil check metrics
             """,
-        subcommands: [CheckConfigCommand.self, CheckMetricsCommand.self]
+        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckMetricsCommand.self]
     )
 }
 

@@ -1,0 +1,196 @@
+public import VigilConfig
+import Logging
+import Synchronization
+import VigilModel
+import VigilPromQL
+import VigilTSDB
+
+/// A loaded rule group: its rules, evaluated in order at one interval, writing through one
+/// appender per evaluation, with stale markers for series a rule stopped producing.
+///
+/// Thread-safe: one task evaluates while any number read its status.
+public final class RuleGroup: Sendable {
+    /// The file the group came from.
+    public let file: String
+    /// The group as written.
+    public let definition: RuleGroupDefinition
+    /// The evaluation interval in effect (ms): the group's own or the global one.
+    public let interval: Int64
+    /// The query offset in effect (ms): the group's own or the global `rule_query_offset`.
+    public let queryOffset: Int64
+    let rules: [any Rule]
+    private let state = Mutex(State())
+
+    struct State {
+        var lastEvaluation: Int64?
+        var evaluationTime: Double = 0
+        /// Per rule, the series its last successful evaluation wrote.
+        var seriesReturned: [Set<Labels>] = []
+    }
+
+    /// A group from `definition`, read from `file`, with the global interval and query offset (ms)
+    /// applying where the group sets none.
+    public init(file: String, definition: RuleGroupDefinition, defaultInterval: Int64, defaultQueryOffset: Int64 = 0) {
+        self.file = file
+        self.definition = definition
+        self.interval = max(1, definition.interval?.milliseconds ?? defaultInterval)
+        self.queryOffset = definition.queryOffset?.milliseconds ?? defaultQueryOffset
+        self.rules = definition.rules.map { rule -> any Rule in
+            switch rule.kind {
+            case .recording: RecordingRule(rule)
+            case .alerting: AlertingRule(rule)
+            }
+        }
+        state.withLock { $0.seriesReturned = Array(repeating: [], count: definition.rules.count) }
+    }
+
+    /// The group's name.
+    public var name: String { definition.name }
+
+    /// Where this group's evaluation slots sit within each interval (ms): a hash of its file and
+    /// name, so that groups spread over the interval instead of all evaluating at once.
+    public var offset: Int64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in file.utf8 + [0xFF] + name.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01B3
+        }
+        return Int64(hash % UInt64(interval))
+    }
+
+    /// The latest evaluation slot at or before `time` (ms), as Prometheus's `EvalTimestamp`.
+    public func evaluationTimestamp(atOrBefore time: Int64) -> Int64 {
+        let adjusted = time - offset
+        var base = adjusted - adjusted % interval
+        if adjusted % interval < 0 { base -= interval }
+        return base + offset
+    }
+
+    /// The group's last evaluation (ms) and how long it took (s).
+    public var lastEvaluation: (time: Int64?, duration: Double) {
+        state.withLock { ($0.lastEvaluation, $0.evaluationTime) }
+    }
+
+    /// Evaluates every rule at `time` (ms) and writes the results, `ALERTS` series and stale
+    /// markers in one commit.
+    public func evaluate(at time: Int64, environment: RuleEnvironment) {
+        let clock = ContinuousClock()
+        let groupStart = clock.now
+        var appender = environment.tsdb.appender()
+        let writeTime = time - queryOffset
+        var previous = state.withLock { $0.seriesReturned }
+        for (index, rule) in rules.enumerated() {
+            let ruleStart = clock.now
+            var status = RuleStatus(health: .ok, lastError: nil, lastEvaluation: time, evaluationTime: 0)
+            do {
+                let samples = try rule.evaluate(
+                    at: time, queryOffset: queryOffset, limit: definition.limit, environment: environment)
+                var returned = Set<Labels>()
+                returned.reserveCapacity(samples.count)
+                for sample in samples {
+                    returned.insert(sample.labels)
+                    do {
+                        _ = try appender.append(ref: nil, labels: sample.labels, timestamp: sample.timestamp, value: sample.value)
+                    } catch {
+                        environment.logger.warning(
+                            "Rule evaluation result discarded",
+                            metadata: ["group": "\(name)", "rule": "\(rule.definition.name)", "err": "\(error)",
+                                       "sample": "\(sample.labels)"])
+                    }
+                }
+                for labels in previous[index] where !returned.contains(labels) {
+                    // Out-of-order and duplicate errors are expected here (a newer sample exists).
+                    _ = try? appender.append(ref: nil, labels: labels, timestamp: writeTime, value: StaleNaN.value)
+                }
+                previous[index] = returned
+            } catch {
+                status.health = .err
+                status.lastError = "\(error)"
+                environment.logger.warning(
+                    "Evaluating rule failed",
+                    metadata: ["group": "\(name)", "file": "\(file)", "rule": "\(rule.definition.name)", "err": "\(error)"])
+            }
+            status.evaluationTime = Self.seconds(clock.now - ruleStart)
+            rule.record(status)
+        }
+        do {
+            try appender.commit(durable: false)
+        } catch {
+            environment.logger.error("Writing rule results failed", metadata: ["group": "\(name)", "err": "\(error)"])
+        }
+        let elapsed = Self.seconds(clock.now - groupStart)
+        state.withLock { state in
+            state.seriesReturned = previous
+            state.lastEvaluation = time
+            state.evaluationTime = elapsed
+        }
+    }
+
+    /// Writes stale markers at `time` (ms) for every series the group wrote last: the group was
+    /// removed, so its series end now rather than fading after five minutes.
+    public func markStale(at time: Int64, environment: RuleEnvironment) {
+        let series = state.withLock { $0.seriesReturned }
+        var appender = environment.tsdb.appender()
+        for set in series {
+            for labels in set {
+                _ = try? appender.append(ref: nil, labels: labels, timestamp: time, value: StaleNaN.value)
+            }
+        }
+        try? appender.commit(durable: false)
+        state.withLock { state in
+            state.seriesReturned = Array(repeating: [], count: rules.count)
+        }
+    }
+
+    /// Takes over the alerts and written series of `old`'s rules that are unchanged in this group,
+    /// as Prometheus's `CopyState` does on a reload.
+    public func copyState(from old: RuleGroup) {
+        let oldSeries = old.state.withLock { $0.seriesReturned }
+        var series = state.withLock { $0.seriesReturned }
+        var used = Set<Int>()
+        for (index, rule) in rules.enumerated() {
+            guard let match = old.rules.indices.first(where: { !used.contains($0) && old.rules[$0].definition == rule.definition })
+            else { continue }
+            used.insert(match)
+            series[index] = oldSeries[match]
+            rule.record(old.rules[match].status)
+            if let alerting = rule as? AlertingRule, let previous = old.rules[match] as? AlertingRule {
+                alerting.copyAlerts(from: previous)
+            }
+        }
+        let copied = series
+        let (lastEvaluation, evaluationTime) = old.lastEvaluation
+        state.withLock { state in
+            state.seriesReturned = copied
+            state.lastEvaluation = lastEvaluation
+            state.evaluationTime = evaluationTime
+        }
+    }
+
+    /// Evaluates at every slot until the task is cancelled: the first at the slot after `clock`'s
+    /// now; a slot missed (an evaluation that overran) is skipped, as Prometheus does.
+    public func run(clock: any RuleClock, environment: RuleEnvironment) async {
+        var next = evaluationTimestamp(atOrBefore: clock.now()) + interval
+        while !Task.isCancelled {
+            do {
+                try await clock.sleep(until: next)
+            } catch {
+                return
+            }
+            let now = clock.now()
+            if now - next >= interval {
+                let missed = (now - next) / interval
+                environment.logger.warning(
+                    "Rule group evaluation missed slots", metadata: ["group": "\(name)", "missed": "\(missed)"])
+                next += missed * interval
+            }
+            evaluate(at: next, environment: environment)
+            next += interval
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,128 @@
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+public import VigilConfig
+import VigilModel
+
+/// Runs the rule groups of the configuration's `rule_files`, and swaps them on a reload.
+///
+/// A group whose file, name, definition and effective settings are unchanged by a reload keeps
+/// running with its state; a changed group starts afresh but takes over the alerts and series of
+/// its unchanged rules; a removed group writes stale markers for its series. Runs as a `Service`:
+/// groups evaluate only while ``run()`` runs.
+public actor RuleManager: Service {
+    private let clock: any RuleClock
+    private var environment: RuleEnvironment
+    private var groups: [GroupKey: Entry] = [:]
+    private var order: [GroupKey] = []
+    private var running = false
+    /// The groups in file order, readable without waiting for the actor.
+    private nonisolated let published = Mutex<[RuleGroup]>([])
+
+    private struct GroupKey: Hashable {
+        var file: String
+        var name: String
+    }
+
+    private struct Settings: Equatable {
+        var definition: RuleGroupDefinition
+        var interval: Int64
+        var queryOffset: Int64
+        var externalLabels: [String: String]
+    }
+
+    private struct Entry {
+        var group: RuleGroup
+        var settings: Settings
+        var task: Task<Void, Never>?
+    }
+
+    /// A manager writing to and querying `environment.tsdb`, timed by `clock`.
+    public init(environment: RuleEnvironment, clock: any RuleClock = SystemRuleClock()) {
+        self.environment = environment
+        self.clock = clock
+    }
+
+    /// The groups in force, in the order of the files and of the groups in each file.
+    public nonisolated var ruleGroups: [RuleGroup] { published.withLock { $0 } }
+
+    /// Loads the rule files `config` names and makes their groups the running set.
+    ///
+    /// A file that fails to load throws a ``ConfigError`` and leaves the running groups as they
+    /// were, so a reload with a broken rule file fails as a whole.
+    public func apply(_ config: PrometheusConfig) async throws {
+        let files = try RuleFile.loadAll(paths: try config.ruleFilePaths())
+        await update(
+            files: files, evaluationInterval: config.global.evaluationInterval.milliseconds,
+            queryOffset: config.global.ruleQueryOffset.milliseconds, externalLabels: config.global.externalLabels)
+    }
+
+    /// Makes the groups of `files` the running set (see the type's documentation for what is kept).
+    public func update(
+        files: [RuleFile], evaluationInterval: Int64, queryOffset: Int64 = 0, externalLabels: [String: String] = [:]
+    ) async {
+        environment.externalLabels = externalLabels
+        var next: [GroupKey: Entry] = [:]
+        var nextOrder: [GroupKey] = []
+        for file in files {
+            for definition in file.groups {
+                let key = GroupKey(file: file.path, name: definition.name)
+                let settings = Settings(
+                    definition: definition, interval: definition.interval?.milliseconds ?? evaluationInterval,
+                    queryOffset: definition.queryOffset?.milliseconds ?? queryOffset, externalLabels: externalLabels)
+                nextOrder.append(key)
+                if let old = groups[key], old.settings == settings {
+                    next[key] = old
+                    continue
+                }
+                let group = RuleGroup(
+                    file: file.path, definition: definition, defaultInterval: evaluationInterval,
+                    defaultQueryOffset: queryOffset)
+                next[key] = Entry(group: group, settings: settings, task: nil)
+            }
+        }
+        // Stop what is replaced or removed before its successor starts, so no two evaluate at once.
+        let now = clock.now()
+        for (key, old) in groups where next[key]?.group !== old.group {
+            old.task?.cancel()
+            await old.task?.value
+            if let successor = next[key] {
+                successor.group.copyState(from: old.group)
+            } else {
+                old.group.markStale(at: now, environment: environment)
+            }
+        }
+        groups = next
+        order = nextOrder
+        if running {
+            for key in order where groups[key]?.task == nil { start(key) }
+        }
+        let list = order.compactMap { groups[$0]?.group }
+        published.withLock { $0 = list }
+        environment.logger.info("Rule groups loaded", metadata: ["groups": "\(list.count)"])
+    }
+
+    private func start(_ key: GroupKey) {
+        guard let entry = groups[key] else { return }
+        let clock = self.clock
+        let environment = self.environment
+        let group = entry.group
+        groups[key]?.task = Task { await group.run(clock: clock, environment: environment) }
+    }
+
+    /// Evaluates the groups until graceful shutdown, then stops them (their series are left to
+    /// go stale on their own, as Prometheus leaves them at shutdown).
+    public func run() async throws {
+        running = true
+        for key in order where groups[key]?.task == nil { start(key) }
+        try? await gracefulShutdown()
+        running = false
+        for key in order {
+            groups[key]?.task?.cancel()
+        }
+        for key in order {
+            await groups[key]?.task?.value
+            groups[key]?.task = nil
+        }
+    }
+}

@@ -1,0 +1,212 @@
+/// Walks a parsed template, keeping Go's variable scoping (a variable lives until the `end` of
+/// the block it was declared in).
+struct TemplateExecutor {
+    let name: String
+    let functions: TemplateFunctions
+    var scopes: [[String: TemplateValue]] = []
+    private var line = 1
+
+    init(name: String, functions: TemplateFunctions) {
+        self.name = name
+        self.functions = functions
+    }
+
+    private func error(_ message: String) -> TemplateError {
+        TemplateError(name: name, line: line, message: message, isExecution: true)
+    }
+
+    mutating func run(_ nodes: [TemplateNode], dot: TemplateValue, into output: inout String) throws(TemplateError) {
+        for node in nodes {
+            switch node {
+            case .text(let text):
+                output += text
+            case .action(let pipeline, let line):
+                self.line = line
+                let value = try evaluate(pipeline, dot: dot)
+                if pipeline.declarations.isEmpty { output += value.printed }
+            case .conditional(let kind, let pipeline, let body, let otherwise, let line):
+                self.line = line
+                scopes.append([:])
+                defer { scopes.removeLast() }
+                switch kind {
+                case .if:
+                    let value = try evaluate(pipeline, dot: dot)
+                    if value.isTrue {
+                        try run(body, dot: dot, into: &output)
+                    } else if let otherwise {
+                        try run(otherwise, dot: dot, into: &output)
+                    }
+                case .with:
+                    let value = try evaluate(pipeline, dot: dot)
+                    if value.isTrue {
+                        try run(body, dot: value, into: &output)
+                    } else if let otherwise {
+                        try run(otherwise, dot: dot, into: &output)
+                    }
+                case .range:
+                    try runRange(pipeline, body: body, otherwise: otherwise, dot: dot, into: &output)
+                }
+            }
+        }
+    }
+
+    private mutating func runRange(
+        _ pipeline: TemplatePipeline, body: [TemplateNode], otherwise: [TemplateNode]?, dot: TemplateValue,
+        into output: inout String
+    ) throws(TemplateError) {
+        var bare = pipeline
+        bare.declarations = []
+        let collection = try evaluate(bare, dot: dot)
+        var items: [(key: TemplateValue, value: TemplateValue)] = []
+        switch collection {
+        case .list(let list): items = list.enumerated().map { (.int($0.offset), $0.element) }
+        case .map(let map): items = map.keys.sorted().map { (.string($0), .string(map[$0] ?? "")) }
+        case .int(let count): items = (0..<max(0, count)).map { (.int($0), .int($0)) }
+        case .null: items = []
+        default: throw error("range can't iterate over \(collection.printed)")
+        }
+        if items.isEmpty {
+            if let otherwise { try run(otherwise, dot: dot, into: &output) }
+            return
+        }
+        for item in items {
+            scopes.append([:])
+            if pipeline.declarations.count == 1 {
+                scopes[scopes.count - 1][pipeline.declarations[0]] = item.value
+            } else if pipeline.declarations.count == 2 {
+                scopes[scopes.count - 1][pipeline.declarations[0]] = item.key
+                scopes[scopes.count - 1][pipeline.declarations[1]] = item.value
+            }
+            do {
+                try run(body, dot: item.value, into: &output)
+            } catch {
+                scopes.removeLast()
+                throw error
+            }
+            scopes.removeLast()
+        }
+    }
+
+    private func lookup(_ variable: String) -> TemplateValue? {
+        for scope in scopes.reversed() {
+            if let value = scope[variable] { return value }
+        }
+        return nil
+    }
+
+    mutating func evaluate(_ pipeline: TemplatePipeline, dot: TemplateValue) throws(TemplateError) -> TemplateValue {
+        var value: TemplateValue?
+        for command in pipeline.commands {
+            value = try evaluate(command, dot: dot, piped: value)
+        }
+        let result = value ?? .null
+        if pipeline.isAssignment {
+            let variable = pipeline.declarations[0]
+            guard let index = scopes.lastIndex(where: { $0[variable] != nil }) else {
+                throw error("undefined variable: \(variable)")
+            }
+            scopes[index][variable] = result
+        } else if let variable = pipeline.declarations.last {
+            scopes[scopes.count - 1][variable] = result
+        }
+        return result
+    }
+
+    private mutating func evaluate(
+        _ command: [TemplateOperand], dot: TemplateValue, piped: TemplateValue?
+    ) throws(TemplateError) -> TemplateValue {
+        guard let first = command.first else { throw error("empty command") }
+        if case .function(let function) = first {
+            var arguments: [TemplateValue] = []
+            // `and` and `or` stop at the first decisive argument, as Go does.
+            if function == "and" || function == "or" {
+                var last: TemplateValue = .null
+                for operand in command.dropFirst() {
+                    last = try evaluate(operand, dot: dot)
+                    if last.isTrue == (function == "or") { return last }
+                }
+                if let piped {
+                    last = piped
+                }
+                guard command.count > 1 || piped != nil else { throw error("wrong number of args for \(function): want at least 1 got 0") }
+                return last
+            }
+            for operand in command.dropFirst() { arguments.append(try evaluate(operand, dot: dot)) }
+            if let piped { arguments.append(piped) }
+            do {
+                return try functions.call(function, arguments)
+            } catch let failure as TemplateFunctions.Failure {
+                throw error(failure.message)
+            } catch {
+                throw self.error("error calling \(function): \(error)")
+            }
+        }
+        guard command.count == 1, piped == nil else {
+            throw error("can't give argument to non-function \(describe(first))")
+        }
+        return try evaluate(first, dot: dot)
+    }
+
+    private func describe(_ operand: TemplateOperand) -> String {
+        switch operand {
+        case .dot: "."
+        case .variable(let name): name
+        case .fields(_, let names): "." + names.joined(separator: ".")
+        case .string(let text): GoPrintf.quote(text)
+        case .number(let value, _): GoFloatText.plain(value)
+        case .bool(let flag): flag ? "true" : "false"
+        case .nil: "nil"
+        case .function(let name): name
+        case .pipeline: "(pipeline)"
+        }
+    }
+
+    private mutating func evaluate(_ operand: TemplateOperand, dot: TemplateValue) throws(TemplateError) -> TemplateValue {
+        switch operand {
+        case .dot: return dot
+        case .variable(let name):
+            guard let value = lookup(name) else { throw error("undefined variable: \(name)") }
+            return value
+        case .string(let text): return .string(text)
+        case .number(let value, let isInteger): return isInteger ? .int(Int(value)) : .float(value)
+        case .bool(let flag): return .bool(flag)
+        case .nil: throw error("nil is not a command")
+        case .function(let name):
+            do {
+                return try functions.call(name, [])
+            } catch let failure as TemplateFunctions.Failure {
+                throw error(failure.message)
+            } catch {
+                throw self.error("error calling \(name): \(error)")
+            }
+        case .pipeline(let pipeline):
+            scopes.append([:])
+            defer { scopes.removeLast() }
+            return try evaluate(pipeline, dot: dot)
+        case .fields(let base, let names):
+            var value = try evaluate(base, dot: dot)
+            for field in names {
+                switch value {
+                case .map(let map): value = .string(map[field] ?? "")
+                case .record(let fields):
+                    guard let next = fields[field] else {
+                        throw error("can't evaluate field \(field) in type \(value.typeName)")
+                    }
+                    value = next
+                case .null:
+                    throw error("nil pointer evaluating interface {}.\(field)")
+                default:
+                    throw error("can't evaluate field \(field) in type \(value.typeName)")
+                }
+            }
+            return value
+        }
+    }
+}
+
+/// Numbers as Go's parser prints them in error messages.
+enum GoFloatText {
+    static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+}
