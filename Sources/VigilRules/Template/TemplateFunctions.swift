@@ -172,7 +172,7 @@ public struct TemplateFunctions: Sendable {
         case "args":
             var fields: [String: TemplateValue] = [:]
             for (offset, argument) in arguments.enumerated() { fields["arg\(offset)"] = argument }
-            return .map(fields.mapValues(\.printed)).argsRecord(fields)
+            return .record(fields)
         case "reReplaceAll":
             try arity(name, arguments, 3)
             let pattern = try string(arguments[0], name, 0)
@@ -372,13 +372,6 @@ public struct TemplateFunctions: Sendable {
             total += number * unit.1
         }
         return total
-    }
-}
-
-extension TemplateValue {
-    /// `args` returns a map Go templates read as `.arg0`, `.arg1`.
-    fileprivate func argsRecord(_ fields: [String: TemplateValue]) -> TemplateValue {
-        .record(fields)
     }
 }
 
