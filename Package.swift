@@ -174,7 +174,11 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilRulesTests",
-            dependencies: ["VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport"],
+            dependencies: [
+                "VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
