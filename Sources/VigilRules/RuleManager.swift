@@ -15,7 +15,8 @@ public actor RuleManager: Service {
     private var environment: RuleEnvironment
     private var groups: [GroupKey: Entry] = [:]
     private var order: [GroupKey] = []
-    private var running = false
+    /// Whether ``run()`` is running (groups evaluate only then).
+    public private(set) var isRunning = false
     /// The groups in file order, readable without waiting for the actor.
     private nonisolated let published = Mutex<[RuleGroup]>([])
 
@@ -94,7 +95,7 @@ public actor RuleManager: Service {
         }
         groups = next
         order = nextOrder
-        if running {
+        if isRunning {
             for key in order where groups[key]?.task == nil { start(key) }
         }
         let list = order.compactMap { groups[$0]?.group }
@@ -107,16 +108,17 @@ public actor RuleManager: Service {
         let clock = self.clock
         let environment = self.environment
         let group = entry.group
-        groups[key]?.task = Task { await group.run(clock: clock, environment: environment) }
+        let now = clock.now()
+        groups[key]?.task = Task { await group.run(clock: clock, environment: environment, start: now) }
     }
 
     /// Evaluates the groups until graceful shutdown, then stops them (their series are left to
     /// go stale on their own, as Prometheus leaves them at shutdown).
     public func run() async throws {
-        running = true
+        isRunning = true
         for key in order where groups[key]?.task == nil { start(key) }
         try? await gracefulShutdown()
-        running = false
+        isRunning = false
         for key in order {
             groups[key]?.task?.cancel()
         }

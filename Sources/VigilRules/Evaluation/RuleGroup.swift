@@ -167,10 +167,11 @@ public final class RuleGroup: Sendable {
         }
     }
 
-    /// Evaluates at every slot until the task is cancelled: the first at the slot after `clock`'s
-    /// now; a slot missed (an evaluation that overran) is skipped, as Prometheus does.
-    public func run(clock: any RuleClock, environment: RuleEnvironment) async {
-        var next = evaluationTimestamp(atOrBefore: clock.now()) + interval
+    /// Evaluates at every slot until the task is cancelled: the first at the slot after `start`
+    /// (ms; `clock`'s now by default); a slot missed (an evaluation that overran) is skipped, as
+    /// Prometheus does.
+    public func run(clock: any RuleClock, environment: RuleEnvironment, start: Int64? = nil) async {
+        var next = evaluationTimestamp(atOrBefore: start ?? clock.now()) + interval
         while !Task.isCancelled {
             do {
                 try await clock.sleep(until: next)
