@@ -8,6 +8,7 @@ public import VigilModel
 import VigilPromQL
 import VigilDiscovery
 import VigilRemoteWrite
+import VigilRules
 import VigilScrape
 import VigilTSDB
 
@@ -102,6 +103,15 @@ public struct VigilServer: Sendable {
             await discovery.apply(jobs)
         }
 
+        // Agent mode rejects rule_files, so it runs no rules.
+        var ruleManager: RuleManager?
+        if !options.agentMode {
+            let manager = RuleManager(
+                environment: RuleEnvironment(tsdb: tsdb, engine: Engine(options: options.query), logger: logger))
+            try await configManager.subscribe { config in try await manager.apply(config) }
+            ruleManager = manager
+        }
+
         let readiness = Readiness()
         let router = Router()
         router.add(middleware: NotFoundMiddleware())
@@ -112,7 +122,7 @@ public struct VigilServer: Sendable {
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
             flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes,
             queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries),
-            scrapeManager: scrapeManager, agentMode: options.agentMode
+            scrapeManager: scrapeManager, agentMode: options.agentMode, ruleManager: ruleManager
         ).register(on: router)
         if !options.agentMode {
             RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
@@ -153,16 +163,18 @@ public struct VigilServer: Sendable {
                 "data_dir": "\(dataDirectory.path)", "listen": "\(listen)",
             ]
         )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: MetricsStorageService(tsdb: tsdb, logger: logger)),
+            .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
+            .init(service: remoteWrite),
+            .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
+            .init(service: pushgatewayIngestor),
+        ]
+        if let ruleManager { services.append(.init(service: ruleManager)) }
+        services.append(.init(service: application))
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: MetricsStorageService(tsdb: tsdb, logger: logger)),
-                    .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
-                    .init(service: remoteWrite),
-                    .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
-                    .init(service: pushgatewayIngestor),
-                    .init(service: application),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

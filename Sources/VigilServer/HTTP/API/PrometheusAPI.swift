@@ -3,6 +3,7 @@ import Logging
 import VigilConfig
 import VigilModel
 import VigilPromQL
+import VigilRules
 import VigilScrape
 import VigilTSDB
 
@@ -22,9 +23,12 @@ struct PrometheusAPI: Sendable {
     let scrapeManager: ScrapeManager
     /// `vigil agent`: the query endpoints answer "unavailable".
     let agentMode: Bool
+    /// The rule groups behind `/api/v1/rules` and `/api/v1/alerts`; nil in agent mode.
+    var ruleManager: RuleManager? = nil
 
     func register(on router: Router<BasicRequestContext>) {
         registerTargets(on: router)
+        registerRules(on: router)
         if agentMode {
             // As Prometheus's agent: nothing is kept to query.
             let unavailable: Handler = { _, _ throws(APIError) in throw APIError(.unavailable, "unavailable with Vigil agent") }

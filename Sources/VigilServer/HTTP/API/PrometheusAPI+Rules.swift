@@ -1,0 +1,153 @@
+import Hummingbird
+import VigilConfig
+import VigilModel
+import VigilPromQL
+import VigilRules
+
+/// `/api/v1/rules` and `/api/v1/alerts`: the rule groups' state and their active alerts, in
+/// Prometheus 2.53's shapes.
+extension PrometheusAPI {
+    func registerRules(on router: Router<BasicRequestContext>) {
+        guard let ruleManager, !agentMode else {
+            let unavailable: Handler = { _, _ throws(APIError) in throw APIError(.unavailable, "unavailable with Vigil agent") }
+            route(router, "/api/v1/rules", .get, unavailable)
+            route(router, "/api/v1/alerts", .get, unavailable)
+            return
+        }
+        route(router, "/api/v1/rules", .get) { parameters, _ throws(APIError) in try Self.rules(ruleManager.ruleGroups, parameters) }
+        route(router, "/api/v1/alerts", .get) { _, _ in Self.alerts(ruleManager.ruleGroups) }
+    }
+
+    static func rules(_ groups: [RuleGroup], _ parameters: APIParameters) throws(APIError) -> APIResult {
+        let type = (parameters["type"] ?? "").lowercased()
+        guard type.isEmpty || type == "alert" || type == "record" else {
+            throw APIError(.badData, "invalid parameter \"type\": not supported value \"\(type)\"")
+        }
+        let names = Set(parameters.all("rule_name[]"))
+        let groupNames = Set(parameters.all("rule_group[]"))
+        let files = Set(parameters.all("file[]"))
+        let excludeAlerts = ["true", "1"].contains((parameters["exclude_alerts"] ?? "").lowercased())
+        let filtered = !type.isEmpty || !names.isEmpty
+        var out = "{\"groups\":["
+        var firstGroup = true
+        for group in groups {
+            if !groupNames.isEmpty && !groupNames.contains(group.name) { continue }
+            if !files.isEmpty && !files.contains(group.file) { continue }
+            var rules: [String] = []
+            for rule in group.ruleSnapshots {
+                let definition = rule.definition
+                if type == "alert" && definition.kind != .alerting { continue }
+                if type == "record" && definition.kind != .recording { continue }
+                if !names.isEmpty && !names.contains(definition.name) { continue }
+                rules.append(ruleJSON(rule, excludeAlerts: excludeAlerts))
+            }
+            if filtered && rules.isEmpty { continue }
+            let (lastEvaluation, evaluationTime) = group.lastEvaluation
+            if !firstGroup { out += "," }
+            firstGroup = false
+            out += "{\"name\":" + JSONQuoting.quote(group.name)
+                + ",\"file\":" + JSONQuoting.quote(group.file)
+                + ",\"rules\":[" + rules.joined(separator: ",") + "]"
+                + ",\"interval\":" + GoFloat.format(Double(group.interval) / 1000)
+                + ",\"limit\":" + String(group.definition.limit)
+                + ",\"evaluationTime\":" + GoFloat.format(evaluationTime)
+                + ",\"lastEvaluation\":" + JSONQuoting.quote(goTime(lastEvaluation)) + "}"
+        }
+        return .data(out + "]}")
+    }
+
+    private static func ruleJSON(_ rule: RuleSnapshot, excludeAlerts: Bool) -> String {
+        let definition = rule.definition
+        let status = rule.status
+        let query = (try? PromQL.parse(definition.expr).description) ?? definition.expr
+        var out = "{"
+        switch definition.kind {
+        case .alerting:
+            out += "\"state\":" + JSONQuoting.quote(rule.state.description)
+                + ",\"name\":" + JSONQuoting.quote(definition.name)
+                + ",\"query\":" + JSONQuoting.quote(query)
+                + ",\"duration\":" + GoFloat.format(definition.holdDuration.seconds)
+                + ",\"keepFiringFor\":" + GoFloat.format(definition.keepFiringFor.seconds)
+                + ",\"labels\":" + mapJSON(definition.labels)
+                + ",\"annotations\":" + mapJSON(definition.annotations)
+            if !excludeAlerts {
+                out += ",\"alerts\":[" + rule.alerts.map(alertJSON).joined(separator: ",") + "]"
+            }
+        case .recording:
+            out += "\"name\":" + JSONQuoting.quote(definition.name) + ",\"query\":" + JSONQuoting.quote(query)
+            if !definition.labels.isEmpty { out += ",\"labels\":" + mapJSON(definition.labels) }
+        }
+        out += ",\"health\":" + JSONQuoting.quote(status.health.rawValue)
+        if let error = status.lastError, !error.isEmpty { out += ",\"lastError\":" + JSONQuoting.quote(error) }
+        out += ",\"evaluationTime\":" + GoFloat.format(status.evaluationTime)
+            + ",\"lastEvaluation\":" + JSONQuoting.quote(goTime(status.lastEvaluation))
+            + ",\"type\":" + (definition.kind == .alerting ? "\"alerting\"" : "\"recording\"") + "}"
+        return out
+    }
+
+    static func alerts(_ groups: [RuleGroup]) -> APIResult {
+        var alerts: [String] = []
+        for group in groups {
+            for rule in group.ruleSnapshots where rule.definition.kind == .alerting {
+                alerts += rule.alerts.map(alertJSON)
+            }
+        }
+        return .data("{\"alerts\":[" + alerts.joined(separator: ",") + "]}")
+    }
+
+    private static func alertJSON(_ alert: Alert) -> String {
+        var out = "{\"labels\":" + mapJSON(alert.labels) + ",\"annotations\":" + mapJSON(alert.annotations)
+            + ",\"state\":" + JSONQuoting.quote(alert.state.description)
+            + ",\"activeAt\":" + JSONQuoting.quote(goTime(alert.activeAt))
+        if let since = alert.keepFiringSince { out += ",\"keepFiringSince\":" + JSONQuoting.quote(goTime(since)) }
+        return out + ",\"value\":" + JSONQuoting.quote(goExponent(alert.value)) + "}"
+    }
+
+    /// A label map as Prometheus writes `labels.Labels`: keys in byte order.
+    private static func mapJSON(_ map: [String: String]) -> String {
+        APIJSON.labels(Labels(map.map { Label(name: $0.key, value: $0.value) }))
+    }
+
+    /// Go's `time.Time` in JSON (RFC 3339 with the fraction's trailing zeros dropped); the zero
+    /// time for nil.
+    static func goTime(_ milliseconds: Int64?) -> String {
+        guard let milliseconds else { return "0001-01-01T00:00:00Z" }
+        var text = RFC3339.format(milliseconds: milliseconds)
+        text.removeLast()  // Z
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text + "Z"
+    }
+
+    /// Go's `strconv.FormatFloat(v, 'e', -1, 64)`: `1e+00`, `1.5e-07`, `NaN`, `+Inf`.
+    static func goExponent(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
+        let sign = value.sign == .minus ? "-" : ""
+        if value == 0 { return sign + "0e+00" }
+        let shortest = GoFloat.format(value.magnitude)
+        var digits: String
+        var exponent: Int
+        if let e = shortest.firstIndex(of: "e") {
+            digits = String(shortest[..<e]).replacing(".", with: "")
+            exponent = Int(shortest[shortest.index(after: e)...].replacing("+", with: "")) ?? 0
+        } else {
+            let parts = shortest.split(separator: ".", omittingEmptySubsequences: false)
+            let whole = String(parts[0])
+            let fraction = parts.count > 1 ? String(parts[1]) : ""
+            if whole != "0" {
+                exponent = whole.count - 1
+                digits = whole + fraction
+            } else {
+                let zeros = fraction.prefix { $0 == "0" }.count
+                exponent = -(zeros + 1)
+                digits = String(fraction.dropFirst(zeros))
+            }
+        }
+        while digits.count > 1 && digits.hasSuffix("0") { digits.removeLast() }
+        var mantissa = String(digits.prefix(1))
+        if digits.count > 1 { mantissa += "." + digits.dropFirst() }
+        let exponentDigits = String(abs(exponent))
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (exponentDigits.count < 2 ? "0" : "") + exponentDigits
+    }
+}
