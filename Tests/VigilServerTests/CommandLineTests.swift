@@ -40,6 +40,20 @@ import Testing
         #expect(try VigilProcess.run(["check", "config", temp.path + "/missing.yml"]).status == 2)
     }
 
+    @Test func checkRulesOutputAndExitCodes() throws {
+        let temp = try TemporaryDirectory()
+        let good = try temp.write(
+            "good.yml", "groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: up\n      - alert: A\n        expr: up == 0\n")
+        let bad = try temp.write("bad.yml", "groups:\n  - name: g\n    rules:\n      - record: a:b\n        expr: sum(\n")
+        let ok = try VigilProcess.run(["check", "rules", good])
+        #expect(ok.status == 0)
+        #expect(ok.out == "Checking \(good)\n  SUCCESS: 2 rules found\n\n")
+        let failed = try VigilProcess.run(["check", "rules", good, bad])
+        #expect(failed.status == 1)
+        #expect(failed.out.contains("Checking \(bad)\n  FAILED:\n\(bad):5:15: groups[0].rules[0].expr: could not parse expression"))
+        #expect(try VigilProcess.run(["check", "rules", temp.path + "/missing.yml"]).status == 1)
+    }
+
     @Test func serverWithBadConfigExitsTwo() throws {
         let temp = try TemporaryDirectory()
         let bad = try temp.write("bad.yml", "globall: {}\n")
