@@ -17,6 +17,8 @@ public actor RuleManager: Service {
     private var order: [GroupKey] = []
     /// Whether ``run()`` is running (groups evaluate only then).
     public private(set) var isRunning = false
+    /// Whether the first set of groups was loaded; only those restore `for` state.
+    private var loadedOnce = false
     /// The groups in file order, readable without waiting for the actor.
     private nonisolated let published = Mutex<[RuleGroup]>([])
 
@@ -78,7 +80,7 @@ public actor RuleManager: Service {
                 }
                 let group = RuleGroup(
                     file: file.path, definition: definition, defaultInterval: evaluationInterval,
-                    defaultQueryOffset: queryOffset)
+                    defaultQueryOffset: queryOffset, shouldRestore: !loadedOnce)
                 next[key] = Entry(group: group, settings: settings, task: nil)
             }
         }
@@ -95,6 +97,7 @@ public actor RuleManager: Service {
         }
         groups = next
         order = nextOrder
+        loadedOnce = true
         if isRunning {
             for key in order where groups[key]?.task == nil { start(key) }
         }

@@ -219,3 +219,80 @@ struct RuleEvaluationTests {
         }
     }
 }
+
+@Suite("Alert for-state restore")
+struct ForStateRestoreTests {
+    static let rules = """
+        groups:
+          - name: g
+            rules:
+              - alert: Slow
+                expr: condition > 0
+                for: 30m
+                labels: {severity: page}
+        """
+
+    private func restoredGroup() throws -> RuleGroup {
+        let parsed = try RuleFile.parse(yaml: Self.rules, fileName: "rules.yml")
+        return RuleGroup(file: "rules.yml", definition: parsed.groups[0], defaultInterval: minute, shouldRestore: true)
+    }
+
+    private let forState: Labels = ["__name__": "ALERTS_FOR_STATE", "alertname": "Slow", "severity": "page"]
+
+    @Test("a pending alert keeps the time it spent pending before the restart, plus the downtime")
+    func shiftsByDowntime() throws {
+        let store = try RuleTestStore()
+        let start = t0 + 60 * minute
+        // Before the restart: active since start-20m, last written at start-5m.
+        try store.append(forState, [(start - 6 * minute, Double((start - 20 * minute) / 1000)), (start - 5 * minute, Double((start - 20 * minute) / 1000))])
+        try store.append(["__name__": "condition"], (0..<20).map { (start + Int64($0) * minute, 1) })
+        let group = try restoredGroup()
+        let environment = store.environment
+        group.evaluate(at: start, environment: environment)
+        group.evaluate(at: start + minute, environment: environment)
+        // No ALERTS before the restore.
+        #expect(try store.samples("ALERTS").isEmpty)
+        group.restoreForState(at: start + minute, environment: environment)
+        // Pending 15m before, 6m down: active at start-14m, so it fires at start+16m.
+        #expect(group.ruleSnapshots[0].alerts.first?.activeAt == start - 14 * minute)
+        group.evaluate(at: start + 15 * minute, environment: environment)
+        #expect(group.ruleSnapshots[0].state == .pending)
+        group.evaluate(at: start + 16 * minute, environment: environment)
+        #expect(group.ruleSnapshots[0].state == .firing)
+        #expect(try store.samples("ALERTS").count == 2)
+    }
+
+    @Test("an alert with less than the grace period left gets the grace period; an old or stale state is ignored")
+    func gracePeriodAndTolerance() throws {
+        let start = t0 + 60 * minute
+        do {
+            let store = try RuleTestStore()
+            // Pending 28m of 30m when it stopped a minute ago.
+            try store.append(forState, [(start - minute, Double((start - 29 * minute) / 1000))])
+            try store.append(["__name__": "condition"], [(start, 1)])
+            let group = try restoredGroup()
+            group.evaluate(at: start, environment: store.environment)
+            group.restoreForState(at: start, environment: store.environment)
+            #expect(group.ruleSnapshots[0].alerts.first?.activeAt == start + 10 * minute - 30 * minute)
+        }
+        do {
+            let store = try RuleTestStore()
+            // Last written two hours ago: beyond the 1h outage tolerance.
+            try store.append(forState, [(start - 120 * minute, Double((start - 150 * minute) / 1000))])
+            try store.append(["__name__": "condition"], [(start, 1)])
+            let group = try restoredGroup()
+            group.evaluate(at: start, environment: store.environment)
+            group.restoreForState(at: start, environment: store.environment)
+            #expect(group.ruleSnapshots[0].alerts.first?.activeAt == start)
+        }
+        do {
+            let store = try RuleTestStore()
+            try store.append(forState, [(start - 5 * minute, Double((start - 20 * minute) / 1000)), (start - 4 * minute, StaleNaN.value)])
+            try store.append(["__name__": "condition"], [(start, 1)])
+            let group = try restoredGroup()
+            group.evaluate(at: start, environment: store.environment)
+            group.restoreForState(at: start, environment: store.environment)
+            #expect(group.ruleSnapshots[0].alerts.first?.activeAt == start)
+        }
+    }
+}

@@ -97,8 +97,12 @@ struct RulesAPITests {
             let recorded = try Self.json(try await client.get("/api/v1/query?query=vigil:one"))
             let result = (recorded["data"] as? [String: Any])?["result"] as? [[String: Any]]
             #expect(result?.first?["metric"] as? [String: String] == ["__name__": "vigil:one", "source": "rules"])
-            let alertSeries = try Self.json(try await client.get("/api/v1/query?query=ALERTS"))
-            #expect(((alertSeries["data"] as? [String: Any])?["result"] as? [Any])?.count == 2)
+            // ALERTS is written once `for` state is restored, after the second evaluation.
+            let alertSeries = try await eventually {
+                let response = try Self.json(try await client.get("/api/v1/query?query=ALERTS"))
+                return ((response["data"] as? [String: Any])?["result"] as? [Any])?.count == 2
+            }
+            #expect(alertSeries)
 
             // A reload with a changed file swaps the rules.
             _ = try temp.write("rules.yml", "groups:\n  - name: replaced\n    rules:\n      - record: vigil:two\n        expr: vector(2)\n")

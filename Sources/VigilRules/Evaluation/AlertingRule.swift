@@ -1,7 +1,9 @@
+import Logging
 import VigilConfig
 import Synchronization
 import VigilModel
 import VigilPromQL
+import VigilTSDB
 
 /// An alerting rule: every element of its expression's result is an alert, pending until it has
 /// held for `for`, then firing; resolved alerts are kept for ``resolvedRetention`` so the API and
@@ -20,8 +22,68 @@ final class AlertingRule: Rule {
         var restored = true
     }
 
-    init(_ definition: RuleDefinition) {
+    /// A rule; `restored: false` holds back its `ALERTS` series until ``restoreForState`` runs.
+    init(_ definition: RuleDefinition, restored: Bool = true) {
         self.definition = definition
+        state.withLock { $0.restored = restored }
+    }
+
+    /// Moves the `activeAt` of the pending alerts back to where `ALERTS_FOR_STATE` says they
+    /// were before a restart, as Prometheus's `RestoreForState` does, then lets the rule write
+    /// its `ALERTS` series.
+    ///
+    /// Only series with a sample in `[time - forOutageTolerance, time]` count; an alert that had
+    /// less than the grace period left gets the grace period; otherwise the time Vigil was down
+    /// is added to its pending time.
+    func restoreForState(at time: Int64, environment: RuleEnvironment) {
+        defer { state.withLock { $0.restored = true } }
+        let hold = definition.holdDuration.milliseconds
+        guard hold >= environment.forGracePeriod else { return }
+        var matchers: [LabelMatcher] = []
+        do {
+            matchers.append(try LabelMatcher(.equal, Labels.metricName, "ALERTS_FOR_STATE"))
+            matchers.append(try LabelMatcher(.equal, "alertname", definition.name))
+            for (name, value) in definition.labels.sorted(by: { $0.key < $1.key }) where !value.contains("{{") {
+                matchers.append(try LabelMatcher(.equal, name, value))
+            }
+        } catch {
+            return
+        }
+        let mint = time - environment.forOutageTolerance
+        let series: [StoredSeries]
+        do {
+            series = try environment.tsdb.querier(mint: mint, maxt: time).select(matchers, mint: mint, maxt: time)
+        } catch {
+            environment.logger.error(
+                "Failed to restore 'for' state", metadata: ["rule": "\(definition.name)", "err": "\(error)"])
+            return
+        }
+        var lastSample: [Labels: (Int64, Double)] = [:]
+        for stored in series {
+            guard let last = stored.samples().last(where: { $0.timestamp >= mint && $0.timestamp <= time }) else { continue }
+            lastSample[stored.labels.withoutName] = (last.timestamp, last.value)
+        }
+        guard !lastSample.isEmpty else { return }
+        let gracePeriod = environment.forGracePeriod
+        state.withLock { state in
+            for (labels, alert) in state.active where alert.state != .inactive {
+                guard let (downAtMilliseconds, value) = lastSample[labels], !isStaleNaN(value), value.isFinite else { continue }
+                // Prometheus works in whole seconds here.
+                let downAt = downAtMilliseconds / 1000 * 1000
+                var restoredActiveAt = Int64(value) * 1000
+                let remaining = hold - (downAt - restoredActiveAt)
+                if remaining <= 0 {
+                    // It was firing when Vigil stopped; the next evaluation fires it again.
+                } else if remaining < gracePeriod {
+                    restoredActiveAt = time + gracePeriod - hold
+                } else {
+                    restoredActiveAt += time - downAt
+                }
+                var restored = alert
+                restored.activeAt = restoredActiveAt
+                state.active[labels] = restored
+            }
+        }
     }
 
     var status: RuleStatus { statusBox.value }

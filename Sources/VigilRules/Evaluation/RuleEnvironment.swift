@@ -16,6 +16,12 @@ public struct RuleEnvironment: Sendable {
     public var externalURL: String
     /// Where evaluation failures are logged.
     public var logger: Logger
+    /// How long Vigil may have been down for `for` state to be restored from `ALERTS_FOR_STATE`
+    /// (ms; Prometheus's `--rules.alert.for-outage-tolerance`, 1h).
+    public var forOutageTolerance: Int64 = 3_600_000
+    /// The least time a restored pending alert still waits before it fires (ms; Prometheus's
+    /// `--rules.alert.for-grace-period`, 10m).
+    public var forGracePeriod: Int64 = 600_000
 
     /// An environment over `tsdb`.
     public init(

@@ -28,9 +28,18 @@ public final class RuleGroup: Sendable {
         var seriesReturned: [Set<Labels>] = []
     }
 
+    /// Whether the group restores its alerts' `for` state from `ALERTS_FOR_STATE` after its
+    /// second evaluation (groups loaded when Vigil starts, not on a reload).
+    public let shouldRestore: Bool
+
     /// A group from `definition`, read from `file`, with the global interval and query offset (ms)
-    /// applying where the group sets none.
-    public init(file: String, definition: RuleGroupDefinition, defaultInterval: Int64, defaultQueryOffset: Int64 = 0) {
+    /// applying where the group sets none. With `shouldRestore`, its alerting rules write no
+    /// `ALERTS` series until ``restoreForState(at:environment:)`` has run.
+    public init(
+        file: String, definition: RuleGroupDefinition, defaultInterval: Int64, defaultQueryOffset: Int64 = 0,
+        shouldRestore: Bool = false
+    ) {
+        self.shouldRestore = shouldRestore
         self.file = file
         self.definition = definition
         self.interval = max(1, definition.interval?.milliseconds ?? defaultInterval)
@@ -38,7 +47,7 @@ public final class RuleGroup: Sendable {
         self.rules = definition.rules.map { rule -> any Rule in
             switch rule.kind {
             case .recording: RecordingRule(rule)
-            case .alerting: AlertingRule(rule)
+            case .alerting: AlertingRule(rule, restored: !shouldRestore)
             }
         }
         state.withLock { $0.seriesReturned = Array(repeating: [], count: definition.rules.count) }
@@ -167,11 +176,19 @@ public final class RuleGroup: Sendable {
         }
     }
 
+    /// Restores the alerting rules' `for` state as of `time` (ms); see ``shouldRestore``.
+    public func restoreForState(at time: Int64, environment: RuleEnvironment) {
+        for case let rule as AlertingRule in rules {
+            rule.restoreForState(at: time, environment: environment)
+        }
+    }
+
     /// Evaluates at every slot until the task is cancelled: the first at the slot after `start`
     /// (ms; `clock`'s now by default); a slot missed (an evaluation that overran) is skipped, as
     /// Prometheus does.
     public func run(clock: any RuleClock, environment: RuleEnvironment, start: Int64? = nil) async {
         var next = evaluationTimestamp(atOrBefore: start ?? clock.now()) + interval
+        var evaluations = 0
         while !Task.isCancelled {
             do {
                 try await clock.sleep(until: next)
@@ -187,6 +204,12 @@ public final class RuleGroup: Sendable {
             }
             evaluate(at: next, environment: environment)
             next += interval
+            evaluations += 1
+            // As Prometheus: restore after the second evaluation, when recording rules the
+            // alerts may depend on have caught up.
+            if shouldRestore && evaluations == 2 {
+                restoreForState(at: clock.now(), environment: environment)
+            }
         }
     }
 
