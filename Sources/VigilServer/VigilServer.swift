@@ -108,7 +108,12 @@ public struct VigilServer: Sendable {
         if !options.agentMode {
             let manager = RuleManager(
                 environment: RuleEnvironment(tsdb: tsdb, engine: Engine(options: options.query), logger: logger))
-            try await configManager.subscribe { config in try await manager.apply(config) }
+            do {
+                try await configManager.subscribe { config in try await manager.apply(config) }
+            } catch {
+                // A rule file that does not load is a config error, like one in prometheus.yml.
+                throw ServerStartError.config(error)
+            }
             ruleManager = manager
         }
 
