@@ -1,5 +1,6 @@
 import ArgumentParser
 import VigilConfig
+import VigilRules
 
 /// `vigil check`: validate files without starting anything, like `promtool check`.
 struct CheckCommand: ParsableCommand {
@@ -24,8 +25,9 @@ struct CheckConfigCommand: ParsableCommand {
         discussion: """
             Each file is loaded exactly as `vigil server --config FILE` loads it:
             unknown fields, wrong types, bad durations and invalid regexes are
-            errors naming file:line:column. Exits 0 when every file is valid, 2
-            otherwise.
+            errors naming file:line:column. The rule files it names are checked
+            as `vigil check rules` checks them. Exits 0 when every file is valid,
+            2 otherwise.
 
             Examples:
               vigil check config prometheus.yml
@@ -40,14 +42,31 @@ struct CheckConfigCommand: ParsableCommand {
         var failed = false
         for file in files {
             print("Checking \(file)")
+            let ruleFiles: [String]
             do {
                 let config = try PrometheusConfig.load(path: file)
+                ruleFiles = try config.ruleFilePaths()
+                print("  SUCCESS: \(ruleFiles.count) rule files found")
                 print("  SUCCESS: \(file) is valid prometheus config file syntax (\(config.scrapeConfigs.count) scrape configs)")
             } catch {
                 print("  FAILED: \(error)")
                 failed = true
+                print("")
+                continue
             }
             print("")
+            // As promtool: the rule files the config names are checked too.
+            for ruleFile in ruleFiles {
+                print("Checking \(ruleFile)")
+                do {
+                    print("  SUCCESS: \(try RuleFile.load(path: ruleFile).ruleCount) rules found")
+                } catch {
+                    print("  FAILED:")
+                    print(error)
+                    failed = true
+                }
+                print("")
+            }
         }
         if failed { throw VigilExit.badInput }
     }

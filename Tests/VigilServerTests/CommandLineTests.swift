@@ -52,6 +52,13 @@ import Testing
         #expect(failed.status == 1)
         #expect(failed.out.contains("Checking \(bad)\n  FAILED:\n\(bad):5:15: groups[0].rules[0].expr: could not parse expression"))
         #expect(try VigilProcess.run(["check", "rules", temp.path + "/missing.yml"]).status == 1)
+        // `check config` checks the rule files the config names.
+        let config = try temp.write("prometheus.yml", "rule_files: ['good.yml', 'bad.yml']\n")
+        let checked = try VigilProcess.run(["check", "config", config])
+        #expect(checked.status == 2)
+        #expect(checked.out.contains("  SUCCESS: 2 rule files found\n"))
+        #expect(checked.out.contains("Checking \(good)\n  SUCCESS: 2 rules found\n"))
+        #expect(checked.out.contains("Checking \(bad)\n  FAILED:\n"))
     }
 
     @Test func serverWithBadConfigExitsTwo() throws {
