@@ -114,6 +114,7 @@ public struct VigilServer: Sendable {
                 // A rule file that does not load is a config error, like one in prometheus.yml.
                 throw ServerStartError.config(error)
             }
+            manager.registerMetrics(on: registry)
             ruleManager = manager
         }
 

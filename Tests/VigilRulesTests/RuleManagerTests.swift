@@ -35,6 +35,8 @@ struct RuleManagerTests {
         try store.append(["__name__": "up", "job": "a"], [(t0 - 1000, 1)])
         let clock = ManualRuleClock(t0)
         let manager = RuleManager(environment: store.environment, clock: clock)
+        let registry = MetricsRegistry()
+        manager.registerMetrics(on: registry)
         let original = try file("""
             groups:
               - name: g
@@ -62,6 +64,13 @@ struct RuleManagerTests {
             clock.set(slot)
             let evaluated = await eventually { first.lastEvaluation.time == slot }
             #expect(evaluated)
+            let families = registry.collect()
+            let evaluations = families.first { $0.name == "vigil_rule_evaluations_total" }?.samples
+            let evaluationCount = evaluations?.first { $0.labels["rule_group"] == "rules.yml;g" }?.value
+            #expect(evaluationCount == 1)
+            let lastEvaluation = families.first { $0.name == "vigil_rule_group_last_evaluation_timestamp_seconds" }?.samples
+            let lastEvaluationTime = lastEvaluation?.first { $0.labels["rule_group"] == "rules.yml;g" }?.value
+            #expect(lastEvaluationTime == Double(slot) / 1000)
 
             // Unchanged: the same group object, state and all.
             await manager.update(files: [original], evaluationInterval: minute)
@@ -94,7 +103,8 @@ struct RuleManagerTests {
             #expect(samples.count == 2)
             #expect(samples.first?.0 == slot)
             #expect(samples.last?.0 == slot + 30_000)
-            #expect(samples.last.map { isStaleNaN($0.1) } == true)
+            let lastIsStale = samples.last.map { isStaleNaN($0.1) }
+            #expect(lastIsStale == true)
 
             await serviceGroup.triggerGracefulShutdown()
             try await tasks.waitForAll()

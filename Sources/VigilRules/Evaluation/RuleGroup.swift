@@ -26,6 +26,7 @@ public final class RuleGroup: Sendable {
         var evaluationTime: Double = 0
         /// Per rule, the series its last successful evaluation wrote.
         var seriesReturned: [Set<Labels>] = []
+        var counters = RuleGroupCounters()
     }
 
     /// Whether the group restores its alerts' `for` state from `ALERTS_FOR_STATE` after its
@@ -128,12 +129,19 @@ public final class RuleGroup: Sendable {
             environment.logger.error("Writing rule results failed", metadata: ["group": "\(name)", "err": "\(error)"])
         }
         let elapsed = Self.seconds(clock.now - groupStart)
+        let failures = rules.count { $0.status.health == .err }
         state.withLock { state in
             state.seriesReturned = previous
             state.lastEvaluation = time
             state.evaluationTime = elapsed
+            state.counters.iterations += 1
+            state.counters.evaluations += rules.count
+            state.counters.failures += failures
         }
     }
+
+    /// What the group has done since it was loaded, for self-metrics.
+    var counters: RuleGroupCounters { state.withLock { $0.counters } }
 
     /// Writes stale markers at `time` (ms) for every series the group wrote last: the group was
     /// removed, so its series end now rather than fading after five minutes.
@@ -201,6 +209,7 @@ public final class RuleGroup: Sendable {
                 environment.logger.warning(
                     "Rule group evaluation missed slots", metadata: ["group": "\(name)", "missed": "\(missed)"])
                 next += missed * interval
+                state.withLock { $0.counters.missed += Int(missed) }
             }
             evaluate(at: next, environment: environment)
             next += interval
