@@ -320,7 +320,7 @@ public struct TemplateFunctions: Sendable {
         var result = ""
         var previousIsLetter = false
         for character in text {
-            let isWordCharacter = character.isLetter || character.isNumber || character == "_" || character == "'"
+            let isWordCharacter = character.isLetter || character.isNumber || character == "_"
             if isWordCharacter && !previousIsLetter {
                 result += character.uppercased()
             } else {

@@ -103,9 +103,17 @@ extension PrometheusAPI {
         return out + ",\"value\":" + JSONQuoting.quote(goExponent(alert.value)) + "}"
     }
 
-    /// A label map as Prometheus writes `labels.Labels`: keys in byte order.
+    /// A label map as Prometheus writes `labels.Labels`: keys in byte order, empty values kept
+    /// (an annotation may expand to nothing).
     private static func mapJSON(_ map: [String: String]) -> String {
-        APIJSON.labels(Labels(map.map { Label(name: $0.key, value: $0.value) }))
+        var out = "{"
+        for (offset, key) in map.keys.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }).enumerated() {
+            if offset > 0 { out += "," }
+            JSONQuoting.append(key, to: &out)
+            out += ":"
+            JSONQuoting.append(map[key] ?? "", to: &out)
+        }
+        return out + "}"
     }
 
     /// Go's `time.Time` in JSON (RFC 3339 with the fraction's trailing zeros dropped); the zero
