@@ -81,7 +81,7 @@ struct RuleFileTests {
         ("groups:\n  - name: a\n    interval: 5x\n    rules: []\n",
          "r.yml:3:15: groups[0].interval: unknown unit \"x\" in duration \"5x\""),
         ("groups:\n  - name: a\n    rules:\n      - alert: x\n        expr: up\n        annotations:\n          s: '{{ if }}'\n",
-         "r.yml:7:14: groups[0].rules[0].annotations.s: template: __alert_x:1: missing value for if"),
+         "r.yml:7:14: groups[0].rules[0].annotations.s: annotation \"s\": template: __alert_x:1: missing value for if"),
     ]
 
     @Test("invalid files are rejected naming file:line:column", arguments: invalid.indices)

@@ -109,13 +109,13 @@ public struct RuleDefinition: Sendable, Hashable, Decodable {
             throw ConfigValidationError("invalid annotation name: \(name)", field: "annotations", .key(name))
         }
         if kind == .alerting {
-            for (field, map) in [("labels", labels), ("annotations", annotations)] {
+            for (field, kind, map) in [("labels", "label", labels), ("annotations", "annotation", annotations)] {
                 for key in map.keys.sorted() {
                     do {
                         _ = try Template.parse(map[key] ?? "", name: "__alert_\(alert)")
                     } catch {
                         throw ConfigValidationError(
-                            error.description, field: .key(field), .key(key))
+                            "\(kind) \"\(key)\": \(error.description)", field: .key(field), .key(key))
                     }
                 }
             }

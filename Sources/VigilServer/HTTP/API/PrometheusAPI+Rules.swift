@@ -27,7 +27,6 @@ extension PrometheusAPI {
         let groupNames = Set(parameters.all("rule_group[]"))
         let files = Set(parameters.all("file[]"))
         let excludeAlerts = ["true", "1"].contains((parameters["exclude_alerts"] ?? "").lowercased())
-        let filtered = !type.isEmpty || !names.isEmpty
         var out = "{\"groups\":["
         var firstGroup = true
         for group in groups {
@@ -41,7 +40,8 @@ extension PrometheusAPI {
                 if !names.isEmpty && !names.contains(definition.name) { continue }
                 rules.append(ruleJSON(rule, excludeAlerts: excludeAlerts))
             }
-            if filtered && rules.isEmpty { continue }
+            // As Prometheus: a group left with no rules (filtered out, or none) is not listed.
+            if rules.isEmpty { continue }
             let (lastEvaluation, evaluationTime) = group.lastEvaluation
             if !firstGroup { out += "," }
             firstGroup = false
