@@ -31,6 +31,7 @@ struct VigilCommand: AsyncParsableCommand {
             """,
         subcommands: [
             ServerCommand.self, AgentCommand.self, QueryCommand.self, PushCommand.self, ImportCommand.self, CheckCommand.self,
+            TestCommand.self,
             TSDBCommand.self, VersionCommand.self,
         ]
     )

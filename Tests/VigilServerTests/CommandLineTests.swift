@@ -61,6 +61,32 @@ import Testing
         #expect(checked.out.contains("Checking \(bad)\n  FAILED:\n"))
     }
 
+    @Test func testRulesOutputAndExitCodes() throws {
+        let temp = try TemporaryDirectory()
+        _ = try temp.write("rules.yml", "groups:\n  - name: g\n    rules:\n      - record: job:up\n        expr: sum by (job) (up)\n")
+        let test = """
+            rule_files: [rules.yml]
+            tests:
+              - input_series:
+                  - series: 'up{job="a"}'
+                    values: '1x5'
+                promql_expr_test:
+                  - expr: job:up
+                    eval_time: 2m
+                    exp_samples:
+                      - labels: 'job:up{job="a"}'
+                        value: VALUE
+            """
+        let passing = try temp.write("pass.yml", test.replacingOccurrences(of: "VALUE", with: "1"))
+        let ok = try VigilProcess.run(["test", "rules", passing])
+        #expect(ok.status == 0)
+        #expect(ok.out == "Unit Testing:  \(passing)\n  SUCCESS\n\n")
+        let failing = try temp.write("fail.yml", test.replacingOccurrences(of: "VALUE", with: "2"))
+        let failed = try VigilProcess.run(["test", "rules", failing])
+        #expect(failed.status == 1)
+        #expect(failed.out.contains("  FAILED:\n    expr: \"job:up\", time: 2m,\n"))
+    }
+
     @Test func serverWithBadConfigExitsTwo() throws {
         let temp = try TemporaryDirectory()
         let bad = try temp.write("bad.yml", "globall: {}\n")
