@@ -82,7 +82,7 @@ struct RuleUnitTestTests {
         #expect(alertFailure.hasPrefix("    alertname: InstanceDown, time: 12m, \n        exp:[], \n        got:[\n"))
         #expect(alertFailure.contains(#"Labels:{alertname="InstanceDown", instance="localhost:9100", job="node", severity="page"}"#))
         let exprFailure = failures.last ?? ""
-        #expect(exprFailure.contains(#"exp: [{__name__="go_goroutines", instance="localhost:9090", job="prometheus"} 51]"#))
-        #expect(exprFailure.contains(#"got: [{__name__="go_goroutines", instance="localhost:9090", job="prometheus"} 50]"#))
+        #expect(exprFailure.contains(#"exp: {__name__="go_goroutines", instance="localhost:9090", job="prometheus"} 5.1E+01"#))
+        #expect(exprFailure.contains(#"got: {__name__="go_goroutines", instance="localhost:9090", job="prometheus"} 5E+01"#))
     }
 }

@@ -145,7 +145,7 @@ public enum RuleTestRunner {
         expected.sort()
         guard got != expected else { return nil }
         func list(_ alerts: [AlertView]) -> String {
-            alerts.isEmpty ? "[]" : "[\n" + alerts.enumerated().map { "            \($0.offset):\n              \($0.element.text)" }.joined(separator: "\n") + "\n            ]"
+            alerts.isEmpty ? "[]" : "[\n" + alerts.enumerated().map { "            \($0.offset):\n              \($0.element.text)" }.joined(separator: ",\n") + "\n            ]"
         }
         return "    alertname: \(test.alertName), time: \(test.evalTime), \n        exp:\(list(expected)), \n        got:\(list(got))"
     }
@@ -178,8 +178,9 @@ public enum RuleTestRunner {
                 && (pair.0.value == pair.1.value || (pair.0.value.isNaN && pair.1.value.isNaN))
         }
         if same { return nil }
+        // promtool prints each sample as `LABELS VALUE`, the value in Go's shortest 'E' form.
         func list(_ samples: [(labels: Labels, value: Double)]) -> String {
-            "[" + samples.map { "\($0.labels) \(GoFloat.format($0.value))" }.joined(separator: ", ") + "]"
+            samples.map { "\($0.labels) \(GoExponent.format($0.value).replacing("e", with: "E"))" }.joined(separator: ", ")
         }
         return "    expr: \(GoPrintf.quote(test.expr)), time: \(test.evalTime),\n        exp: \(list(expected))\n        got: \(list(got))"
     }

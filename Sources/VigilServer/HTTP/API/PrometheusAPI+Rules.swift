@@ -100,7 +100,7 @@ extension PrometheusAPI {
             + ",\"state\":" + JSONQuoting.quote(alert.state.description)
             + ",\"activeAt\":" + JSONQuoting.quote(goTime(alert.activeAt))
         if let since = alert.keepFiringSince { out += ",\"keepFiringSince\":" + JSONQuoting.quote(goTime(since)) }
-        return out + ",\"value\":" + JSONQuoting.quote(goExponent(alert.value)) + "}"
+        return out + ",\"value\":" + JSONQuoting.quote(alert.formattedValue) + "}"
     }
 
     /// A label map as Prometheus writes `labels.Labels`: keys in byte order, empty values kept
@@ -125,37 +125,5 @@ extension PrometheusAPI {
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text + "Z"
-    }
-
-    /// Go's `strconv.FormatFloat(v, 'e', -1, 64)`: `1e+00`, `1.5e-07`, `NaN`, `+Inf`.
-    static func goExponent(_ value: Double) -> String {
-        if value.isNaN { return "NaN" }
-        if value.isInfinite { return value < 0 ? "-Inf" : "+Inf" }
-        let sign = value.sign == .minus ? "-" : ""
-        if value == 0 { return sign + "0e+00" }
-        let shortest = GoFloat.format(value.magnitude)
-        var digits: String
-        var exponent: Int
-        if let e = shortest.firstIndex(of: "e") {
-            digits = String(shortest[..<e]).replacing(".", with: "")
-            exponent = Int(shortest[shortest.index(after: e)...].replacing("+", with: "")) ?? 0
-        } else {
-            let parts = shortest.split(separator: ".", omittingEmptySubsequences: false)
-            let whole = String(parts[0])
-            let fraction = parts.count > 1 ? String(parts[1]) : ""
-            if whole != "0" {
-                exponent = whole.count - 1
-                digits = whole + fraction
-            } else {
-                let zeros = fraction.prefix { $0 == "0" }.count
-                exponent = -(zeros + 1)
-                digits = String(fraction.dropFirst(zeros))
-            }
-        }
-        while digits.count > 1 && digits.hasSuffix("0") { digits.removeLast() }
-        var mantissa = String(digits.prefix(1))
-        if digits.count > 1 { mantissa += "." + digits.dropFirst() }
-        let exponentDigits = String(abs(exponent))
-        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (exponentDigits.count < 2 ? "0" : "") + exponentDigits
     }
 }
