@@ -45,7 +45,11 @@ struct TestRulesCommand: ParsableCommand {
                     print("  SUCCESS")
                 } else {
                     print("  FAILED:")
-                    print(failures.joined(separator: "\n"))
+                    // As promtool: each failure followed by an empty line.
+                    for failure in failures {
+                        print(failure)
+                        print("")
+                    }
                     failed = true
                 }
             } catch {

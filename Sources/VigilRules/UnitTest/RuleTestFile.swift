@@ -7,6 +7,8 @@ public struct RuleTestFile: Sendable, Decodable {
     public var ruleFiles: [String]
     /// How often the rules are evaluated (default 1m).
     public var evaluationInterval: PromDuration
+    /// The order groups are evaluated in at each step (by name); empty means file order.
+    public var groupEvalOrder: [String]
     /// The test groups.
     public var tests: [TestGroup]
 
@@ -22,7 +24,7 @@ public struct RuleTestFile: Sendable, Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         ruleFiles = try container.decodeIfPresent([String].self, forKey: .ruleFiles) ?? []
         evaluationInterval = try container.decodeIfPresent(PromDuration.self, forKey: .evaluationInterval) ?? .minutes(1)
-        _ = try container.decodeIfPresent([String].self, forKey: .groupEvalOrder)
+        groupEvalOrder = try container.decodeIfPresent([String].self, forKey: .groupEvalOrder) ?? []
         tests = try container.decodeIfPresent([TestGroup].self, forKey: .tests) ?? []
     }
 

@@ -40,13 +40,15 @@ public enum RuleTestRunner {
             defer { try? FileManager.default.removeItem(atPath: store) }
             let tsdb = try TSDB.open(directory: store)
             defer { try? tsdb.close() }
-            failures += try run(test, ruleFiles: ruleFiles, evaluationInterval: file.evaluationInterval.milliseconds, tsdb: tsdb)
+            failures += try run(
+                test, ruleFiles: ruleFiles, order: file.groupEvalOrder, evaluationInterval: file.evaluationInterval.milliseconds,
+                tsdb: tsdb)
         }
         return failures
     }
 
     private static func run(
-        _ test: RuleTestFile.TestGroup, ruleFiles: [RuleFile], evaluationInterval: Int64, tsdb: TSDB
+        _ test: RuleTestFile.TestGroup, ruleFiles: [RuleFile], order: [String], evaluationInterval: Int64, tsdb: TSDB
     ) throws -> [String] {
         let prefix = test.name.isEmpty ? "" : "    name: \(test.name),\n"
         // Input samples, ordered by time.
@@ -68,8 +70,16 @@ public enum RuleTestRunner {
             tsdb: tsdb, externalLabels: test.externalLabels, externalURL: test.externalURL,
             logger: Logger(label: "vigil.test-rules") { _ in SwiftLogNoOpLogHandler() })
         environment.forGracePeriod = 0
-        let groups = ruleFiles.flatMap { file in
+        var groups = ruleFiles.flatMap { file in
             file.groups.map { RuleGroup(file: file.path, definition: $0, defaultInterval: evaluationInterval) }
+        }
+        if !order.isEmpty {
+            // `group_eval_order` names every group, as promtool requires.
+            let names = Set(groups.map(\.name))
+            guard Set(order) == names, order.count == groups.count else {
+                throw LoadError(description: "group_eval_order must name every rule group once: \(names.sorted())")
+            }
+            groups.sort { (order.firstIndex(of: $0.name) ?? 0) < (order.firstIndex(of: $1.name) ?? 0) }
         }
         let alertTests = test.alertRuleTests.sorted { $0.evalTime < $1.evalTime }
         let lastTime = (alertTests.map(\.evalTime.milliseconds) + test.promqlExprTests.map(\.evalTime.milliseconds)).max() ?? 0
