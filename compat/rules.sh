@@ -2,7 +2,9 @@
 # Vigil's rule tooling beside promtool (Debian's prometheus package, 2.42):
 #   check   `vigil check rules` and `promtool check rules` on every compat/rules/*.yml rule file:
 #           the same exit status, and the same output for the valid ones;
-#   test    `vigil test rules` and `promtool test rules` on compat/rules/tests-*.yml: the same
+#   test    `vigil test rules` and `promtool test rules` on compat/rules/tests-*.yml (tests-templates.yml
+#           expects no alert, so both print the ~20 templated annotations they got: humanize*,
+#           printf, regexes, control structures, query, errors): the same
 #           exit status and byte-identical output (stdout and stderr together; promtool writes
 #           failures to stderr, Vigil to stdout).
 # Prints PASS/FAIL per check and "rules: N passed, M failed"; exits non-zero on a failure.

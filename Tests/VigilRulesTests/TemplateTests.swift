@@ -74,7 +74,7 @@ struct AlertTemplateTests {
         #expect(try run(#"{{ title "aa bb CC" }} {{ toUpper "abc" }} {{ toLower "ABC" }}"#) == "Aa Bb CC ABC abc")
         #expect(try run(#"{{ reReplaceAll "(a)b" "x$1" "abab" }} {{ match "a+" "baaa" }} {{ match "^z" "a" }}"#) == "xaxa true false")
         #expect(try run(#"{{ "host.example.com:9100" | stripPort }} {{ stripDomain "host.example.com:9100" }}"#) == "host.example.com host:9100")
-        #expect(try run(#"{{ (args 1 "two").arg1 }}{{ safeHtml "<b>" }}{{ html "<b>" }}"#) == "two<b>&lt;b&gt;")
+        #expect(try run(#"{{ (args 1 "two").arg1 }}{{ safeHtml "<b>" }}{{ html "<b>" }} {{ args 1 "x" }}"#) == "two<b>&lt;b&gt; map[arg0:1 arg1:x]")
         #expect(try run(#"{{ parseDuration "1m30s" }}"#) == "90")
     }
 
@@ -109,6 +109,10 @@ struct AlertTemplateTests {
         #expect(eof?.line == 2)
         let expanded = AlertTemplate().expand(
             "{{ humanize \"abc\" }}", alertName: "A", labels: .empty, value: 0, time: 0)
-        #expect(expanded == #"<error expanding template: template: __alert_A:1: executing "__alert_A": error calling humanize: strconv.ParseFloat: parsing "abc": invalid syntax>"#)
+        // As Prometheus 2.42's promtool prints it (column counted after the declarations Prometheus prepends).
+        #expect(expanded == #"<error expanding template: error executing template __alert_A: template: __alert_A:1:115: executing "__alert_A" at <humanize "abc">: error calling humanize: strconv.ParseFloat: parsing "abc": invalid syntax>"#)
+        let nested = AlertTemplate().expand(
+            "line one\n  {{ $value | printf \"%.1f\" }} {{ first (query \"x\") }}", alertName: "B", labels: .empty, value: 1, time: 0)
+        #expect(nested == #"<error expanding template: error executing template __alert_B: template: __alert_B:2:41: executing "__alert_B" at <query "x">: error calling query: queries are not available here>"#)
     }
 }

@@ -19,26 +19,27 @@ public struct AlertTemplate: Sendable {
         self.query = query
     }
 
+    /// The declarations Prometheus puts in front of every alert template.
+    static let declarations =
+        "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+
     /// Expands `text` for the alert `alertName` with its series `labels` and `value`, at `time` (ms).
     public func expand(_ text: String, alertName: String, labels: Labels, value: Double, time: Int64) -> String {
         // Most label values and many annotations have no template at all.
         if !text.contains("{{") { return text }
         let name = "__alert_" + alertName
-        let labelMap = TemplateValue.map(labels.dictionary)
-        let external = TemplateValue.map(externalLabels)
         let data = TemplateValue.record([
-            "Labels": labelMap, "ExternalLabels": external, "ExternalURL": .string(externalURL), "Value": .float(value),
+            "Labels": .map(labels.dictionary), "ExternalLabels": .map(externalLabels),
+            "ExternalURL": .string(externalURL), "Value": .float(value),
         ])
-        let variables: [String: TemplateValue] = [
-            "$labels": labelMap, "$externalLabels": external, "$externalURL": .string(externalURL), "$value": .float(value),
-        ]
         do {
-            let template = try Template.parse(text, name: name)
+            // Prometheus declares the variables in front of the text, so positions in errors match.
+            let template = try Template.parse(Self.declarations + text, name: name)
             return try template.execute(
-                data: data, variables: variables,
-                functions: TemplateFunctions(time: time, externalURL: externalURL, query: query))
+                data: data, functions: TemplateFunctions(time: time, externalURL: externalURL, query: query))
         } catch {
-            return "<error expanding template: \(error.description)>"
+            let detail = error.isExecution ? "error executing template \(name): \(error.description)" : error.description
+            return "<error expanding template: \(detail)>"
         }
     }
 }

@@ -23,7 +23,7 @@ public struct Template: Sendable {
     private static func checkFunctions(_ nodes: [TemplateNode], name: String) throws(TemplateError) {
         func check(_ pipeline: TemplatePipeline, line: Int) throws(TemplateError) {
             for command in pipeline.commands {
-                for operand in command { try check(operand, line: line) }
+                for operand in command.operands { try check(operand, line: line) }
             }
         }
         func check(_ operand: TemplateOperand, line: Int) throws(TemplateError) {

@@ -5,6 +5,7 @@ struct TemplateExecutor {
     let functions: TemplateFunctions
     var scopes: [[String: TemplateValue]] = []
     private var line = 1
+    private var command: TemplateCommand?
 
     init(name: String, functions: TemplateFunctions) {
         self.name = name
@@ -12,7 +13,12 @@ struct TemplateExecutor {
     }
 
     private func error(_ message: String) -> TemplateError {
-        TemplateError(name: name, line: line, message: message, isExecution: true)
+        if let command {
+            return TemplateError(
+                name: name, line: command.line, message: message, isExecution: true,
+                context: (command.column, command.text))
+        }
+        return TemplateError(name: name, line: line, message: message, isExecution: true)
     }
 
     mutating func run(_ nodes: [TemplateNode], dot: TemplateValue, into output: inout String) throws(TemplateError) {
@@ -61,6 +67,7 @@ struct TemplateExecutor {
         switch collection {
         case .list(let list): items = list.enumerated().map { (.int($0.offset), $0.element) }
         case .map(let map): items = map.keys.sorted().map { (.string($0), .string(map[$0] ?? "")) }
+        case .anyMap(let map): items = map.keys.sorted().map { (.string($0), map[$0] ?? .null) }
         case .int(let count): items = (0..<max(0, count)).map { (.int($0), .int($0)) }
         case .null: items = []
         default: throw error("range can't iterate over \(collection.printed)")
@@ -97,7 +104,10 @@ struct TemplateExecutor {
     mutating func evaluate(_ pipeline: TemplatePipeline, dot: TemplateValue) throws(TemplateError) -> TemplateValue {
         var value: TemplateValue?
         for command in pipeline.commands {
-            value = try evaluate(command, dot: dot, piped: value)
+            let outer = self.command
+            self.command = command
+            value = try evaluate(command.operands, dot: dot, piped: value)
+            self.command = outer
         }
         let result = value ?? .null
         if pipeline.isAssignment {
@@ -188,6 +198,7 @@ struct TemplateExecutor {
             for field in names {
                 switch value {
                 case .map(let map): value = .string(map[field] ?? "")
+                case .anyMap(let map): value = map[field] ?? .null
                 case .record(let fields):
                     guard let next = fields[field] else {
                         throw error("can't evaluate field \(field) in type \(value.typeName)")

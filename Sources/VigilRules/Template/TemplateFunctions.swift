@@ -79,6 +79,7 @@ public struct TemplateFunctions: Sendable {
             case .string(let text): return .int(text.utf8.count)
             case .list(let list): return .int(list.count)
             case .map(let map): return .int(map.count)
+            case .anyMap(let map): return .int(map.count)
             default: throw CallError(description: "len of type \(arguments[0].typeName)")
             }
         case "index":
@@ -86,6 +87,7 @@ public struct TemplateFunctions: Sendable {
             for key in arguments.dropFirst() {
                 switch (value, key) {
                 case (.map(let map), .string(let text)): value = .string(map[text] ?? "")
+                case (.anyMap(let map), .string(let text)): value = map[text] ?? .null
                 case (.list(let list), .int(let position)):
                     guard position >= 0 && position < list.count else {
                         throw CallError(description: "index out of range: \(position)")
@@ -172,7 +174,7 @@ public struct TemplateFunctions: Sendable {
         case "args":
             var fields: [String: TemplateValue] = [:]
             for (offset, argument) in arguments.enumerated() { fields["arg\(offset)"] = argument }
-            return .record(fields)
+            return .anyMap(fields)
         case "reReplaceAll":
             try arity(name, arguments, 3)
             let pattern = try string(arguments[0], name, 0)

@@ -13,7 +13,19 @@ indirect enum TemplateNode: Sendable {
 struct TemplatePipeline: Sendable {
     var declarations: [String] = []
     var isAssignment = false
-    var commands: [[TemplateOperand]]
+    var commands: [TemplateCommand]
+}
+
+/// One command of a pipeline, with where it starts (for Go's `NAME:LINE:COL` error context) and
+/// its text (for `at <…>`).
+struct TemplateCommand: Sendable {
+    var operands: [TemplateOperand]
+    /// 1-based line.
+    var line: Int
+    /// 0-based byte offset of the command's first token within its line, as Go reports it.
+    var column: Int
+    /// The operands as written, separated by single spaces.
+    var text: String
 }
 
 /// One operand of a command.

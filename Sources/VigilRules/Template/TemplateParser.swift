@@ -103,6 +103,17 @@ struct TemplateParser {
         return .conditional(.if, condition, body: body, otherwise: otherwise, line: startLine)
     }
 
+    /// The 0-based byte offset of `position` within its line.
+    private func columnHere() -> Int {
+        var index = position
+        var bytes = 0
+        while index > 0, scalars[index - 1] != "\n" {
+            index -= 1
+            bytes += UTF8.width(scalars[index])
+        }
+        return bytes
+    }
+
     private func startsAction() -> Bool {
         position + 1 < scalars.count && scalars[position] == "{" && scalars[position + 1] == "{"
     }
@@ -227,6 +238,11 @@ struct TemplateParser {
         }
         if pipeline.declarations.count > 2 { throw error("too many declarations in \(context)") }
         var command: [TemplateOperand] = []
+        var texts: [String] = []
+        var start = (line: line, column: 0)
+        func finish() -> TemplateCommand {
+            TemplateCommand(operands: command, line: start.line, column: start.column, text: texts.joined(separator: " "))
+        }
         while true {
             if inParentheses {
                 skipSpaces()
@@ -242,14 +258,18 @@ struct TemplateParser {
             if scalars[position] == "|" {
                 position += 1
                 guard !command.isEmpty else { throw error("missing command") }
-                pipeline.commands.append(command)
+                pipeline.commands.append(finish())
                 command = []
+                texts = []
                 continue
             }
+            if command.isEmpty { start = (line, columnHere()) }
+            let operandStart = position
             command.append(try parseOperand())
+            texts.append(String(String.UnicodeScalarView(scalars[operandStart..<position])))
         }
         if !command.isEmpty {
-            pipeline.commands.append(command)
+            pipeline.commands.append(finish())
         } else if !pipeline.commands.isEmpty || !inParentheses {
             throw error("missing value for \(context)")
         }

@@ -18,6 +18,8 @@ public indirect enum TemplateValue: Sendable, Equatable {
     case list([TemplateValue])
     /// A struct with named fields (`.Labels`, `.Value`, the template data).
     case record([String: TemplateValue])
+    /// A `map[string]interface{}` (what `args` returns); a missing key reads as nil.
+    case anyMap([String: TemplateValue])
 
     /// One element of a query result: `.Labels` and `.Value`.
     static func sample(labels: [String: String], value: Double) -> TemplateValue {
@@ -35,6 +37,7 @@ public indirect enum TemplateValue: Sendable, Equatable {
         case .map(let map): !map.isEmpty
         case .list(let list): !list.isEmpty
         case .record: true
+        case .anyMap(let map): !map.isEmpty
         }
     }
 
@@ -49,6 +52,7 @@ public indirect enum TemplateValue: Sendable, Equatable {
         case .map: "map[string]string"
         case .list: "template.queryResult"
         case .record(let fields): fields["Labels"] != nil && fields["Value"] != nil && fields.count == 2 ? "*template.sample" : "struct"
+        case .anyMap: "map[string]interface {}"
         }
     }
 
@@ -66,6 +70,8 @@ public indirect enum TemplateValue: Sendable, Equatable {
             return "[" + list.map(\.printedInside).joined(separator: " ") + "]"
         case .record(let fields):
             return "{" + fields.keys.sorted().map { fields[$0]!.printedInside }.joined(separator: " ") + "}"
+        case .anyMap(let map):
+            return "map[" + map.keys.sorted().map { "\($0):\(map[$0]!.printedInside)" }.joined(separator: " ") + "]"
         }
     }
 
