@@ -18,7 +18,7 @@ pass() { echo "PASS $1"; passed=$((passed + 1)); }
 fail() { echo "FAIL $1"; failed=$((failed + 1)); }
 
 cd "$DIR"
-for file in rules.yml invalid-*.yml; do
+for file in rules.yml templates.yml invalid-*.yml; do
   promtool_out=$(promtool check rules "$file" 2>/dev/null) && promtool_status=0 || promtool_status=$?
   vigil_out=$("$VIGIL" check rules "$file" 2>/dev/null) && vigil_status=0 || vigil_status=$?
   if [ "$promtool_status" != "$vigil_status" ]; then

@@ -13,6 +13,9 @@ final class AlertingRule: Rule {
     static let resolvedRetention: Int64 = 15 * 60_000
 
     let definition: RuleDefinition
+    /// The label and annotation templates, parsed once, sorted by name.
+    private let labelTemplates: [(name: String, template: AlertTemplate.Prepared)]
+    private let annotationTemplates: [(name: String, template: AlertTemplate.Prepared)]
     private let statusBox = RuleStatusBox()
     private let state = Mutex<State>(State())
 
@@ -25,6 +28,12 @@ final class AlertingRule: Rule {
     /// A rule; `restored: false` holds back its `ALERTS` series until ``restoreForState`` runs.
     init(_ definition: RuleDefinition, restored: Bool = true) {
         self.definition = definition
+        labelTemplates = definition.labels.keys.sorted().map { name in
+            (name, AlertTemplate.Prepared(definition.labels[name] ?? "", alertName: definition.name))
+        }
+        annotationTemplates = definition.annotations.keys.sorted().map { name in
+            (name, AlertTemplate.Prepared(definition.annotations[name] ?? "", alertName: definition.name))
+        }
         state.withLock { $0.restored = restored }
     }
 
@@ -122,17 +131,14 @@ final class AlertingRule: Rule {
         for sample in result {
             var builder = LabelsBuilder(sample.labels)
             builder.remove(Labels.metricName)
-            for name in definition.labels.keys.sorted() {
-                let text = definition.labels[name] ?? ""
-                builder.set(
-                    name, template.expand(text, alertName: definition.name, labels: sample.labels, value: sample.value, time: time))
+            for (name, prepared) in labelTemplates {
+                builder.set(name, template.expand(prepared, labels: sample.labels, value: sample.value, time: time))
             }
             builder.set("alertname", definition.name)
             let labels = builder.build()
             var annotations: [String: String] = [:]
-            for (name, text) in definition.annotations {
-                annotations[name] = template.expand(
-                    text, alertName: definition.name, labels: sample.labels, value: sample.value, time: time)
+            for (name, prepared) in annotationTemplates {
+                annotations[name] = template.expand(prepared, labels: sample.labels, value: sample.value, time: time)
             }
             guard current[labels] == nil else {
                 throw RuleEvaluationError("vector contains metrics with the same labelset after applying alert labels")

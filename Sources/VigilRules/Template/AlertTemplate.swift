@@ -23,23 +23,50 @@ public struct AlertTemplate: Sendable {
     static let declarations =
         "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
 
+    /// A template text prepared once for repeated expansion: parsed with Prometheus's
+    /// declarations in front, or kept as plain text when it holds no action.
+    public struct Prepared: Sendable {
+        let text: String
+        let parsed: Result<Template, TemplateError>?
+
+        /// Parses `text` as the template of alert `alertName`.
+        public init(_ text: String, alertName: String) {
+            self.text = text
+            // Most label values and many annotations have no template at all.
+            guard text.contains("{{") else {
+                parsed = nil
+                return
+            }
+            do {
+                parsed = .success(try Template.parse(AlertTemplate.declarations + text, name: "__alert_" + alertName))
+            } catch {
+                parsed = .failure(error)
+            }
+        }
+    }
+
     /// Expands `text` for the alert `alertName` with its series `labels` and `value`, at `time` (ms).
     public func expand(_ text: String, alertName: String, labels: Labels, value: Double, time: Int64) -> String {
-        // Most label values and many annotations have no template at all.
-        if !text.contains("{{") { return text }
-        let name = "__alert_" + alertName
+        expand(Prepared(text, alertName: alertName), labels: labels, value: value, time: time)
+    }
+
+    /// Expands a prepared template for an alert with its series `labels` and `value`, at `time` (ms).
+    public func expand(_ prepared: Prepared, labels: Labels, value: Double, time: Int64) -> String {
+        guard let parsed = prepared.parsed else { return prepared.text }
+        let template: Template
+        switch parsed {
+        case .success(let success): template = success
+        case .failure(let error): return "<error expanding template: \(error.description)>"
+        }
         let data = TemplateValue.record([
             "Labels": .map(labels.dictionary), "ExternalLabels": .map(externalLabels),
             "ExternalURL": .string(externalURL), "Value": .float(value),
         ])
         do {
-            // Prometheus declares the variables in front of the text, so positions in errors match.
-            let template = try Template.parse(Self.declarations + text, name: name)
             return try template.execute(
                 data: data, functions: TemplateFunctions(time: time, externalURL: externalURL, query: query))
         } catch {
-            let detail = error.isExecution ? "error executing template \(name): \(error.description)" : error.description
-            return "<error expanding template: \(detail)>"
+            return "<error expanding template: error executing template \(template.name): \(error.description)>"
         }
     }
 }
