@@ -23,6 +23,8 @@ struct VigilCommand: AsyncParsableCommand {
               vigil query 'sum by (job) (rate(http_requests_total[5m]))'
               echo 'backup_ok 1' | vigil push --job backup   # Pushgateway API
               vigil check config prometheus.yml  # validate without starting
+              vigil check rules rules.yml        # validate rule files, as promtool
+              vigil test rules tests.yml         # run promtool rule unit tests
               curl -s localhost:9100/metrics | vigil check metrics
               vigil tsdb analyze ./data
               vigil version

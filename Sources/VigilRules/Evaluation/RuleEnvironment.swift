@@ -1,5 +1,5 @@
 public import Logging
-public import VigilModel
+import VigilModel
 public import VigilPromQL
 public import VigilTSDB
 

@@ -1,4 +1,4 @@
-public import VigilConfig
+import VigilConfig
 import Logging
 import Synchronization
 import VigilModel

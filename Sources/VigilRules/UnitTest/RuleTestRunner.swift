@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 import Logging
-public import VigilConfig
+import VigilConfig
 import VigilModel
 import VigilPromQL
 import VigilTSDB
