@@ -57,12 +57,12 @@ struct RuleManagerTests {
         let serviceGroup = ServiceGroup(services: [manager], logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await serviceGroup.run() }
-            let started = await eventually { await manager.isRunning }
+            let started = await eventually(timeout: .seconds(300)) { await manager.isRunning }
             #expect(started)
             // Before the first slot nothing runs.
             #expect(first.lastEvaluation.time == nil)
             clock.set(slot)
-            let evaluated = await eventually { first.lastEvaluation.time == slot }
+            let evaluated = await eventually(timeout: .seconds(300)) { first.lastEvaluation.time == slot }
             #expect(evaluated)
             let families = registry.collect()
             let evaluations = families.first { $0.name == "vigil_rule_evaluations_total" }?.samples

@@ -38,7 +38,7 @@ struct RulesAPITests {
         let config = try temp.write("prometheus.yml", "global:\n  evaluation_interval: 1s\nrule_files: ['rules*.yml']\n")
         _ = config
         try await withRunningServer(configPath: temp.path + "/prometheus.yml", dataDirectory: temp.path + "/data") { client, _ in
-            let fired = try await eventually {
+            let fired = try await eventually(timeout: .seconds(300)) {
                 let alerts = try Self.json(try await client.get("/api/v1/alerts"))
                 let list = (alerts["data"] as? [String: Any])?["alerts"] as? [[String: Any]] ?? []
                 return list.count == 2
@@ -98,7 +98,7 @@ struct RulesAPITests {
             let result = (recorded["data"] as? [String: Any])?["result"] as? [[String: Any]]
             #expect(result?.first?["metric"] as? [String: String] == ["__name__": "vigil:one", "source": "rules"])
             // ALERTS is written once `for` state is restored, after the second evaluation.
-            let alertSeries = try await eventually {
+            let alertSeries = try await eventually(timeout: .seconds(300)) {
                 let response = try Self.json(try await client.get("/api/v1/query?query=ALERTS"))
                 return ((response["data"] as? [String: Any])?["result"] as? [Any])?.count == 2
             }
