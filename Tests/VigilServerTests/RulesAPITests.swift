@@ -89,6 +89,19 @@ struct RulesAPITests {
             let onlyRecording = try Self.json(try await client.get("/api/v1/rules?type=record"))
             let recordingGroups = (onlyRecording["data"] as? [String: Any])?["groups"] as? [[String: Any]]
             #expect((recordingGroups?.first?["rules"] as? [Any])?.count == 1)
+            let byName = try Self.json(try await client.get("/api/v1/rules?rule_name%5B%5D=SlowToFire&exclude_alerts=true"))
+            let byNameRules = ((byName["data"] as? [String: Any])?["groups"] as? [[String: Any]])?.first?["rules"] as? [[String: Any]]
+            #expect(byNameRules?.count == 1)
+            #expect(byNameRules?.first?["name"] as? String == "SlowToFire")
+            #expect(byNameRules?.first?["alerts"] == nil)
+            let otherGroup = try Self.json(try await client.get("/api/v1/rules?rule_group%5B%5D=nope"))
+            #expect(((otherGroup["data"] as? [String: Any])?["groups"] as? [Any])?.isEmpty == true)
+            let otherFile = try Self.json(try await client.get("/api/v1/rules?file%5B%5D=%2Fnot%2Fthere.yml"))
+            #expect(((otherFile["data"] as? [String: Any])?["groups"] as? [Any])?.isEmpty == true)
+            let alertsOnly = try Self.json(try await client.get("/api/v1/rules?type=alert"))
+            let alertRules = ((alertsOnly["data"] as? [String: Any])?["groups"] as? [[String: Any]])?.first?["rules"] as? [[String: Any]]
+            let alertTypes = alertRules?.map { $0["type"] as? String }
+            #expect(alertTypes == ["alerting", "alerting"])
             let bad = try await client.get("/api/v1/rules?type=banana")
             #expect(bad.status == .badRequest)
             #expect(try Self.json(bad)["error"] as? String == "invalid parameter \"type\": not supported value \"banana\"")
