@@ -30,6 +30,14 @@ public struct ServerOptions: Sendable {
     public var agentMode = false
     /// DNS servers (`host:port`) for `dns_sd_configs` instead of `/etc/resolv.conf`'s.
     public var dnsServers: [String] = []
+    /// The URL Vigil is reached at (`--web.external-url`), for `$externalURL` in alert templates.
+    public var externalURL = ""
+    /// How long Vigil may have been down for alerts' `for` state to be restored, in ms
+    /// (`--rules.alert.for-outage-tolerance`, 1h).
+    public var ruleForOutageTolerance: Int64 = 3_600_000
+    /// The least time a restored pending alert waits before it fires, in ms
+    /// (`--rules.alert.for-grace-period`, 10m).
+    public var ruleForGracePeriod: Int64 = 600_000
 
     /// The defaults of `vigil server` with no flags.
     public init(

@@ -106,8 +106,11 @@ public struct VigilServer: Sendable {
         // Agent mode rejects rule_files, so it runs no rules.
         var ruleManager: RuleManager?
         if !options.agentMode {
-            let manager = RuleManager(
-                environment: RuleEnvironment(tsdb: tsdb, engine: Engine(options: options.query), logger: logger))
+            var environment = RuleEnvironment(
+                tsdb: tsdb, engine: Engine(options: options.query), externalURL: options.externalURL, logger: logger)
+            environment.forOutageTolerance = options.ruleForOutageTolerance
+            environment.forGracePeriod = options.ruleForGracePeriod
+            let manager = RuleManager(environment: environment)
             do {
                 try await configManager.subscribe { config in try await manager.apply(config) }
             } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 import VigilConfig
@@ -75,15 +76,51 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("web.enable-admin-api"), help: "Serve /api/v1/admin/* (series deletion, tombstone clean-up).")
     var enableAdminAPI = false
 
+    @Option(
+        name: .customLong("web.external-url"),
+        help: ArgumentHelp("The URL Vigil is reached at, for alert templates; default http://<hostname>:<port>.", valueName: "url")
+    )
+    var externalURL: String?
+
+    @Option(
+        name: .customLong("rules.alert.for-outage-tolerance"),
+        help: ArgumentHelp("Maximum downtime for which alerts' 'for' state is restored.", valueName: "duration")
+    )
+    var forOutageTolerance = "1h"
+
+    @Option(
+        name: .customLong("rules.alert.for-grace-period"),
+        help: ArgumentHelp("Minimum time a restored pending alert waits before it fires.", valueName: "duration")
+    )
+    var forGracePeriod = "10m"
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         _ = try parseListenAddress(listen)
         _ = try storageOptions()
         _ = try queryOptions()
+        _ = try ruleDurations()
         guard queryMaxConcurrency > 0, queryMaxSamples > 0 else {
             throw ValidationError("--query.max-concurrency and --query.max-samples must be positive")
         }
+    }
+
+    /// `--rules.alert.for-outage-tolerance` and `--rules.alert.for-grace-period` in ms.
+    func ruleDurations() throws -> (outageTolerance: Int64, gracePeriod: Int64) {
+        do {
+            return (
+                try PromDuration(parsing: forOutageTolerance).milliseconds, try PromDuration(parsing: forGracePeriod).milliseconds
+            )
+        } catch {
+            throw ValidationError("--rules.alert: \(error)")
+        }
+    }
+
+    /// Prometheus's default external URL: `http://<hostname>:<port>`.
+    func resolvedExternalURL(port: Int) -> String {
+        if let externalURL { return externalURL }
+        return "http://\(ProcessInfo.processInfo.hostName):\(port)"
     }
 
     /// The engine options the flags describe; a bad duration is a usage error.
@@ -134,13 +171,16 @@ struct ServerCommand: AsyncParsableCommand {
             ] + logging.flags + [
                 ("query.lookback-delta", queryLookbackDelta), ("query.max-concurrency", String(queryMaxConcurrency)),
                 ("query.max-samples", String(queryMaxSamples)), ("query.timeout", queryTimeout),
+                ("rules.alert.for-grace-period", forGracePeriod), ("rules.alert.for-outage-tolerance", forOutageTolerance),
                 ("storage.tsdb.max-samples-per-commit", String(maxSamplesPerCommit)),
                 ("storage.tsdb.max-series", String(maxSeries)),
                 ("storage.tsdb.retention.size", retentionSize), ("storage.tsdb.retention.time", retentionTime),
-                ("web.enable-admin-api", enableAdminAPI ? "true" : "false"),
+                ("web.enable-admin-api", enableAdminAPI ? "true" : "false"), ("web.external-url", externalURL ?? ""),
             ]
         )
         options.dnsServers = dnsServers
+        options.externalURL = resolvedExternalURL(port: options.listen.port)
+        (options.ruleForOutageTolerance, options.ruleForGracePeriod) = try ruleDurations()
         try await runServer(options, logger: logger)
     }
 }

@@ -24,6 +24,9 @@ import Testing
         let listen = try VigilProcess.run(["server", "--listen", "nonsense"])
         #expect(listen.status == 2)
         #expect(listen.err.contains("invalid listen address"))
+        let grace = try VigilProcess.run(["server", "--rules.alert.for-grace-period", "5x"])
+        #expect(grace.status == 2)
+        #expect(grace.err.contains("--rules.alert: unknown unit \"x\" in duration \"5x\""))
     }
 
     @Test func checkConfigExitCodes() throws {
