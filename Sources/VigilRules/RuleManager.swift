@@ -19,6 +19,8 @@ public actor RuleManager: Service {
     public private(set) var isRunning = false
     /// Whether the first set of groups was loaded; only those restore `for` state.
     private var loadedOnce = false
+    /// The latest update, which the next one waits for.
+    private var lastUpdate: Task<Void, Never>?
     /// The groups in file order, readable without waiting for the actor.
     private nonisolated let published = Mutex<[RuleGroup]>([])
 
@@ -61,8 +63,23 @@ public actor RuleManager: Service {
     }
 
     /// Makes the groups of `files` the running set (see the type's documentation for what is kept).
+    ///
+    /// Updates run one at a time, in call order (a SIGHUP and a `POST /-/reload` may overlap).
     public func update(
         files: [RuleFile], evaluationInterval: Int64, queryOffset: Int64 = 0, externalLabels: [String: String] = [:]
+    ) async {
+        let previous = lastUpdate
+        let update = Task {
+            await previous?.value
+            await self.perform(
+                files: files, evaluationInterval: evaluationInterval, queryOffset: queryOffset, externalLabels: externalLabels)
+        }
+        lastUpdate = update
+        await update.value
+    }
+
+    private func perform(
+        files: [RuleFile], evaluationInterval: Int64, queryOffset: Int64, externalLabels: [String: String]
     ) async {
         environment.externalLabels = externalLabels
         var next: [GroupKey: Entry] = [:]
