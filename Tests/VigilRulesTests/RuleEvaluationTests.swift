@@ -206,6 +206,46 @@ struct RuleEvaluationTests {
         #expect(rules.ruleSnapshots[0].alerts.isEmpty)
     }
 
+    @Test("a changed group takes over the alerts and written series of its unchanged rules")
+    func copyState() throws {
+        let store = try RuleTestStore()
+        try store.append(["__name__": "errors", "job": "a"], [(t0, 1), (t0 + minute, 1)])
+        let before = try group("""
+            groups:
+              - name: g
+                rules:
+                  - alert: Errors
+                    expr: errors > 0
+                    for: 10m
+                  - record: errors:sum
+                    expr: sum(errors)
+            """)
+        before.evaluate(at: t0, environment: store.environment)
+        let after = try group("""
+            groups:
+              - name: g
+                rules:
+                  - record: errors:sum
+                    expr: sum(errors)
+                  - alert: Errors
+                    expr: errors > 0
+                    for: 10m
+                  - alert: New
+                    expr: errors > 100
+            """)
+        after.copyState(from: before)
+        let copied = after.ruleSnapshots
+        #expect(copied[1].alerts.first?.activeAt == t0)
+        #expect(copied[1].state == .pending)
+        #expect(copied[0].status.lastEvaluation == t0)
+        #expect(copied[2].status.health == .unknown)
+        // The recording rule's series carry over: when it stops producing, they go stale.
+        after.evaluate(at: t0 + minute, environment: store.environment)
+        #expect(after.ruleSnapshots[1].alerts.first?.activeAt == t0)
+        let sums = try store.samples("errors:sum").values.first ?? []
+        #expect(sums.map(\.0) == [t0, t0 + minute])
+    }
+
     @Test("evaluation slots are aligned to the interval plus a per-group offset")
     func alignment() throws {
         let first = try group("groups:\n  - name: a\n    rules: []\n", interval: 15_000)
