@@ -4,51 +4,51 @@ import Testing
 
 /// The `vigil` binary as a user runs it: exit codes, messages, signals.
 @Suite(.serialized) struct CommandLineTests {
-    @Test func versionPrintsTheBuild() throws {
-        let result = try VigilProcess.run(["version"])
+    @Test func versionPrintsTheBuild() async throws {
+        let result = try await VigilProcess.run(["version"])
         #expect(result.status == 0)
         #expect(result.out.hasPrefix("vigil, version "))
     }
 
-    @Test func helpHasExamples() throws {
+    @Test func helpHasExamples() async throws {
         for arguments in [["--help"], ["server", "--help"], ["check", "config", "--help"], ["version", "--help"]] {
-            let result = try VigilProcess.run(arguments)
+            let result = try await VigilProcess.run(arguments)
             #expect(result.status == 0, "\(arguments)")
             #expect(result.out.contains("Examples:"), "\(arguments) help lacks examples")
         }
     }
 
-    @Test func badUsageExitsTwo() throws {
-        #expect(try VigilProcess.run(["no-such-command"]).status == 2)
-        #expect(try VigilProcess.run(["server", "--no-such-flag"]).status == 2)
-        let listen = try VigilProcess.run(["server", "--listen", "nonsense"])
+    @Test func badUsageExitsTwo() async throws {
+        #expect(try await VigilProcess.run(["no-such-command"]).status == 2)
+        #expect(try await VigilProcess.run(["server", "--no-such-flag"]).status == 2)
+        let listen = try await VigilProcess.run(["server", "--listen", "nonsense"])
         #expect(listen.status == 2)
         #expect(listen.err.contains("invalid listen address"))
     }
 
-    @Test func checkConfigExitCodes() throws {
+    @Test func checkConfigExitCodes() async throws {
         let temp = try TemporaryDirectory()
         let good = try temp.write("good.yml", "scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['x:1']\n")
         let bad = try temp.write("bad.yml", "scrape_configs:\n  - job_name: a\n    scrape_interval: 5q\n")
-        let ok = try VigilProcess.run(["check", "config", good])
+        let ok = try await VigilProcess.run(["check", "config", good])
         #expect(ok.status == 0)
         #expect(ok.out.contains("SUCCESS"))
-        let failed = try VigilProcess.run(["check", "config", bad])
+        let failed = try await VigilProcess.run(["check", "config", bad])
         #expect(failed.status == 2)
         #expect(failed.out.contains("FAILED"))
         #expect(failed.out.contains("bad.yml:3:"), "the error names file:line: \(failed.out)")
-        #expect(try VigilProcess.run(["check", "config", temp.path + "/missing.yml"]).status == 2)
+        #expect(try await VigilProcess.run(["check", "config", temp.path + "/missing.yml"]).status == 2)
     }
 
-    @Test func serverWithBadConfigExitsTwo() throws {
+    @Test func serverWithBadConfigExitsTwo() async throws {
         let temp = try TemporaryDirectory()
         let bad = try temp.write("bad.yml", "globall: {}\n")
-        let result = try VigilProcess.run(["server", "--config", bad, "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
+        let result = try await VigilProcess.run(["server", "--config", bad, "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
         #expect(result.status == 2)
         #expect(result.err.contains("bad.yml:1:1"), "\(result.err)")
     }
 
-    @Test func sighupReloadsAndSigtermStopsCleanly() throws {
+    @Test func sighupReloadsAndSigtermStopsCleanly() async throws {
         let temp = try TemporaryDirectory()
         let config = try temp.write("p.yml", "scrape_configs:\n  - job_name: a\n")
         let server = try VigilProcess(
@@ -56,15 +56,15 @@ import Testing
         )
         try server.start()
         defer { if server.process.isRunning { server.process.terminate() } }
-        #expect(server.waitForLog("Server is ready to receive web requests"), "\(server.standardError)")
+        #expect(await server.waitForLog("Server is ready to receive web requests"), "\(server.standardError)")
 
         _ = try temp.write("p.yml", "scrape_configs:\n  - job_name: b\n")
         server.signal(SIGHUP)
-        #expect(server.waitForLog("Completed loading of configuration file"), "\(server.standardError)")
+        #expect(await server.waitForLog("Completed loading of configuration file"), "\(server.standardError)")
 
         _ = try temp.write("p.yml", "scrape_configs:\n  - job_name: [not, a, string]\n")
         server.signal(SIGHUP)
-        #expect(server.waitForLog("Error reloading config"), "\(server.standardError)")
+        #expect(await server.waitForLog("Error reloading config"), "\(server.standardError)")
         #expect(server.process.isRunning, "a bad reload must not stop the server")
 
         server.signal(SIGTERM)
@@ -73,13 +73,13 @@ import Testing
         #expect(server.standardError.contains("See you next time!"))
     }
 
-    @Test func secondServerOnSameDataDirFails() throws {
+    @Test func secondServerOnSameDataDirFails() async throws {
         let temp = try TemporaryDirectory()
         let first = try VigilProcess(["server", "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
         try first.start()
         defer { first.signal(SIGKILL) }
-        #expect(first.waitForLog("Server is ready"), "\(first.standardError)")
-        let second = try VigilProcess.run(["server", "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
+        #expect(await first.waitForLog("Server is ready"), "\(first.standardError)")
+        let second = try await VigilProcess.run(["server", "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
         #expect(second.status == 1)
         #expect(second.err.contains("another process holds the lock"))
     }
