@@ -48,9 +48,7 @@ public struct HeadQuerier: Querier {
         if matchers.isEmpty {
             head.postings.withLock { names = Set($0.byName.keys) }
         } else {
-            for labels in head.labels(refs: head.postings(for: matchers)) {
-                for label in labels { names.insert(label.name) }
-            }
+            names.formUnion(head.labelNames(refs: head.postings(for: matchers)))
         }
         return names.sorted(by: byteOrder)
     }
@@ -59,10 +57,7 @@ public struct HeadQuerier: Querier {
     public func labelValues(_ name: String, matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
         guard overlapsHead(mint: mint, maxt: maxt) else { return [] }
         if matchers.isEmpty { return head.sortedLabelValues(name) }
-        var values: [String] = []
-        for labels in head.labels(refs: head.postings(for: matchers)) {
-            if let value = labels[name] { values.append(value) }
-        }
+        var values = head.labelValues(name, refs: head.postings(for: matchers))
         values.sort(by: byteOrder)
         return values.removingAdjacentDuplicates()
     }
