@@ -204,11 +204,17 @@ public final class Head: Sendable {
 
     /// Stores one checked sample in `state`; returns false if it was a silent duplicate or rejected.
     @inline(__always)
-    func store(_ timestamp: Int64, _ value: Double, in state: inout SeriesState) -> Bool {
+    func store(_ timestamp: Int64, _ value: Double, in state: inout SeriesState, minValidTime: Int64? = nil) -> Bool {
+        let minValidTime = minValidTime ?? minValidTimeValue.load(ordering: .relaxed)
+        // Replay skips millions of samples already in blocks: reject those without building the
+        // error message `check` would.
+        if timestamp < minValidTime {
+            countRejection(.outOfBounds)
+            return false
+        }
         let disposition: AppendDisposition
         do {
-            disposition = try state.check(timestamp, value.bitPattern, window: options.outOfOrderWindow,
-                                          minValidTime: minValidTimeValue.load(ordering: .relaxed))
+            disposition = try state.check(timestamp, value.bitPattern, window: options.outOfOrderWindow, minValidTime: minValidTime)
         } catch {
             countRejection(error.kind)
             return false

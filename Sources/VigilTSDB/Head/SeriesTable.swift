@@ -15,7 +15,8 @@ struct SeriesTable: ~Copyable {
     /// Pages beyond this (2^36 refs) are not kept.
     private static let maxPages = 1 << 24
 
-    private struct Page {
+    /// A class, so reading a slot retains one object rather than copying five arrays.
+    private final class Page {
         var series: [MemSeries?] = Array(repeating: nil, count: SeriesTable.pageSize)
         /// Per slot: where its pairs start in `pairs`, and how many labels it has.
         var starts: [UInt32] = Array(repeating: 0, count: SeriesTable.pageSize)
@@ -24,6 +25,8 @@ struct SeriesTable: ~Copyable {
         var pairs: [UInt32] = []
         /// Entries of `pairs` belonging to removed series.
         var garbage = 0
+
+        init() {}
     }
 
     private var pages: [Page?] = []
@@ -86,7 +89,7 @@ struct SeriesTable: ~Copyable {
 
     /// Rewrites a page's pairs without those of removed series.
     private mutating func compact(_ page: Int) {
-        guard var current = pages[page] else { return }
+        guard let current = pages[page] else { return }
         var pairs: [UInt32] = []
         pairs.reserveCapacity(current.pairs.count - current.garbage)
         for slot in 0..<Self.pageSize where current.series[slot] != nil {
@@ -108,7 +111,7 @@ struct SeriesTable: ~Copyable {
         strings = []
         ids = [:]
         for index in pages.indices {
-            guard var page = pages[index] else { continue }
+            guard let page = pages[index] else { continue }
             var pairs: [UInt32] = []
             for slot in 0..<Self.pageSize where page.series[slot] != nil {
                 let start = Int(page.starts[slot])
