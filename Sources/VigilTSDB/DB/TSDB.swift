@@ -82,6 +82,8 @@ public final class TSDB: Sendable {
         do {
             report = try wal.replay { record in replay.apply(record) }
             replay.finish()
+            // Decoding the WAL allocated and freed its size many times over.
+            ProcessMemory.returnFreedMemory()
         } catch {
             replay.finish()
             throw error
