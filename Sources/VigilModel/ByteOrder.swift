@@ -28,6 +28,19 @@ public enum ByteOrder {
         return lhs.utf8.lexicographicallyPrecedes(rhs.utf8) ? -1 : 1
     }
 
+    /// Whether the UTF-8 of `value` begins with the UTF-8 of `prefix` (bytes, not Unicode
+    /// equivalence: Go's `strings.HasPrefix`).
+    public static func hasPrefix(_ value: String, _ prefix: String) -> Bool {
+        let fast = value.utf8.withContiguousStorageIfAvailable { whole in
+            prefix.utf8.withContiguousStorageIfAvailable { start in
+                start.count <= whole.count
+                    && (start.isEmpty || memcmp(whole.baseAddress!, start.baseAddress!, start.count) == 0)
+            }
+        }
+        if let fast, let result = fast { return result }
+        return value.utf8.starts(with: prefix.utf8)
+    }
+
     /// Byte-wise comparison of two buffers; a prefix sorts first.
     public static func compare(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Int {
         let common = Swift.min(lhs.count, rhs.count)

@@ -36,7 +36,7 @@ enum ValueMatcher: Sendable {
         switch self {
         case .literal(let literal): value == literal
         case .set(let values): values.contains(value)
-        case .prefix(let prefix): value.utf8.starts(with: prefix.utf8)
+        case .prefix(let prefix): ByteOrder.hasPrefix(value, prefix)
         case .any: true
         case .nonEmpty: !value.isEmpty
         case .regex(let regex): regex.matches(value)

@@ -72,6 +72,14 @@ public struct LabelMatcher: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// For `=~ "prefix.*"`, the literal prefix every accepted value starts with; nil otherwise.
+    /// Values starting with it are adjacent in byte order, so a sorted value list can be
+    /// searched instead of scanned.
+    public var literalPrefix: String? {
+        guard type == .regexMatch, case .prefix(let prefix) = matcher else { return nil }
+        return prefix
+    }
+
     /// The matcher with the opposite type (`=` ↔ `!=`, `=~` ↔ `!~`), sharing the compiled pattern.
     public var inverse: LabelMatcher {
         let flipped: MatchType

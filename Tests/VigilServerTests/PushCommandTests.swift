@@ -11,35 +11,35 @@ import Testing
         let server = try VigilProcess(["server", "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
         try server.start()
         defer { server.signal(SIGKILL) }
-        let port = try #require(server.waitForListenPort(), "\(server.standardError)")
+        let port = try #require(await server.waitForListenPort(), "\(server.standardError)")
         let url = "http://127.0.0.1:\(port)"
         let metrics = try temp.write("m.prom", "# TYPE backup_ok gauge\nbackup_ok 1\n")
         let more = try temp.write("more.prom", "backup_bytes 42\n")
         let stamped = try temp.write("stamped.prom", "backup_ok 1 1700000000000\n")
         let conflicting = try temp.write("conflict.prom", "# TYPE backup_ok counter\nbackup_ok 1\n")
 
-        let pushed = try VigilProcess.run(["push", "--job", "backup", "--label", "instance=db/1", "--label", "empty=", "--url", url, metrics])
+        let pushed = try await VigilProcess.run(["push", "--job", "backup", "--label", "instance=db/1", "--label", "empty=", "--url", url, metrics])
         #expect(pushed.status == 0, "\(pushed.err)")
-        #expect(try VigilProcess.run(["push", "--job", "backup", "--label", "instance=db/1", "--label", "empty=", "--method", "post", "--url", url, more]).status == 0)
+        #expect(try await VigilProcess.run(["push", "--job", "backup", "--label", "instance=db/1", "--label", "empty=", "--method", "post", "--url", url, more]).status == 0)
         var text = try await exposition(port)
         #expect(text.contains("backup_ok{empty=\"\",instance=\"db/1\",job=\"backup\"} 1"), "\(text)")
         #expect(text.contains("backup_bytes{empty=\"\",instance=\"db/1\",job=\"backup\"} 42"), "\(text)")
 
-        let badLabel = try VigilProcess.run(["push", "--job", "backup", "--label", "1x=y", "--url", url, metrics])
+        let badLabel = try await VigilProcess.run(["push", "--job", "backup", "--label", "1x=y", "--url", url, metrics])
         #expect(badLabel.status == 2)
         #expect(badLabel.err.contains("improper label name"), "\(badLabel.err)")
-        #expect(try VigilProcess.run(["push", "--job", "backup", "--label", "novalue", "--url", url, metrics]).status == 2)
-        let timestamps = try VigilProcess.run(["push", "--job", "backup", "--url", url, stamped])
+        #expect(try await VigilProcess.run(["push", "--job", "backup", "--label", "novalue", "--url", url, metrics]).status == 2)
+        let timestamps = try await VigilProcess.run(["push", "--job", "backup", "--url", url, stamped])
         #expect(timestamps.status == 2)
         #expect(timestamps.err.contains("timestamps"), "\(timestamps.err)")
-        let refused = try VigilProcess.run(["push", "--job", "other", "--url", url, conflicting])
+        let refused = try await VigilProcess.run(["push", "--job", "other", "--url", url, conflicting])
         #expect(refused.status == 2)
         #expect(refused.err.contains("HTTP 400"), "\(refused.err)")
-        #expect(try VigilProcess.run(["push", "--job", "backup", "--url", url, temp.path + "/missing.prom"]).status == 2)
-        let unreachable = try VigilProcess.run(["push", "--job", "backup", "--timeout", "1", "--url", "http://127.0.0.1:1", metrics])
+        #expect(try await VigilProcess.run(["push", "--job", "backup", "--url", url, temp.path + "/missing.prom"]).status == 2)
+        let unreachable = try await VigilProcess.run(["push", "--job", "backup", "--timeout", "1", "--url", "http://127.0.0.1:1", metrics])
         #expect(unreachable.status == 1)
 
-        let deleted = try VigilProcess.run(["push", "--job", "backup", "--label", "instance=db/1", "--label", "empty=", "--delete", "--url", url])
+        let deleted = try await VigilProcess.run(["push", "--job", "backup", "--label", "instance=db/1", "--label", "empty=", "--delete", "--url", url])
         #expect(deleted.status == 0, "\(deleted.err)")
         text = try await exposition(port)
         #expect(!text.contains("job=\"backup\""), "\(text)")
@@ -53,10 +53,10 @@ import Testing
             let server = try VigilProcess(["server", "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"])
             try server.start()
             defer { server.signal(SIGKILL) }
-            let port = try #require(server.waitForListenPort(), "\(server.standardError)")
+            let port = try #require(await server.waitForListenPort(), "\(server.standardError)")
             if round == 0 {
                 for instance in 0..<20 {
-                    let pushed = try VigilProcess.run(["push", "--job", "nightly", "--label", "instance=host\(instance)", "--url", "http://127.0.0.1:\(port)", metrics])
+                    let pushed = try await VigilProcess.run(["push", "--job", "nightly", "--label", "instance=host\(instance)", "--url", "http://127.0.0.1:\(port)", metrics])
                     #expect(pushed.status == 0, "\(pushed.err)")
                 }
                 expected = try await exposition(port)
@@ -69,8 +69,8 @@ import Testing
         }
     }
 
-    @Test func helpHasExamples() throws {
-        let help = try VigilProcess.run(["push", "--help"])
+    @Test func helpHasExamples() async throws {
+        let help = try await VigilProcess.run(["push", "--help"])
         #expect(help.status == 0)
         #expect(help.out.contains("Examples:"))
     }

@@ -95,7 +95,7 @@ import VigilServer
         let arguments = ["server", "--data-dir", temp.path + "/data", "--listen", "127.0.0.1:0"]
         let first = try VigilProcess(arguments)
         try first.start()
-        let port = try #require(first.waitForListenPort(), "\(first.standardError)")
+        let port = try #require(await first.waitForListenPort(), "\(first.standardError)")
         try await TestClient.withClient(host: "127.0.0.1", port: port) { client in
             for round in 0..<5 {
                 let response = try await client.post(
@@ -111,7 +111,7 @@ import VigilServer
         let second = try VigilProcess(arguments)
         try second.start()
         defer { second.signal(SIGTERM); _ = second.waitForExit(timeout: 10) }
-        let secondPort = try #require(second.waitForListenPort(), "\(second.standardError)")
+        let secondPort = try #require(await second.waitForListenPort(), "\(second.standardError)")
         try await TestClient.withClient(host: "127.0.0.1", port: secondPort) { client in
             let metrics = try parseFamilies(try await client.get("/metrics").text, format: .text)
             #expect(metrics["vigil_tsdb_head_series"]?.samples.first?.value == 20)

@@ -1,4 +1,5 @@
 import Synchronization
+import VigilModel
 
 extension TSDB {
     /// What one ``maintain()`` pass did.
@@ -77,6 +78,9 @@ extension TSDB {
             head.truncate(before: maxt)
             persistedUpTo = maxt
         }
+        // The chunks just persisted were freed; hand that memory back rather than keep the
+        // resident size at its peak until the allocator reuses it.
+        if persistedUpTo != nil { ProcessMemory.returnFreedMemory() }
         if let persistedUpTo, lastClosedSegment >= 0, let first = wal.segmentRange?.lowerBound, first <= lastClosedSegment {
             try wal.checkpoint(upTo: lastClosedSegment, keepSeries: { self.head.series(ref: $0) != nil }, minTime: persistedUpTo)
             report.checkpointed = true

@@ -77,7 +77,17 @@ public final class TSDB: Sendable {
         if let persistedUpTo = blocks.map(\.meta.maxTime).max() {
             head.truncate(before: persistedUpTo)
         }
-        let report = try wal.replay { record in head.apply(record) }
+        let replay = ParallelReplay(head: head)
+        let report: ReplayReport
+        do {
+            report = try wal.replay { record in replay.apply(record) }
+            replay.finish()
+            // Decoding the WAL allocated and freed its size many times over.
+            ProcessMemory.returnFreedMemory()
+        } catch {
+            replay.finish()
+            throw error
+        }
         return TSDB(
             directory: directory, options: options, head: head, wal: wal, blocks: blocks,
             replayReport: report, quarantined: quarantined

@@ -46,15 +46,29 @@ extension Head {
         return result
     }
 
+    /// Labels with at least this many values get their sorted values cached for prefix matchers.
+    static let sortedPrefixThreshold = 4096
+
     /// Sorted refs of the series `matchers` select (Prometheus's `PostingsForMatchers`).
     func postings(for matchers: [LabelMatcher]) -> [SeriesRef] {
         // Copy what resolution needs under the lock (O(1) copy-on-write), match outside it.
         var names: [String: [String: [SeriesRef]]] = [:]
+        var sorted: [String: [String]] = [:]
         var all: [SeriesRef] = []
         postings.withLock { index in
-            for matcher in matchers { names[matcher.name] = index.byName[matcher.name] ?? [:] }
+            for matcher in matchers {
+                names[matcher.name] = index.byName[matcher.name] ?? [:]
+                if matcher.literalPrefix != nil, let values = index.sortedValues[matcher.name] { sorted[matcher.name] = values }
+            }
             all = index.all
         }
-        return MemPostings.resolve(matchers, snapshot: { names[$0] ?? [:] }, all: { all })
+        // A prefix regex over a label with many values searches the sorted values rather than
+        // testing each; sorting once pays for itself from the second such query.
+        for matcher in matchers where matcher.literalPrefix != nil && sorted[matcher.name] == nil {
+            if let values = names[matcher.name], values.count >= Self.sortedPrefixThreshold {
+                sorted[matcher.name] = sortedLabelValues(matcher.name)
+            }
+        }
+        return MemPostings.resolve(matchers, snapshot: { names[$0] ?? [:] }, sorted: { sorted[$0] }, all: { all })
     }
 }

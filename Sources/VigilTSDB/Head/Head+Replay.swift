@@ -23,12 +23,19 @@ extension Head {
             var stored = 0
             var low = Int64.max
             var high = Int64.min
-            for sample in samples {
-                guard let series = replaySeries(sample.ref) else {
+            let minValidTime = minValidTimeValue.load(ordering: .relaxed)
+            // One table lock for the record's refs rather than a striped-map lookup per sample.
+            let found = table.withLock { table in samples.map { table.get($0.ref) } }
+            for (index, sample) in samples.enumerated() {
+                guard let series = found[index] ?? replaySeries(sample.ref) else {
                     counters.unknownRefs.wrappingAdd(1, ordering: .relaxed)
                     continue
                 }
-                let ok = series.state.withLock { store(sample.timestamp, sample.value, in: &$0) }
+                if sample.timestamp < minValidTime {
+                    countRejection(.outOfBounds)
+                    continue
+                }
+                let ok = series.state.withLock { store(sample.timestamp, sample.value, in: &$0, minValidTime: minValidTime) }
                 if ok {
                     stored += 1
                     low = Swift.min(low, sample.timestamp)

@@ -42,7 +42,8 @@ extension Head {
         }
         if !removed.isEmpty {
             table.withLock { table in
-                for series in removed { table.set(series.ref, nil) }
+                for series in removed { table.remove(series.ref) }
+                table.dropUnusedSymbols()
             }
         }
         let refs = Set(removed.map(\.ref))

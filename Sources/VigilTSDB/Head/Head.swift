@@ -101,23 +101,22 @@ public final class Head: Sendable {
         return result
     }
 
-    /// The labels of the series with `refs` (ascending), in that order; refs without a series
-    /// are skipped.
-    func labels(refs: [SeriesRef]) -> [Labels] {
-        var result: [Labels] = []
-        result.reserveCapacity(refs.count)
-        var uncovered: [SeriesRef] = []
-        table.withLock { table in
-            for ref in refs {
-                if let labels = table.labels(ref) {
-                    result.append(labels)
-                } else if !SeriesTable.covers(ref) {
-                    uncovered.append(ref)
-                }
-            }
+    /// The distinct values of label `name` among the series `refs`, unsorted.
+    func labelValues(_ name: String, refs: [SeriesRef]) -> [String] {
+        var (values, uncovered) = table.withLock { $0.labelValues(name, refs: refs) }
+        for ref in uncovered {
+            if let value = series(ref: ref)?.labels[name] { values.append(value) }
         }
-        for ref in uncovered { if let series = series(ref: ref) { result.append(series.labels) } }
-        return result
+        return values
+    }
+
+    /// The distinct label names among the series `refs`, unsorted.
+    func labelNames(refs: [SeriesRef]) -> [String] {
+        var (names, uncovered) = table.withLock { $0.labelNames(refs: refs) }
+        for ref in uncovered {
+            if let series = series(ref: ref) { names.append(contentsOf: series.labels.map(\.name)) }
+        }
+        return names
     }
 
     /// The series with exactly `labels`, if present.
@@ -158,7 +157,7 @@ public final class Head: Sendable {
             maps[hash, default: []].append(series)
             // Published by ref before the hash stripe unlocks, so a ref handed out is always found.
             stripe(ref: ref).byRef.withLock { $0[ref] = series }
-            table.withLock { $0.set(ref, series) }
+            table.withLock { $0.insert(ref, series) }
             return .success((series, true))
         }
         let (series, created) = try result.get()
@@ -205,11 +204,17 @@ public final class Head: Sendable {
 
     /// Stores one checked sample in `state`; returns false if it was a silent duplicate or rejected.
     @inline(__always)
-    func store(_ timestamp: Int64, _ value: Double, in state: inout SeriesState) -> Bool {
+    func store(_ timestamp: Int64, _ value: Double, in state: inout SeriesState, minValidTime: Int64? = nil) -> Bool {
+        let minValidTime = minValidTime ?? minValidTimeValue.load(ordering: .relaxed)
+        // Replay skips millions of samples already in blocks: reject those without building the
+        // error message `check` would.
+        if timestamp < minValidTime {
+            countRejection(.outOfBounds)
+            return false
+        }
         let disposition: AppendDisposition
         do {
-            disposition = try state.check(timestamp, value.bitPattern, window: options.outOfOrderWindow,
-                                          minValidTime: minValidTimeValue.load(ordering: .relaxed))
+            disposition = try state.check(timestamp, value.bitPattern, window: options.outOfOrderWindow, minValidTime: minValidTime)
         } catch {
             countRejection(error.kind)
             return false

@@ -129,7 +129,10 @@ extension MemPostings {
     /// Resolves matchers to sorted refs the way Prometheus's `PostingsForMatchers` does: matchers
     /// that cannot match "" are intersected; matchers that match "" subtract the series whose value
     /// they reject; the base is every series when nothing is intersected; no matchers select nothing.
-    static func resolve(_ matchers: [LabelMatcher], snapshot: (String) -> [String: [SeriesRef]], all: () -> [SeriesRef]) -> [SeriesRef] {
+    static func resolve(
+        _ matchers: [LabelMatcher], snapshot: (String) -> [String: [SeriesRef]], sorted: (String) -> [String]? = { _ in nil },
+        all: () -> [SeriesRef]
+    ) -> [SeriesRef] {
         guard !matchers.isEmpty else { return [] }
         var intersecting: [[SeriesRef]] = []
         var subtracting: [[SeriesRef]] = []
@@ -156,6 +159,18 @@ extension MemPostings {
                 var lists: [[SeriesRef]] = []
                 if let set = matcher.setMatches {
                     for value in set { if let list = values[value] { lists.append(list) } }
+                } else if let prefix = matcher.literalPrefix, let sortedValues = sorted(matcher.name) {
+                    // The values with the prefix form one run of the sorted list.
+                    var low = 0
+                    var high = sortedValues.count
+                    while low < high {
+                        let mid = (low + high) / 2
+                        if ByteOrder.less(sortedValues[mid], prefix) { low = mid + 1 } else { high = mid }
+                    }
+                    while low < sortedValues.count && ByteOrder.hasPrefix(sortedValues[low], prefix) {
+                        if let list = values[sortedValues[low]] { lists.append(list) }
+                        low += 1
+                    }
                 } else {
                     for index in values.indices where matcher.matches(values.keys[index]) {
                         lists.append(values.values[index])

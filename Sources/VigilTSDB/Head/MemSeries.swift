@@ -149,6 +149,18 @@ struct SeriesState: Sendable {
     }
 
     /// The chunks overlapping `[mint, maxt]`, in-order first, then out-of-order (buffer encoded).
+    /// Whether a sample lies in `[mint, maxt]`, when the time bounds alone tell; nil when the
+    /// range cuts into the samples (a gap may fall there) or out-of-order data is held.
+    func hasSamples(mint: Int64, maxt: Int64) -> Bool? {
+        guard oooBuffer.isEmpty && oooChunks.isEmpty else { return nil }
+        let first = closed.first?.minTime ?? head?.minTime ?? .max
+        let last = head.map { $0.count > 0 ? $0.maxTime : (closed.last?.maxTime ?? .min) } ?? closed.last?.maxTime ?? .min
+        if first > last { return false }
+        if last < mint || first > maxt { return false }
+        if first >= mint && last <= maxt { return true }
+        return nil
+    }
+
     func chunks(mint: Int64, maxt: Int64) -> (inOrder: [XORChunk], outOfOrder: [XORChunk]) {
         var inOrder: [XORChunk] = []
         for chunk in closed where chunk.overlaps(mint: mint, maxt: maxt) { inOrder.append(chunk) }

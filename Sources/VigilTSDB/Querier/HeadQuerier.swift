@@ -23,6 +23,24 @@ public struct HeadQuerier: Querier {
         return result
     }
 
+    /// See ``Querier/seriesLabels(_:mint:maxt:)``. A series whose in-order samples lie wholly
+    /// inside or outside the range is decided from its time bounds; only the rest are probed.
+    public func seriesLabels(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [Labels] {
+        guard mint <= maxt else { return [] }
+        let anyTombstones = head.tombstones.withLock { !$0.isEmpty }
+        var result: [Labels] = []
+        for series in head.series(refs: head.postings(for: matchers)) {
+            let decided: Bool? = anyTombstones ? nil : series.state.withLock { $0.hasSamples(mint: mint, maxt: maxt) }
+            if let decided {
+                if decided { result.append(series.labels) }
+            } else if head.storedSeries(series, mint: mint, maxt: maxt) != nil {
+                result.append(series.labels)
+            }
+        }
+        result.sort(by: <)
+        return result
+    }
+
     /// See ``Querier/labelNames(matchers:mint:maxt:)``.
     public func labelNames(matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
         guard overlapsHead(mint: mint, maxt: maxt) else { return [] }
@@ -30,9 +48,7 @@ public struct HeadQuerier: Querier {
         if matchers.isEmpty {
             head.postings.withLock { names = Set($0.byName.keys) }
         } else {
-            for labels in head.labels(refs: head.postings(for: matchers)) {
-                for label in labels { names.insert(label.name) }
-            }
+            names.formUnion(head.labelNames(refs: head.postings(for: matchers)))
         }
         return names.sorted(by: byteOrder)
     }
@@ -40,21 +56,8 @@ public struct HeadQuerier: Querier {
     /// See ``Querier/labelValues(_:matchers:mint:maxt:)``.
     public func labelValues(_ name: String, matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
         guard overlapsHead(mint: mint, maxt: maxt) else { return [] }
-        if matchers.isEmpty {
-            let (cached, values, changes) = head.postings.withLock { postings in
-                (postings.sortedValues[name], postings.byName[name] ?? [:], postings.pairChanges)
-            }
-            if let cached { return cached }
-            let sorted = values.keys.sorted(by: byteOrder)
-            head.postings.withLock { postings in
-                if postings.pairChanges == changes { postings.sortedValues[name] = sorted }
-            }
-            return sorted
-        }
-        var values: [String] = []
-        for labels in head.labels(refs: head.postings(for: matchers)) {
-            if let value = labels[name] { values.append(value) }
-        }
+        if matchers.isEmpty { return head.sortedLabelValues(name) }
+        var values = head.labelValues(name, refs: head.postings(for: matchers))
         values.sort(by: byteOrder)
         return values.removingAdjacentDuplicates()
     }

@@ -36,6 +36,30 @@ public struct MergeQuerier: Querier {
         return result
     }
 
+    /// See ``Querier/seriesLabels(_:mint:maxt:)``.
+    public func seriesLabels(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [Labels] {
+        var lists: [[Labels]] = []
+        for querier in queriers {
+            let labels = try querier.seriesLabels(matchers, mint: mint, maxt: maxt)
+            if !labels.isEmpty { lists.append(labels) }
+        }
+        if lists.count <= 1 { return lists.first ?? [] }
+        var positions = [Int](repeating: 0, count: lists.count)
+        var result: [Labels] = []
+        while true {
+            var smallest: Labels?
+            for (index, list) in lists.enumerated() where positions[index] < list.count {
+                let labels = list[positions[index]]
+                if smallest == nil || labels < smallest! { smallest = labels }
+            }
+            guard let smallest else { return result }
+            result.append(smallest)
+            for index in lists.indices where positions[index] < lists[index].count && lists[index][positions[index]] == smallest {
+                positions[index] += 1
+            }
+        }
+    }
+
     /// See ``Querier/labelNames(matchers:mint:maxt:)``.
     public func labelNames(matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String] {
         var lists: [[String]] = []

@@ -12,6 +12,16 @@ public protocol Querier: Sendable {
     func labelNames(matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String]
     /// Values of label `name` among the series `matchers` select (all when empty), sorted.
     func labelValues(_ name: String, matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [String]
+    /// The label sets of the series ``select(_:mint:maxt:)`` would return, sorted, without
+    /// preparing their chunks (`/api/v1/series`).
+    func seriesLabels(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [Labels]
+}
+
+extension Querier {
+    /// See ``Querier/seriesLabels(_:mint:maxt:)``: by default the labels of ``select(_:mint:maxt:)``.
+    public func seriesLabels(_ matchers: [LabelMatcher], mint: Int64, maxt: Int64) throws(TSDBError) -> [Labels] {
+        try select(matchers, mint: mint, maxt: maxt).map(\.labels)
+    }
 }
 
 /// Byte-wise string order, the order Prometheus sorts names and values in.

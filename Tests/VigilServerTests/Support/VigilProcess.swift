@@ -1,7 +1,8 @@
 import Foundation
+import VigilTestSupport
 
 /// The built `vigil` executable, run as a child process the way a user runs it.
-struct VigilProcess {
+struct VigilProcess: @unchecked Sendable {
     /// The `vigil` binary next to this test bundle in the build directory.
     static func binaryPath() throws -> String {
         var candidates: [String] = []
@@ -41,10 +42,11 @@ struct VigilProcess {
     func start() throws { try process.run() }
 
     /// Runs to completion (at most `timeout`) and returns exit status, stdout and stderr.
-    static func run(_ arguments: [String], timeout: TimeInterval = 60) throws -> (status: Int32, out: String, err: String) {
+    /// The wait runs on a thread of its own, not the concurrency pool's.
+    static func run(_ arguments: [String], timeout: TimeInterval = 60) async throws -> (status: Int32, out: String, err: String) {
         let child = try VigilProcess(arguments)
         try child.start()
-        guard child.waitForExit(timeout: timeout) else {
+        guard try await onDedicatedThread({ child.waitForExit(timeout: timeout) }) else {
             child.process.terminate()
             throw TestFailure("vigil \(arguments) did not exit within \(timeout)s")
         }
@@ -63,8 +65,12 @@ struct VigilProcess {
         return true
     }
 
-    /// Waits until stderr contains `text`; false after `timeout`.
-    func waitForLog(_ text: String, timeout: TimeInterval = 30) -> Bool {
+    /// Waits until stderr contains `text`; false after `timeout`. Polls on a thread of its own.
+    func waitForLog(_ text: String, timeout: TimeInterval = 30) async -> Bool {
+        (try? await onDedicatedThread { self.blockingWaitForLog(text, timeout: timeout) }) ?? false
+    }
+
+    private func blockingWaitForLog(_ text: String, timeout: TimeInterval) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if standardError.contains(text) { return true }
@@ -75,8 +81,8 @@ struct VigilProcess {
     }
 
     /// The port from the "Server is ready" log line (for `--listen 127.0.0.1:0`), or nil after 30s.
-    func waitForListenPort() -> Int? {
-        guard waitForLog("Server is ready to receive web requests") else { return nil }
+    func waitForListenPort() async -> Int? {
+        guard await waitForLog("Server is ready to receive web requests") else { return nil }
         for line in standardError.split(separator: "\n") where line.contains("Server is ready") {
             if let range = line.range(of: "address=127.0.0.1:") {
                 return Int(line[range.upperBound...].prefix { $0.isNumber })

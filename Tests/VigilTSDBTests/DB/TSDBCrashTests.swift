@@ -11,7 +11,7 @@ import VigilTSDB
 /// but not yet acknowledged when the kill landed.
 @Suite struct TSDBCrashTests {
     @Test(.timeLimit(.minutes(3)))
-    func acknowledgedSamplesSurviveSIGKILL() throws {
+    func acknowledgedSamplesSurviveSIGKILL() async throws {
         guard let tester = CrashTester.path else {
             Issue.record("VigilCrashTester not found beside the test binary; run `swift build` first or set VIGIL_CRASH_TESTER")
             return
@@ -24,9 +24,11 @@ import VigilTSDB
         let started = Date()
         while kills < 25 || (kills < 40 && Date().timeIntervalSince(started) < 20) {
             if Date().timeIntervalSince(started) > 90 { break }
-            let acknowledged = try CrashTester.runAndKill(
-                tester, arguments: ["tsdb", directory.path], delayMicroseconds: UInt32.random(in: 0...50_000, using: &rng)
-            )
+            let delay = UInt32.random(in: 0...50_000, using: &rng)
+            let path = directory.path
+            let acknowledged = try await onDedicatedThread {
+                try CrashTester.runAndKill(tester, arguments: ["tsdb", path], delayMicroseconds: delay)
+            }
             kills += 1
             highestAcknowledged = max(highestAcknowledged, acknowledged.last ?? 0)
 

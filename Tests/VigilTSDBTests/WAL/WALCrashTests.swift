@@ -10,7 +10,7 @@ import VigilModel
 /// The child is the `VigilCrashTester` executable (see ``CrashTester``).
 @Suite struct WALCrashTests {
     @Test(.timeLimit(.minutes(2)))
-    func acknowledgedBatchesSurviveSIGKILL() throws {
+    func acknowledgedBatchesSurviveSIGKILL() async throws {
         guard let tester = CrashTester.path else {
             Issue.record("VigilCrashTester not found beside the test binary; run `swift build` first or set VIGIL_CRASH_TESTER")
             return
@@ -24,7 +24,11 @@ import VigilModel
         var kills = 0
         while kills < 25 || (kills < 40 && Date().timeIntervalSince(started) < 15) {
             if Date().timeIntervalSince(started) > 60 { break }
-            let acknowledged = try CrashTester.runAndKill(tester, arguments: ["wal", directory.path, String(256 << 10)], delayMicroseconds: UInt32.random(in: 0...60_000, using: &rng))
+            let delay = UInt32.random(in: 0...60_000, using: &rng)
+            let path = directory.path
+            let acknowledged = try await onDedicatedThread {
+                try CrashTester.runAndKill(tester, arguments: ["wal", path, String(256 << 10)], delayMicroseconds: delay)
+            }
             kills += 1
             totalAcknowledged += acknowledged.count
 

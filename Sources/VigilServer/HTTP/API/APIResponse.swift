@@ -48,6 +48,17 @@ enum APIResponse {
         return json(.ok, body)
     }
 
+    /// A success envelope around JSON bytes, copied once into the response buffer.
+    static func success(_ data: JSONBytes) -> Response {
+        let prefix = "{\"status\":\"success\",\"data\":"
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(prefix.utf8.count + data.bytes.count + 1)
+        buffer.writeString(prefix)
+        buffer.writeBytes(data.bytes)
+        buffer.writeString("}")
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+    }
+
     /// An error envelope with the status Prometheus uses for `error.type`.
     static func failure(_ error: APIError) -> Response {
         json(

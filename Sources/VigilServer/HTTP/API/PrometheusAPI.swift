@@ -66,6 +66,8 @@ struct PrometheusAPI: Sendable {
     /// What a handler produces: JSON data and warnings, or no content (admin endpoints).
     enum APIResult {
         case data(String, warnings: [String] = [])
+        /// Data already encoded as JSON bytes (large lists).
+        case bytes(JSONBytes)
         case noContent
     }
 
@@ -76,6 +78,7 @@ struct PrometheusAPI: Sendable {
                 let parameters = try await APIParameters(request, maxBodyBytes: maxBodyBytes)
                 switch try await handler(parameters, context) {
                 case .data(let data, let warnings): return APIResponse.success(data, warnings: warnings)
+                case .bytes(let json): return APIResponse.success(json)
                 case .noContent: return Response(status: .noContent)
                 }
             } catch {
@@ -113,7 +116,10 @@ struct PrometheusAPI: Sendable {
                 lists.append(try querier.labelNames(matchers: matchers, mint: start, maxt: end))
             }
         }
-        return .data(APIJSON.strings(limited(ByteOrder.mergeSorted(lists), try parameters.limit())))
+        let values = limited(ByteOrder.mergeSorted(lists), try parameters.limit())
+        var json = JSONBytes(capacity: values.count * 16 + 2)
+        json.strings(values)
+        return .bytes(json)
     }
 
     private func labelValues(_ parameters: APIParameters, _ context: BasicRequestContext) throws(APIError) -> APIResult {
@@ -130,7 +136,10 @@ struct PrometheusAPI: Sendable {
                 lists.append(try querier.labelValues(name, matchers: matchers, mint: start, maxt: end))
             }
         }
-        return .data(APIJSON.strings(limited(ByteOrder.mergeSorted(lists), try parameters.limit())))
+        let values = limited(ByteOrder.mergeSorted(lists), try parameters.limit())
+        var json = JSONBytes(capacity: values.count * 16 + 2)
+        json.strings(values)
+        return .bytes(json)
     }
 
     private func series(_ parameters: APIParameters, _: BasicRequestContext) throws(APIError) -> APIResult {
@@ -142,24 +151,24 @@ struct PrometheusAPI: Sendable {
         try storage { () throws(TSDBError) in
             if selectors.count == 1 {
                 // The querier's answer is already sorted and free of duplicates.
-                sorted = try querier.select(selectors[0], mint: start, maxt: end).map(\.labels)
+                sorted = try querier.seriesLabels(selectors[0], mint: start, maxt: end)
             } else {
                 var found = Set<Labels>()
                 for matchers in selectors {
-                    for series in try querier.select(matchers, mint: start, maxt: end) { found.insert(series.labels) }
+                    for labels in try querier.seriesLabels(matchers, mint: start, maxt: end) { found.insert(labels) }
                 }
                 sorted = found.sorted()
             }
         }
         sorted = limited(sorted, try parameters.limit())
-        var out = "["
-        out.reserveCapacity(sorted.count * 96 + 2)
+        var json = JSONBytes(capacity: sorted.count * 96 + 2)
+        json.raw("[")
         for (index, labels) in sorted.enumerated() {
-            if index > 0 { out.append(",") }
-            APIJSON.appendLabels(labels, to: &out)
+            if index > 0 { json.raw(",") }
+            json.labels(labels)
         }
-        out.append("]")
-        return .data(out)
+        json.raw("]")
+        return .bytes(json)
     }
 
     private func limited<T>(_ values: [T], _ limit: Int?) -> [T] {
