@@ -118,7 +118,12 @@ public actor RuleManager: Service {
         if isRunning {
             for key in order where groups[key]?.task == nil { start(key) }
         }
-        let list = order.compactMap { groups[$0]?.group }
+        // Prometheus's RuleGroups() lists groups by file, then name (byte order), whatever
+        // the order in the files; the API and Grafana show them that way.
+        let list = order.compactMap { groups[$0]?.group }.sorted { lhs, rhs in
+            let files = ByteOrder.compare(lhs.file, rhs.file)
+            return files != 0 ? files < 0 : ByteOrder.less(lhs.name, rhs.name)
+        }
         published.withLock { $0 = list }
         environment.logger.info("Rule groups loaded", metadata: ["groups": "\(list.count)"])
     }

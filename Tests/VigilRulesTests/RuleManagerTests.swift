@@ -29,6 +29,27 @@ struct RuleManagerTests {
         try RuleFile.parse(yaml: yaml, fileName: "rules.yml")
     }
 
+    @Test("groups are listed by file, then name, whatever their order in the files (Prometheus's RuleGroups)")
+    func listingOrder() async throws {
+        let store = try RuleTestStore()
+        let manager = RuleManager(environment: store.environment, clock: ManualRuleClock(t0))
+        let later = try RuleFile.parse(yaml: """
+            groups:
+              - name: zeta
+                rules: [{record: 'a:b', expr: 'vector(1)'}]
+              - name: alpha
+                rules: [{record: 'c:d', expr: 'vector(1)'}]
+            """, fileName: "b.yml")
+        let earlier = try RuleFile.parse(yaml: """
+            groups:
+              - name: omega
+                rules: [{record: 'e:f', expr: 'vector(1)'}]
+            """, fileName: "a.yml")
+        await manager.update(files: [later, earlier], evaluationInterval: minute)
+        let listed = manager.ruleGroups.map { "\($0.file)/\($0.name)" }
+        #expect(listed == ["a.yml/omega", "b.yml/alpha", "b.yml/zeta"])
+    }
+
     @Test("groups evaluate on the clock's slots; a reload keeps unchanged groups, replaces changed ones, and marks removed ones stale")
     func reloads() async throws {
         let store = try RuleTestStore()
