@@ -25,14 +25,16 @@ public struct TemporaryDirectory: ~Copyable, Sendable {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes: how tests wait for an
-/// asynchronous effect instead of asserting how long it takes.
+/// asynchronous effect instead of asserting how long it takes. The default is generous because
+/// it only runs out when something is wrong, and a CI machine running the suite's parallel tests
+/// on two cores can leave a cheap task unscheduled for tens of seconds.
 ///
 /// Swift 6.3.1 miscompiles a closure literal written inside `#expect(…)`/`#require(…)` in a
 /// closure body when another closure literal follows outside a macro (both get one symbol). Keep
 /// closure literals, including this function's argument, out of those macros: put the result in a
 /// `let` and check that.
 public func eventually(
-    timeout: Duration = .seconds(30), _ condition: () async throws -> Bool
+    timeout: Duration = .seconds(120), _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while true {

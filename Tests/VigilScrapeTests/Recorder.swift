@@ -18,7 +18,7 @@ final class Recorder<Value: Sendable>: Sendable {
     var last: Value? { values.withLock { $0.last } }
 
     /// The newest value once it satisfies `predicate`, or `nil` if none does within `timeout`.
-    func waitForLast(timeout: Duration = .seconds(30), _ predicate: (Value) -> Bool) async -> Value? {
+    func waitForLast(timeout: Duration = .seconds(120), _ predicate: (Value) -> Bool) async -> Value? {
         var found: Value? = nil
         _ = await eventually(timeout: timeout) {
             guard let last, predicate(last) else { return false }
