@@ -257,6 +257,11 @@ struct RuleEvaluationTests {
             #expect(slot <= time && slot > time - 15_000)
             #expect((slot - first.offset) % 15_000 == 0)
         }
+        // Prometheus's slot for this group: XXH64("file\xff/etc/prometheus/rules.yml\xffname\xffexample\xff")
+        // = 0x3D2A087A3C9BF619, modulo 60 s in nanoseconds = 46,431.x ms.
+        let example = try group(
+            "groups:\n  - name: example\n    rules: []\n", file: "/etc/prometheus/rules.yml", interval: 60_000)
+        #expect(example.offset == 46_431)
     }
 }
 

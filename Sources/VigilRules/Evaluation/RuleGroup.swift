@@ -57,15 +57,14 @@ public final class RuleGroup: Sendable {
     /// The group's name.
     public var name: String { definition.name }
 
-    /// Where this group's evaluation slots sit within each interval (ms): a hash of its file and
-    /// name, so that groups spread over the interval instead of all evaluating at once.
+    /// Where this group's evaluation slots sit within each interval (ms), as Prometheus places
+    /// them: the hash of the label set `{file, name}` (`labels.Hash`, XXH64 over
+    /// `file\xff<file>\xffname\xff<name>\xff`) modulo the interval in nanoseconds, so a group
+    /// is evaluated at the same instants by Vigil and Prometheus and groups spread over the interval.
     public var offset: Int64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in file.utf8 + [0xFF] + name.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01B3
-        }
-        return Int64(hash % UInt64(interval))
+        let bytes = Array("file".utf8) + [0xFF] + Array(file.utf8) + [0xFF] + Array("name".utf8) + [0xFF] + Array(name.utf8) + [0xFF]
+        let nanoseconds = XXHash64.hash(bytes) % (UInt64(interval) * 1_000_000)
+        return Int64(nanoseconds / 1_000_000)
     }
 
     /// The latest evaluation slot at or before `time` (ms), as Prometheus's `EvalTimestamp`.
