@@ -36,7 +36,7 @@ extension Evaluator {
             }
             let valueLabel = literal.value
             guard isValidLabelName(valueLabel) else {
-                throw .execution("invalid label name \(goQuote(valueLabel))")
+                throw .execution("invalid label name \(GoQuote.quote(valueLabel))")
             }
             var countGrouping = grouping
             if !node.without { countGrouping.append(valueLabel) }

@@ -45,18 +45,3 @@ func goFormatFixed6(_ value: Double) -> String {
     return (value < 0 ? "-" : "") + whole + "." + fractionText
 }
 
-/// Go's `%q` of a string (enough for label names and values).
-func goQuote(_ text: String) -> String {
-    var result = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\\": result += "\\\\"
-        case "\"": result += "\\\""
-        case "\n": result += "\\n"
-        case "\t": result += "\\t"
-        case "\r": result += "\\r"
-        default: result.unicodeScalars.append(scalar)
-        }
-    }
-    return result + "\""
-}

@@ -82,7 +82,7 @@ enum GoPrintf {
             }
         case "q":
             guard case .string(let text) = value else { return bad(verb, value) }
-            return quote(text)
+            return GoQuote.quote(text)
         case "t":
             guard case .bool(let flag) = value else { return bad(verb, value) }
             return flag ? "true" : "false"
@@ -181,31 +181,5 @@ enum GoPrintf {
             return sign + String(repeating: "0", count: fill) + body
         }
         return String(repeating: " ", count: fill) + text
-    }
-
-    /// Go's `strconv.Quote` for the characters label values hold.
-    static func quote(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case "\u{07}": result += "\\a"
-            case "\u{08}": result += "\\b"
-            case "\u{0C}": result += "\\f"
-            case "\u{0B}": result += "\\v"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
     }
 }

@@ -1,3 +1,5 @@
+import VigilModel
+
 /// Walks a parsed template, keeping Go's variable scoping (a variable lives until the `end` of
 /// the block it was declared in).
 struct TemplateExecutor {
@@ -162,7 +164,7 @@ struct TemplateExecutor {
         case .dot: "."
         case .variable(let name): name
         case .fields(_, let names): "." + names.joined(separator: ".")
-        case .string(let text): GoPrintf.quote(text)
+        case .string(let text): GoQuote.quote(text)
         case .number(let value, _): GoFloatText.plain(value)
         case .bool(let flag): flag ? "true" : "false"
         case .nil: "nil"

@@ -60,7 +60,7 @@ public struct TemplateFunctions: Sendable {
         case .int(let number): return Double(number)
         case .string(let text):
             guard let number = GoParseFloat.parse(text) else {
-                throw CallError(description: "strconv.ParseFloat: parsing \(GoPrintf.quote(text)): invalid syntax")
+                throw CallError(description: "strconv.ParseFloat: parsing \(GoQuote.quote(text)): invalid syntax")
             }
             return number
         default:
@@ -242,7 +242,7 @@ public struct TemplateFunctions: Sendable {
             try arity(name, arguments, 1)
             let text = try string(arguments[0], name, 0)
             guard let milliseconds = Self.parseDuration(text) else {
-                throw CallError(description: "not a valid duration string: \(GoPrintf.quote(text))")
+                throw CallError(description: "not a valid duration string: \(GoQuote.quote(text))")
             }
             return .float(Double(milliseconds) / 1000)
         case "stripPort":

@@ -169,13 +169,13 @@ public enum RuleTestRunner {
         do {
             result = try engine.instantQuery(test.expr, time: test.evalTime.milliseconds, querier: tsdb.querier())
         } catch {
-            return "    expr: \(GoPrintf.quote(test.expr)), time: \(test.evalTime), err: \(error)"
+            return "    expr: \(GoQuote.quote(test.expr)), time: \(test.evalTime), err: \(error)"
         }
         var got: [(labels: Labels, value: Double)]
         switch result.value {
         case .vector(let samples): got = samples.map { ($0.labels, $0.value) }
         case .scalar(_, let value): got = [(.empty, value)]
-        default: return "    expr: \(GoPrintf.quote(test.expr)), time: \(test.evalTime), err: expression did not return a vector or scalar"
+        default: return "    expr: \(GoQuote.quote(test.expr)), time: \(test.evalTime), err: expression did not return a vector or scalar"
         }
         var expected: [(labels: Labels, value: Double)] = []
         for sample in test.expectedSamples {
@@ -192,6 +192,6 @@ public enum RuleTestRunner {
         func list(_ samples: [(labels: Labels, value: Double)]) -> String {
             samples.map { "\($0.labels) \(GoExponent.format($0.value).replacing("e", with: "E"))" }.joined(separator: ", ")
         }
-        return "    expr: \(GoPrintf.quote(test.expr)), time: \(test.evalTime),\n        exp: \(list(expected))\n        got: \(list(got))"
+        return "    expr: \(GoQuote.quote(test.expr)), time: \(test.evalTime),\n        exp: \(list(expected))\n        got: \(list(got))"
     }
 }
