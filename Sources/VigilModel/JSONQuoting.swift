@@ -8,13 +8,17 @@ public enum JSONQuoting {
         return out
     }
 
+    /// Whether `value` needs no escaping in a JSON string literal (the usual case).
+    public static func isPlain(_ value: String) -> Bool {
+        value.utf8.allSatisfy { byte in
+            byte >= 0x20 && byte != 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+        }
+    }
+
     /// Appends `value` as a JSON string literal to `out`; a value with nothing to escape (the usual
     /// case) is copied whole rather than scalar by scalar.
     public static func append(_ value: String, to out: inout String) {
-        let plain = value.utf8.allSatisfy { byte in
-            byte >= 0x20 && byte != 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
-        }
-        if plain {
+        if isPlain(value) {
             out.append("\"")
             out.append(value)
             out.append("\"")

@@ -17,10 +17,7 @@ struct JSONBytes {
 
     /// Appends `value` as a JSON string literal, escaped as ``JSONQuoting`` does.
     mutating func quoted(_ value: String) {
-        let plain = value.utf8.allSatisfy { byte in
-            byte >= 0x20 && byte != 0x7f && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
-        }
-        if plain {
+        if JSONQuoting.isPlain(value) {
             bytes.append(UInt8(ascii: "\""))
             bytes.append(contentsOf: value.utf8)
             bytes.append(UInt8(ascii: "\""))
