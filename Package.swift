@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
         .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
         .library(name: "VigilRules", targets: ["VigilRules"]),
+        .library(name: "VigilAlertmanager", targets: ["VigilAlertmanager"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
     ],
     dependencies: [
@@ -115,6 +116,19 @@ let package = Package(
             name: "VigilRules",
             dependencies: [
                 "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilAlertmanager",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
