@@ -22,8 +22,9 @@ public enum PercentEncoding {
     }
 
     /// Encodes every byte of `text` but RFC 3986's unreserved characters (`A-Z a-z 0-9 - _ . ~`)
-    /// as `%XX` (upper-case hex): safe in a path segment, a query value and a form value.
-    public static func encode(_ text: some StringProtocol) -> String {
+    /// as `%XX` (upper-case hex): safe in a path segment, a query value and a form value. With
+    /// `spaceAsPlus`, a space becomes `+`, as Go's `url.QueryEscape` writes it.
+    public static func encode(_ text: some StringProtocol, spaceAsPlus: Bool = false) -> String {
         let hex = Array("0123456789ABCDEF".utf8)
         var output: [UInt8] = []
         output.reserveCapacity(text.utf8.count)
@@ -32,6 +33,8 @@ public enum PercentEncoding {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
                 output.append(byte)
+            case UInt8(ascii: " ") where spaceAsPlus:
+                output.append(UInt8(ascii: "+"))
             default:
                 output += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             }

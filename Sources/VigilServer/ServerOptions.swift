@@ -1,3 +1,4 @@
+public import VigilNotifier
 public import VigilPromQL
 public import VigilTSDB
 
@@ -38,6 +39,11 @@ public struct ServerOptions: Sendable {
     /// The least time a restored pending alert waits before it fires, in ms
     /// (`--rules.alert.for-grace-period`, 10m).
     public var ruleForGracePeriod: Int64 = 600_000
+    /// The least time between two notifications of a still-firing alert, in ms
+    /// (`--rules.alert.resend-delay`, 1m).
+    public var ruleResendDelay: Int64 = 60_000
+    /// The notifier's queue and shutdown settings (`--alertmanager.*`).
+    public var notifier = NotifierOptions()
 
     /// The defaults of `vigil server` with no flags.
     public init(

@@ -5,6 +5,7 @@ import ServiceLifecycle
 import UnixSignals
 import VigilConfig
 public import VigilModel
+import VigilNotifier
 import VigilPromQL
 import VigilDiscovery
 import VigilRemoteWrite
@@ -105,11 +106,24 @@ public struct VigilServer: Sendable {
 
         // Agent mode rejects rule_files, so it runs no rules.
         var ruleManager: RuleManager?
+        var notifier: Notifier?
         if !options.agentMode {
+            let alertNotifier = Notifier(options: options.notifier, logger: logger, registry: registry)
+            do {
+                try await configManager.subscribe { config in try await alertNotifier.apply(config) }
+            } catch {
+                throw ServerStartError.config(error)
+            }
+            notifier = alertNotifier
             var environment = RuleEnvironment(
                 tsdb: tsdb, engine: Engine(options: options.query), externalURL: options.externalURL, logger: logger)
             environment.forOutageTolerance = options.ruleForOutageTolerance
             environment.forGracePeriod = options.ruleForGracePeriod
+            environment.resendDelay = options.ruleResendDelay
+            let externalURL = options.externalURL
+            environment.notify = { expression, alerts in
+                alertNotifier.send(alerts.map { NotifierAlert(ruleAlert: $0, expression: expression, externalURL: externalURL) })
+            }
             let manager = RuleManager(environment: environment)
             do {
                 try await configManager.subscribe { config in try await manager.apply(config) }
@@ -131,7 +145,7 @@ public struct VigilServer: Sendable {
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
             flags: options.flags, enableAdminAPI: options.enableAdminAPI, maxBodyBytes: options.maxRequestBodyBytes,
             queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries),
-            scrapeManager: scrapeManager, agentMode: options.agentMode, ruleManager: ruleManager
+            scrapeManager: scrapeManager, agentMode: options.agentMode, ruleManager: ruleManager, notifier: notifier
         ).register(on: router)
         if !options.agentMode {
             RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
@@ -179,6 +193,8 @@ public struct VigilServer: Sendable {
             .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
             .init(service: pushgatewayIngestor),
         ]
+        // The notifier starts before the rules and stops after them, so their last alerts go out.
+        if let notifier { services.append(.init(service: notifier)) }
         if let ruleManager { services.append(.init(service: ruleManager)) }
         services.append(.init(service: application))
         let group = ServiceGroup(

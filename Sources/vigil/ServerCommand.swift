@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import Logging
 import VigilConfig
+import VigilNotifier
 import VigilPromQL
 import VigilServer
 import VigilTSDB
@@ -94,6 +95,24 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var forGracePeriod = "10m"
 
+    @Option(
+        name: .customLong("rules.alert.resend-delay"),
+        help: ArgumentHelp("Minimum time between two notifications of a still-firing alert.", valueName: "duration")
+    )
+    var resendDelay = "1m"
+
+    @Option(
+        name: .customLong("alertmanager.notification-queue-capacity"),
+        help: "Alerts waiting to be sent to Alertmanagers; beyond it the oldest are dropped."
+    )
+    var notificationQueueCapacity = 10_000
+
+    @Flag(
+        name: .customLong("alertmanager.drain-notification-queue-on-shutdown"), inversion: .prefixedNo,
+        help: "Send the queued alerts to the Alertmanagers before shutting down."
+    )
+    var drainNotificationQueue = true
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -101,16 +120,21 @@ struct ServerCommand: AsyncParsableCommand {
         _ = try storageOptions()
         _ = try queryOptions()
         _ = try ruleDurations()
+        guard notificationQueueCapacity > 0 else {
+            throw ValidationError("--alertmanager.notification-queue-capacity must be positive")
+        }
         guard queryMaxConcurrency > 0, queryMaxSamples > 0 else {
             throw ValidationError("--query.max-concurrency and --query.max-samples must be positive")
         }
     }
 
-    /// `--rules.alert.for-outage-tolerance` and `--rules.alert.for-grace-period` in ms.
-    func ruleDurations() throws -> (outageTolerance: Int64, gracePeriod: Int64) {
+    /// `--rules.alert.for-outage-tolerance`, `--rules.alert.for-grace-period` and
+    /// `--rules.alert.resend-delay` in ms.
+    func ruleDurations() throws -> (outageTolerance: Int64, gracePeriod: Int64, resendDelay: Int64) {
         do {
             return (
-                try PromDuration(parsing: forOutageTolerance).milliseconds, try PromDuration(parsing: forGracePeriod).milliseconds
+                try PromDuration(parsing: forOutageTolerance).milliseconds, try PromDuration(parsing: forGracePeriod).milliseconds,
+                try PromDuration(parsing: resendDelay).milliseconds
             )
         } catch {
             throw ValidationError("--rules.alert: \(error)")
@@ -166,12 +190,15 @@ struct ServerCommand: AsyncParsableCommand {
             maxConcurrentQueries: queryMaxConcurrency,
             enableAdminAPI: enableAdminAPI,
             flags: [
+                ("alertmanager.drain-notification-queue-on-shutdown", drainNotificationQueue ? "true" : "false"),
+                ("alertmanager.notification-queue-capacity", String(notificationQueueCapacity)),
                 ("config", config ?? ""), ("data-dir", dataDirectory), ("discovery.dns-server", dnsServers.joined(separator: ",")),
                 ("listen", listen),
             ] + logging.flags + [
                 ("query.lookback-delta", queryLookbackDelta), ("query.max-concurrency", String(queryMaxConcurrency)),
                 ("query.max-samples", String(queryMaxSamples)), ("query.timeout", queryTimeout),
                 ("rules.alert.for-grace-period", forGracePeriod), ("rules.alert.for-outage-tolerance", forOutageTolerance),
+                ("rules.alert.resend-delay", resendDelay),
                 ("storage.tsdb.max-samples-per-commit", String(maxSamplesPerCommit)),
                 ("storage.tsdb.max-series", String(maxSeries)),
                 ("storage.tsdb.retention.size", retentionSize), ("storage.tsdb.retention.time", retentionTime),
@@ -180,7 +207,9 @@ struct ServerCommand: AsyncParsableCommand {
         )
         options.dnsServers = dnsServers
         options.externalURL = resolvedExternalURL(port: options.listen.port)
-        (options.ruleForOutageTolerance, options.ruleForGracePeriod) = try ruleDurations()
+        (options.ruleForOutageTolerance, options.ruleForGracePeriod, options.ruleResendDelay) = try ruleDurations()
+        options.notifier = NotifierOptions(
+            queueCapacity: notificationQueueCapacity, drainOnShutdown: drainNotificationQueue)
         try await runServer(options, logger: logger)
     }
 }

@@ -13,6 +13,8 @@ final class AlertingRule: Rule {
     static let resolvedRetention: Int64 = 15 * 60_000
 
     let definition: RuleDefinition
+    /// The expression in canonical form, as notifications link to it.
+    let canonicalExpression: String
     /// The label and annotation templates, parsed once, sorted by name.
     private let labelTemplates: [(name: String, template: AlertTemplate.Prepared)]
     private let annotationTemplates: [(name: String, template: AlertTemplate.Prepared)]
@@ -28,6 +30,7 @@ final class AlertingRule: Rule {
     /// A rule; `restored: false` holds back its `ALERTS` series until ``restoreForState`` runs.
     init(_ definition: RuleDefinition, restored: Bool = true) {
         self.definition = definition
+        canonicalExpression = (try? PromQL.parse(definition.expr).description) ?? definition.expr
         labelTemplates = definition.labels.keys.sorted().map { name in
             (name, AlertTemplate.Prepared(definition.labels[name] ?? "", alertName: definition.name))
         }
@@ -112,6 +115,26 @@ final class AlertingRule: Rule {
     /// The most advanced state of the rule's alerts.
     var alertState: AlertState {
         state.withLock { state in state.active.values.map(\.state).max() ?? .inactive }
+    }
+
+    /// The alerts a notification is due for at `time` (ms), marked as sent, as Prometheus's
+    /// `sendAlerts`: firing ones every `resendDelay`, resolved ones at once and then every
+    /// `resendDelay` while they are kept. Each is valid for four evaluation intervals or resend
+    /// delays, whichever is longer, so two lost evaluations or sends do not resolve it.
+    func alertsToSend(at time: Int64, resendDelay: Int64, interval: Int64) -> [Alert] {
+        state.withLock { state in
+            var due: [Alert] = []
+            for labels in state.active.keys.sorted() {
+                guard var alert = state.active[labels], alert.state != .pending else { continue }
+                let resolvedSinceSent = alert.resolvedAt.map { resolvedAt in alert.lastSentAt.map { resolvedAt > $0 } ?? true }
+                guard resolvedSinceSent == true || alert.lastSentAt.map({ $0 + resendDelay < time }) ?? true else { continue }
+                alert.lastSentAt = time
+                alert.validUntil = time + 4 * max(interval, resendDelay)
+                state.active[labels] = alert
+                due.append(alert)
+            }
+            return due
+        }
     }
 
     /// Takes over another rule's alerts (a reload that changed the group but not this rule).

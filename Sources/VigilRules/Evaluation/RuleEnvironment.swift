@@ -22,6 +22,13 @@ public struct RuleEnvironment: Sendable {
     /// The least time a restored pending alert still waits before it fires (ms; Prometheus's
     /// `--rules.alert.for-grace-period`, 10m).
     public var forGracePeriod: Int64 = 600_000
+    /// The least time between two notifications of a still-firing alert (ms; Prometheus's
+    /// `--rules.alert.resend-delay`, 1m).
+    public var resendDelay: Int64 = 60_000
+    /// Receives the alerts due for a notification after each successful evaluation of an
+    /// alerting rule, with the rule's expression in canonical form (Prometheus's `NotifyFunc`);
+    /// nil sends nothing.
+    public var notify: (@Sendable (_ expression: String, _ alerts: [Alert]) -> Void)?
 
     /// An environment over `tsdb`.
     public init(

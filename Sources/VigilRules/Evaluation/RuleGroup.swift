@@ -112,6 +112,10 @@ public final class RuleGroup: Sendable {
                     _ = try? appender.append(ref: nil, labels: labels, timestamp: writeTime, value: StaleNaN.value)
                 }
                 previous[index] = returned
+                if let notify = environment.notify, let alerting = rule as? AlertingRule {
+                    let due = alerting.alertsToSend(at: time, resendDelay: environment.resendDelay, interval: interval)
+                    if !due.isEmpty { notify(alerting.canonicalExpression, due) }
+                }
             } catch {
                 status.health = .err
                 status.lastError = "\(error)"

@@ -61,4 +61,9 @@ public struct Alert: Sendable, Hashable {
     public var keepFiringSince: Int64?
     /// The expression's value at the last evaluation.
     public var value: Double
+    /// When it was last handed to the notifier (ms), nil if never.
+    public var lastSentAt: Int64?
+    /// Until when the last notification keeps it alive in the Alertmanager (ms): its `endsAt`
+    /// while it fires.
+    public var validUntil: Int64?
 }

@@ -1,6 +1,7 @@
 import Hummingbird
 import VigilConfig
 import VigilModel
+import VigilNotifier
 import VigilPromQL
 import VigilRules
 
@@ -12,10 +13,23 @@ extension PrometheusAPI {
             let unavailable: Handler = { _, _ throws(APIError) in throw APIError(.unavailable, "unavailable with Vigil agent") }
             route(router, "/api/v1/rules", .get, unavailable)
             route(router, "/api/v1/alerts", .get, unavailable)
+            route(router, "/api/v1/alertmanagers", .get, unavailable)
             return
+        }
+        if let notifier {
+            route(router, "/api/v1/alertmanagers", .get) { _, _ in Self.alertmanagers(notifier.alertmanagers) }
         }
         route(router, "/api/v1/rules", .get) { parameters, _ throws(APIError) in try Self.rules(ruleManager.ruleGroups, parameters) }
         route(router, "/api/v1/alerts", .get) { _, _ in Self.alerts(ruleManager.ruleGroups) }
+    }
+
+    /// `{"activeAlertmanagers":[{"url":…}],"droppedAlertmanagers":[…]}`.
+    static func alertmanagers(_ endpoints: AlertmanagerEndpoints) -> APIResult {
+        func list(_ urls: [String]) -> String {
+            "[" + urls.map { "{\"url\":" + JSONQuoting.quote($0) + "}" }.joined(separator: ",") + "]"
+        }
+        return .data(
+            "{\"activeAlertmanagers\":" + list(endpoints.active) + ",\"droppedAlertmanagers\":" + list(endpoints.dropped) + "}")
     }
 
     static func rules(_ groups: [RuleGroup], _ parameters: APIParameters) throws(APIError) -> APIResult {

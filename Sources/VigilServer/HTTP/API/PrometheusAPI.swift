@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import VigilConfig
 import VigilModel
+import VigilNotifier
 import VigilPromQL
 import VigilRules
 import VigilScrape
@@ -25,6 +26,8 @@ struct PrometheusAPI: Sendable {
     let agentMode: Bool
     /// The rule groups behind `/api/v1/rules` and `/api/v1/alerts`; nil in agent mode.
     var ruleManager: RuleManager? = nil
+    /// The Alertmanagers behind `/api/v1/alertmanagers`; nil in agent mode.
+    var notifier: Notifier? = nil
 
     func register(on router: Router<BasicRequestContext>) {
         registerTargets(on: router)
