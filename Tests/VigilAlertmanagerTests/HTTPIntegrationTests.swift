@@ -51,10 +51,14 @@ struct HTTPIntegrationTests {
                 #expect(await notifyError(webhook, Fixtures.data()) == nil)
             }
         }
-        try await withIntegrations("  webhook_configs:\n    - url: 'http://127.0.0.1:1/hook?token=SECRET'\n") { integrations in
-            let error = await notifyError(try #require(integrations.first), Fixtures.data())
-            #expect(error?.retryable == true)
-            #expect(error?.description.contains("SECRET") == false)
+        try await withIntegrations(
+            "  webhook_configs:\n    - url: 'http://127.0.0.1:1/hook?token=SECRET'\n  telegram_configs:\n    - {bot_token: 'SECRET', chat_id: 1, api_url: 'http://127.0.0.1:1'}\n"
+        ) { integrations in
+            for integration in integrations {
+                let error = await notifyError(integration, Fixtures.data())
+                #expect(error?.retryable == true)
+                #expect(error?.description.contains("SECRET") == false)
+            }
         }
     }
 
