@@ -48,7 +48,7 @@ struct EmailIntegrationTests {
     func plainDelivery() async throws {
         try await TestSMTPServer.with(.init()) { server in
             try await withIntegrations(email(server.port, "      require_tls: false\n      headers: {X-Team: '{{ .GroupLabels.alertname }}'}\n"), global: global) { integrations in
-                try await try #require(integrations.first).notify(Fixtures.data())
+                try await #require(integrations.first).notify(Fixtures.data())
             }
             #expect(server.conversation == [
                 "EHLO vigil.test", "MAIL FROM:<am@example.com>", "RCPT TO:<ops@example.com>", "RCPT TO:<dev@example.com>",
@@ -89,7 +89,7 @@ struct EmailIntegrationTests {
         try await TestSMTPServer.with(behaviour) { server in
             let extra = "      auth_username: alice\n      auth_password: s3cret\n      tls_config: {ca_file: '\(material.caFile)', server_name: localhost}\n"
             try await withIntegrations(email(server.port, extra), global: global) { integrations in
-                try await try #require(integrations.first).notify(Fixtures.data())
+                try await #require(integrations.first).notify(Fixtures.data())
             }
             let conversation = server.conversation
             #expect(Array(conversation.prefix(3)) == ["EHLO vigil.test", "STARTTLS", "EHLO vigil.test"])
@@ -108,7 +108,7 @@ struct EmailIntegrationTests {
         try await TestSMTPServer.with(behaviour) { server in
             let tls = "      tls_config: {ca_file: '\(material.caFile)', server_name: localhost}\n"
             try await withIntegrations(email(server.port, "      auth_username: alice\n      auth_password: s3cret\n" + tls), global: global) { integrations in
-                try await try #require(integrations.first).notify(Fixtures.data())
+                try await #require(integrations.first).notify(Fixtures.data())
             }
             #expect(server.conversation.contains("AUTH LOGIN"))
             #expect(server.received.count == 1)

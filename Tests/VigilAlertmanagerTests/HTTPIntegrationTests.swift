@@ -115,7 +115,7 @@ struct HTTPIntegrationTests {
             try await withIntegrations(
                 "  telegram_configs:\n    - bot_token: '123:abc'\n      chat_id: -100\n      api_url: '\(server.base)'\n"
             ) { integrations in
-                try await try #require(integrations.first).notify(Fixtures.data([Fixtures.firing]))
+                try await #require(integrations.first).notify(Fixtures.data([Fixtures.firing]))
             }
             let request = try #require(server.requests.first)
             #expect(request.path == "/bot123:abc/sendMessage")
