@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
+import Logging
 import Testing
 import VigilAlertmanager
+import VigilConfig
 
 /// Each HTTP integration against a local server: the exact request, and Alertmanager's verdict on
 /// the answer.
@@ -183,5 +185,21 @@ struct HTTPIntegrationTests {
             }
             #expect(server.requests.isEmpty)
         }
+    }
+
+    @Test("every receiver is built by name, its integrations numbered within their kind")
+    func buildAll() async throws {
+        let document = try ConfigDecoder.decode(
+            [ReceiverConfig].self,
+            fromYAML: "- name: a\n  webhook_configs: [{url: 'http://x/'}, {url: 'http://y/'}]\n  wecom_configs: [{webhook_url: 'http://z/'}]\n- name: blackhole\n",
+            fileName: "r.yml")
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let built = try await ReceiverIntegrations.build(
+            receivers: document, global: AlertmanagerGlobalConfig(), templates: .defaults, logger: logger)
+        #expect(built.keys.sorted() == ["a", "blackhole"])
+        #expect(built["a"]?.integrations.map { "\($0.name)[\($0.index)]" } == ["webhook[0]", "webhook[1]", "wecom[0]"])
+        #expect(built["blackhole"]?.integrations.isEmpty == true)
+        for integrations in built.values { await integrations.shutdown() }
     }
 }
