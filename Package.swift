@@ -151,7 +151,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape",
-                "VigilRules",
+                "VigilRules", "VigilAlertmanager",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -220,6 +220,15 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilAlertmanagerTests",
+            dependencies: [
+                "VigilAlertmanager", "VigilModel", "VigilConfig", "VigilTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,27 +1,28 @@
+/// Shorthands every config section uses to read optional keys with their defaults.
 extension KeyedDecodingContainer {
     /// The value at `key`, or `fallback` when the key is absent or null.
-    func value<T: Decodable>(_ key: Key, default fallback: @autoclosure () -> T) throws -> T {
+    public func value<T: Decodable>(_ key: Key, default fallback: @autoclosure () -> T) throws -> T {
         try decodeIfPresent(T.self, forKey: key) ?? fallback()
     }
 
     /// The value at `key`, or nil when absent or null.
-    func optional<T: Decodable>(_ key: Key, as type: T.Type = T.self) throws -> T? {
+    public func optional<T: Decodable>(_ key: Key, as type: T.Type = T.self) throws -> T? {
         try decodeIfPresent(T.self, forKey: key)
     }
 
     /// A non-negative count (Go's `uint` fields), 0 when absent.
-    func count(_ key: Key) throws -> Int {
+    public func count(_ key: Key) throws -> Int {
         guard let value = try decodeIfPresent(UInt.self, forKey: key) else { return 0 }
         return Int(clamping: value)
     }
 
     /// A list, empty when absent or null.
-    func list<T: Decodable>(_ key: Key, of type: T.Type = T.self) throws -> [T] {
+    public func list<T: Decodable>(_ key: Key, of type: T.Type = T.self) throws -> [T] {
         try decodeIfPresent([T].self, forKey: key) ?? []
     }
 
     /// A string map, empty when absent or null.
-    func map<T: Decodable>(_ key: Key, of type: T.Type = T.self) throws -> [String: T] {
+    public func map<T: Decodable>(_ key: Key, of type: T.Type = T.self) throws -> [String: T] {
         try decodeIfPresent([String: T].self, forKey: key) ?? [:]
     }
 }
