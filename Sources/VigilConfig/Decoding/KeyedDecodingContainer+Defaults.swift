@@ -1,4 +1,5 @@
-/// Shorthands every config section uses to read optional keys with their defaults.
+/// Defaults and optional values for configuration sections; public so that every module that owns
+/// a section decodes it the same way.
 extension KeyedDecodingContainer {
     /// The value at `key`, or `fallback` when the key is absent or null.
     public func value<T: Decodable>(_ key: Key, default fallback: @autoclosure () -> T) throws -> T {
@@ -30,7 +31,7 @@ extension KeyedDecodingContainer {
 /// Joins a relative path onto the configuration file's directory, as Prometheus's `config.JoinDir`.
 ///
 /// Empty and absolute paths are kept as they are; the result is cleaned (`a/./b/../c` → `a/c`).
-func joinDirectory(_ directory: String, _ path: String) -> String {
+public func joinDirectory(_ directory: String, _ path: String) -> String {
     if path.isEmpty || path.hasPrefix("/") || directory.isEmpty { return path }
     return cleanPath(directory + "/" + path)
 }

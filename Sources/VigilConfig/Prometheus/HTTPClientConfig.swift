@@ -107,7 +107,8 @@ public struct HTTPClientConfig: Sendable, Hashable, Decodable {
     /// Whether any authentication is configured (basic, authorization, or OAuth 2.0).
     public var hasAuthentication: Bool { basicAuth != nil || authorization != nil || oauth2 != nil }
 
-    mutating func resolvePaths(in directory: String) {
+    /// Resolves every file path against `directory` (the configuration file's), as `SetDirectory` does.
+    public mutating func resolvePaths(in directory: String) {
         tlsConfig.resolvePaths(in: directory)
         if var auth = basicAuth {
             auth.passwordFile = joinDirectory(directory, auth.passwordFile)
@@ -361,7 +362,8 @@ public struct TLSConfig: Sendable, Hashable, Decodable {
         }
     }
 
-    mutating func resolvePaths(in directory: String) {
+    /// Resolves every file path against `directory` (the configuration file's), as `SetDirectory` does.
+    public mutating func resolvePaths(in directory: String) {
         caFile = joinDirectory(directory, caFile)
         certFile = joinDirectory(directory, certFile)
         keyFile = joinDirectory(directory, keyFile)
