@@ -29,6 +29,23 @@ public struct RouteConfig: Sendable, Decodable {
     /// The child routes, in file order.
     public var routes: [RouteConfig]
 
+    /// A route with nothing set (what a file without `route:` would have).
+    static let empty = RouteConfig()
+
+    private init() {
+        receiver = nil
+        groupBy = nil
+        groupByAll = false
+        matchers = []
+        continueMatching = false
+        groupWait = nil
+        groupInterval = nil
+        repeatInterval = nil
+        muteTimeIntervals = []
+        activeTimeIntervals = []
+        routes = []
+    }
+
     private enum CodingKeys: String, CodingKey {
         case receiver, groupBy = "group_by", match, matchRE = "match_re", matchers
         case continueMatching = "continue", routes
