@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "VigilScrape", targets: ["VigilScrape"]),
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
         .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
+        .library(name: "VigilTemplate", targets: ["VigilTemplate"]),
         .library(name: "VigilRules", targets: ["VigilRules"]),
         .library(name: "VigilAlertmanager", targets: ["VigilAlertmanager"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
@@ -112,10 +113,11 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
         .target(
             name: "VigilRules",
             dependencies: [
-                "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL",
+                "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL", "VigilTemplate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -124,8 +126,11 @@ let package = Package(
         .target(
             name: "VigilAlertmanager",
             dependencies: [
-                "VigilModel", "VigilConfig", "VigilHTTPClient",
+                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilTemplate",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -187,9 +192,28 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilTemplateTests", dependencies: ["VigilTemplate", "VigilModel"], swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilAlertmanagerTests",
+            dependencies: [
+                "VigilAlertmanager", "VigilTemplate", "VigilConfig", "VigilModel", "VigilHTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilRulesTests",
             dependencies: [
-                "VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport",
+                "VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport", "VigilTemplate",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 public import NIOHTTP1
 import NIOHTTPCompression
-import NIOSSL
+public import NIOSSL
 
 /// An HTTP client built from a Prometheus `http_client_config` block: TLS, proxy, redirects and
 /// compression at construction; authentication and extra headers per request.
@@ -77,7 +77,8 @@ public final class ConfiguredHTTPClient: Sendable {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func tlsConfiguration(_ tls: TLSConfig) throws(HTTPClientSetupError) -> TLSConfiguration {
+    /// The NIOSSL client configuration for a `tls_config` block (CA, client certificate, versions, verification).
+    public static func tlsConfiguration(_ tls: TLSConfig) throws(HTTPClientSetupError) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         do {
             if !tls.caFile.isEmpty {

@@ -68,6 +68,11 @@ enum GoPrintf {
     }
 
     private static func formatOne(_ value: TemplateValue, verb: Unicode.Scalar, flags: String, precision: Int?) -> String {
+        if case .object(let object) = value {
+            // A type with a String() method prints through it for %s and %v, as fmt does.
+            if let text = object.text, verb == "s" || verb == "v" { return formatOne(.string(text), verb: verb, flags: flags, precision: precision) }
+            return formatOne(object.value, verb: verb, flags: flags, precision: precision)
+        }
         switch verb {
         case "v":
             if case .float(let number) = value, let precision { return float(number, "g", flags: flags, precision: precision) }

@@ -82,8 +82,8 @@ enum Humanize {
         if value.isNaN || value.isInfinite { return g4(value) }
         let nanoseconds = value * 1e9
         guard nanoseconds < 9.223372036854775807e18, nanoseconds >= -9.223372036854775808e18 else {
-            throw TemplateFunctions.CallError(
-                description: "\(GoFloat.format(value)) cannot be represented as a nanoseconds timestamp since it overflows int64")
+            throw TemplateFunctionError(
+                "\(GoFloat.format(value)) cannot be represented as a nanoseconds timestamp since it overflows int64")
         }
         // model.TimeFromUnixNano keeps milliseconds, truncating toward zero.
         let milliseconds = Int64(nanoseconds) / 1_000_000

@@ -3,15 +3,28 @@ import VigilModel
 /// Walks a parsed template, keeping Go's variable scoping (a variable lives until the `end` of
 /// the block it was declared in).
 struct TemplateExecutor {
-    let name: String
+    /// A named parse tree `{{template}}` can run.
+    struct Tree: Sendable {
+        var name: String
+        var nodes: [TemplateNode]
+    }
+
+    /// How deeply `{{template}}` calls may nest (Go allows far more, but recursion that deep is a
+    /// bug in the template, and the stack must survive it).
+    static let maximumDepth = 200
+
+    private(set) var name: String
     let functions: TemplateFunctions
+    let library: [String: Tree]
     var scopes: [[String: TemplateValue]] = []
     private var line = 1
     private var command: TemplateCommand?
+    private var depth = 0
 
-    init(name: String, functions: TemplateFunctions) {
+    init(name: String, functions: TemplateFunctions, library: [String: Tree] = [:]) {
         self.name = name
         self.functions = functions
+        self.library = library
     }
 
     private func error(_ message: String) -> TemplateError {
@@ -32,6 +45,11 @@ struct TemplateExecutor {
                 self.line = line
                 let value = try evaluate(pipeline, dot: dot)
                 if pipeline.declarations.isEmpty { output += value.printed }
+            case .include(let included, let pipeline, let line):
+                self.line = line
+                self.command = nil
+                let value = try pipeline.map { pipeline throws(TemplateError) in try evaluate(pipeline, dot: dot) } ?? .null
+                try include(included, dot: value, into: &output)
             case .conditional(let kind, let pipeline, let body, let otherwise, let line):
                 self.line = line
                 scopes.append([:])
@@ -58,6 +76,20 @@ struct TemplateExecutor {
         }
     }
 
+    /// Runs the template `included` with `dot` as both `.` and `$`, in a fresh variable scope.
+    private mutating func include(_ included: String, dot: TemplateValue, into output: inout String) throws(TemplateError) {
+        guard let tree = library[included] else {
+            throw error("template: no template \(GoQuote.quote(included)) associated with template \(GoQuote.quote(name))")
+        }
+        guard depth < Self.maximumDepth else {
+            throw error("exceeded maximum template depth (\(Self.maximumDepth))")
+        }
+        var inner = TemplateExecutor(name: tree.name, functions: functions, library: library)
+        inner.depth = depth + 1
+        inner.scopes = [["$": dot]]
+        try inner.run(tree.nodes, dot: dot, into: &output)
+    }
+
     private mutating func runRange(
         _ pipeline: TemplatePipeline, body: [TemplateNode], otherwise: [TemplateNode]?, dot: TemplateValue,
         into output: inout String
@@ -66,7 +98,7 @@ struct TemplateExecutor {
         bare.declarations = []
         let collection = try evaluate(bare, dot: dot)
         var items: [(key: TemplateValue, value: TemplateValue)] = []
-        switch collection {
+        switch collection.underlying {
         case .list(let list): items = list.enumerated().map { (.int($0.offset), $0.element) }
         case .map(let map): items = map.keys.sorted().map { (.string($0), .string(map[$0] ?? "")) }
         case .anyMap(let map): items = map.keys.sorted().map { (.string($0), map[$0] ?? .null) }
@@ -145,18 +177,43 @@ struct TemplateExecutor {
             }
             for operand in command.dropFirst() { arguments.append(try evaluate(operand, dot: dot)) }
             if let piped { arguments.append(piped) }
-            do {
-                return try functions.call(function, arguments)
-            } catch let failure as TemplateFunctions.Failure {
-                throw error(failure.message)
-            } catch {
-                throw self.error("error calling \(function): \(error)")
+            return try call(function, arguments)
+        }
+        if case .fields(let base, let names) = first, command.count > 1 || piped != nil {
+            // `.Labels.Remove .GroupLabels.Names`: the last name is a method given the arguments.
+            let receiver = try evaluate(.fields(base: base, names: Array(names.dropLast())), dot: dot)
+            var arguments: [TemplateValue] = []
+            for operand in command.dropFirst() { arguments.append(try evaluate(operand, dot: dot)) }
+            if let piped { arguments.append(piped) }
+            if case .object(let object) = receiver, let method = functions.method(names[names.count - 1], of: object.typeName) {
+                return try invoke(names[names.count - 1]) { try method(receiver, arguments) }
             }
+            throw error("can't give argument to non-function \(describe(first))")
         }
         guard command.count == 1, piped == nil else {
             throw error("can't give argument to non-function \(describe(first))")
         }
         return try evaluate(first, dot: dot)
+    }
+
+    private func call(_ function: String, _ arguments: [TemplateValue]) throws(TemplateError) -> TemplateValue {
+        guard let implementation = functions.function(function) else {
+            throw error("function \"\(function)\" not defined")
+        }
+        return try invoke(function) { try implementation(arguments) }
+    }
+
+    /// Runs a function or method, turning its failure into Go's wording.
+    private func invoke(_ name: String, _ body: () throws -> TemplateValue) throws(TemplateError) -> TemplateValue {
+        do {
+            return try body()
+        } catch let failure as TemplateFunctionError where failure.isFullMessage {
+            throw error(failure.message)
+        } catch let failure as TemplateError {
+            throw failure
+        } catch {
+            throw self.error("error calling \(name): \(error)")
+        }
     }
 
     private func describe(_ operand: TemplateOperand) -> String {
@@ -184,13 +241,7 @@ struct TemplateExecutor {
         case .bool(let flag): return .bool(flag)
         case .nil: throw error("nil is not a command")
         case .function(let name):
-            do {
-                return try functions.call(name, [])
-            } catch let failure as TemplateFunctions.Failure {
-                throw error(failure.message)
-            } catch {
-                throw self.error("error calling \(name): \(error)")
-            }
+            return try call(name, [])
         case .pipeline(let pipeline):
             scopes.append([:])
             defer { scopes.removeLast() }
@@ -198,7 +249,12 @@ struct TemplateExecutor {
         case .fields(let base, let names):
             var value = try evaluate(base, dot: dot)
             for field in names {
-                switch value {
+                if case .object(let object) = value, let method = functions.method(field, of: object.typeName) {
+                    let receiver = value
+                    value = try invoke(field) { try method(receiver, []) }
+                    continue
+                }
+                switch value.underlying {
                 case .map(let map): value = .string(map[field] ?? "")
                 case .anyMap(let map): value = map[field] ?? .null
                 case .record(let fields):

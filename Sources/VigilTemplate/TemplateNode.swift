@@ -3,6 +3,8 @@ indirect enum TemplateNode: Sendable {
     case text(String)
     case action(TemplatePipeline, line: Int)
     case conditional(Kind, TemplatePipeline, body: [TemplateNode], otherwise: [TemplateNode]?, line: Int)
+    /// `{{template "name" pipeline}}` (and the call half of `{{block}}`); no pipeline means nil dot.
+    case include(name: String, TemplatePipeline?, line: Int)
 
     enum Kind: Sendable {
         case `if`, range, with

@@ -6,6 +6,10 @@ struct TemplateParser {
     private let scalars: [Unicode.Scalar]
     private var position = 0
     private var line = 1
+    /// How many blocks (`if`, `range`, `with`, `define`, `block`) enclose the current position.
+    private var depth = 0
+    /// The `define`d and `block` templates found, in order.
+    private(set) var definitions: [(name: String, nodes: [TemplateNode])] = []
 
     init(_ text: String, name: String) {
         self.name = name
@@ -20,6 +24,9 @@ struct TemplateParser {
         case `else`
         case end
         case comment
+        case include(String, TemplatePipeline?)
+        case define(String)
+        case block(String, TemplatePipeline)
     }
 
     private func error(_ message: String) -> TemplateError {
@@ -65,6 +72,8 @@ struct TemplateParser {
             case .comment: continue
             case .pipeline(let pipeline): nodes.append(.action(pipeline, line: actionLine))
             case .open(let kind, let pipeline):
+                depth += 1
+                defer { depth -= 1 }
                 let (body, terminator) = try parseList()
                 var otherwise: [TemplateNode]?
                 switch terminator {
@@ -79,12 +88,67 @@ struct TemplateParser {
                     otherwise = [try parseElseIfChain(condition, line: line)]
                 }
                 nodes.append(.conditional(kind, pipeline, body: body, otherwise: otherwise, line: actionLine))
+            case .include(let name, let pipeline): nodes.append(.include(name: name, pipeline, line: actionLine))
+            case .define(let name):
+                try addDefinition(name, body: try parseBody(of: "define"))
+            case .block(let name, let pipeline):
+                try addDefinition(name, body: try parseBody(of: "block"))
+                nodes.append(.include(name: name, pipeline, line: actionLine))
             case .end: return (nodes, .end)
             case .else: return (nodes, .else)
             case .elseIf(let pipeline): return (nodes, .elseIf(pipeline))
             }
         }
         return (nodes, .none)
+    }
+
+    /// The body of a `define` or `block`, up to its `{{end}}`.
+    private mutating func parseBody(of keyword: String) throws(TemplateError) -> [TemplateNode] {
+        depth += 1
+        defer { depth -= 1 }
+        let (body, terminator) = try parseList()
+        switch terminator {
+        case .end: return body
+        case .none: throw error("unexpected EOF")
+        case .else, .elseIf: throw error("unexpected {{else}} in \(keyword)")
+        }
+    }
+
+    /// Records a definition; a second non-empty definition of a name in the same text is an error,
+    /// as in Go (an empty one never replaces a non-empty one).
+    private mutating func addDefinition(_ name: String, body: [TemplateNode]) throws(TemplateError) {
+        if let index = definitions.firstIndex(where: { $0.name == name }) {
+            if TemplateParser.isEmpty(body) { return }
+            guard TemplateParser.isEmpty(definitions[index].nodes) else {
+                throw error("template: multiple definition of template \"\(name)\"")
+            }
+            definitions[index].nodes = body
+            return
+        }
+        definitions.append((name, body))
+    }
+
+    /// Whether a tree holds nothing but whitespace (Go's `IsEmptyTree`).
+    static func isEmpty(_ nodes: [TemplateNode]) -> Bool {
+        nodes.allSatisfy { node in
+            if case .text(let text) = node { return text.allSatisfy(\.isWhitespace) }
+            return false
+        }
+    }
+
+    /// The quoted name after `template`, `define` or `block`.
+    private mutating func parseTemplateName(_ keyword: String) throws(TemplateError) -> String {
+        skipSpaces()
+        guard position < scalars.count else { throw error("unclosed action") }
+        switch scalars[position] {
+        case "\"":
+            return try readQuoted()
+        case "`":
+            guard case .string(let text) = try parseTerm() else { throw error("unexpected name in \(keyword) clause") }
+            return text
+        default:
+            throw error("unexpected \"\(Character(scalars[position]))\" in \(keyword) clause")
+        }
     }
 
     private mutating func parseElseIfChain(_ condition: TemplatePipeline, line startLine: Int) throws(TemplateError) -> TemplateNode {
@@ -179,7 +243,19 @@ struct TemplateParser {
         case "end":
             guard closeAction() else { throw error("unexpected token in end") }
             return .end
-        case "define", "template", "block", "break", "continue":
+        case "template":
+            let name = try parseTemplateName("template")
+            if closeAction() { return .include(name, nil) }
+            return .include(name, try parsePipeline(context: "template clause"))
+        case "define":
+            guard depth == 0 else { throw error("unexpected <define> in command") }
+            let name = try parseTemplateName("define")
+            guard closeAction() else { throw error("unexpected token in define clause") }
+            return .define(name)
+        case "block":
+            let name = try parseTemplateName("block")
+            return .block(name, try parsePipeline(context: "block clause"))
+        case "break", "continue":
             throw error("\"\(word)\" is not supported")
         default:
             position = save

@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 @testable import VigilRules
+import VigilTemplate
 
 @Suite("Alert templates")
 struct AlertTemplateTests {
@@ -49,21 +50,6 @@ struct AlertTemplateTests {
         #expect(path == "/prefix|http://vigil.example:9470/prefix")
         let plain = template.expand("no templates here", alertName: "Down", labels: labels, value: 0, time: 0)
         #expect(plain == "no templates here")
-    }
-
-    @Test("control structures: if/else if/else, range with variables, with, trimming, comments")
-    func controlStructures() throws {
-        let data = TemplateValue.record(["Labels": .map(["a": "1", "b": "2"]), "Value": .float(3)])
-        #expect(try run("{{ if gt .Value 2.0 }}big{{ else if gt .Value 1.0 }}mid{{ else }}small{{ end }}", data: data) == "big")
-        #expect(try run("{{ if eq .Labels.a \"2\" }}x{{ else if eq .Labels.b \"2\" }}y{{ end }}", data: data) == "y")
-        #expect(try run("{{ range $k, $v := .Labels }}{{ $k }}={{ $v }};{{ end }}", data: data) == "a=1;b=2;")
-        #expect(try run("{{ range .Labels }}[{{ . }}]{{ end }}", data: data) == "[1][2]")
-        #expect(try run("{{ range .Nothing }}x{{ else }}empty{{ end }}", data: .record(["Nothing": .list([])])) == "empty")
-        #expect(try run("{{ with .Labels.c }}has c{{ else }}no c{{ end }}", data: data) == "no c")
-        #expect(try run("{{ with .Labels.a }}a is {{ . }}{{ end }}", data: data) == "a is 1")
-        #expect(try run("a  {{- /* comment */ -}}  b\n{{- \" c\" }}") == "ab c")
-        #expect(try run("{{ $x := 1 }}{{ if true }}{{ $x = 2 }}{{ end }}{{ $x }}") == "2")
-        #expect(try run("{{ and 1 0 }} {{ or 0 \"\" \"z\" }} {{ not false }} {{ len \"abc\" }}") == "0 z true 3")
     }
 
     @Test("printf and string functions")

@@ -1,3 +1,4 @@
+import VigilTemplate
 import Logging
 import VigilConfig
 import Synchronization

@@ -1,3 +1,4 @@
+import VigilTemplate
 public import Logging
 import VigilModel
 public import VigilPromQL

@@ -1,3 +1,4 @@
+import VigilTemplate
 public import VigilConfig
 import VigilPromQL
 

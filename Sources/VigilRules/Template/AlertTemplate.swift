@@ -1,4 +1,5 @@
 public import VigilModel
+public import VigilTemplate
 
 /// Expands an alerting rule's label and annotation templates as Prometheus does: the data is
 /// `.Labels`, `.ExternalLabels`, `.ExternalURL` and `.Value`, with `$labels`, `$externalLabels`,
