@@ -197,7 +197,8 @@ let package = Package(
         .testTarget(
             name: "VigilAlertmanagerTests",
             dependencies: [
-                "VigilAlertmanager", "VigilTemplate", "VigilConfig", "VigilModel", "VigilHTTPClient",
+                "VigilAlertmanager", "VigilTemplate", "VigilConfig", "VigilModel", "VigilHTTPClient", "VigilTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -244,15 +245,6 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
-            name: "VigilAlertmanagerTests",
-            dependencies: [
-                "VigilAlertmanager", "VigilModel", "VigilConfig", "VigilTestSupport",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
