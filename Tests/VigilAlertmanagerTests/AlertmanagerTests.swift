@@ -25,7 +25,7 @@ struct AlertmanagerTests {
         _ directory: String? = nil, clock: ManualClock, integration: RecordingIntegration = RecordingIntegration()
     ) throws -> Alertmanager {
         try Alertmanager(
-            config: try AlertmanagerConfig.parse(yaml: yaml),
+            config: try AlertmanagerConfiguration.parse(yaml: yaml),
             integrations: ["team": [integration], "pager": [integration]],
             options: AlertmanagerOptions(dataDirectory: directory, externalURL: "http://am"), clock: clock)
     }
@@ -109,7 +109,7 @@ struct AlertmanagerTests {
     func damagedSnapshot() throws {
         let directory = try TemporaryDirectory()
         _ = try directory.write("nflog.json", "not json")
-        let config = try AlertmanagerConfig.parse(yaml: yaml)
+        let config = try AlertmanagerConfiguration.parse(yaml: yaml)
         do {
             _ = try Alertmanager(
                 config: config, integrations: [:], options: AlertmanagerOptions(dataDirectory: directory.path),
@@ -125,7 +125,7 @@ struct AlertmanagerTests {
         let clock = ManualClock(t0)
         let am = try make(clock: clock)
         await am.putAlerts([PostableAlert(labels: ["alertname": "Load", "severity": "page"])])
-        let next = try AlertmanagerConfig.parse(yaml: """
+        let next = try AlertmanagerConfiguration.parse(yaml: """
             route: {receiver: other}
             receivers: [{name: other}]
             """)

@@ -13,7 +13,7 @@ import VigilConfig
 public final class Alertmanager: Service, Sendable {
     /// What changes with the configuration.
     private struct Runtime: Sendable {
-        var config: AlertmanagerConfig
+        var config: AlertmanagerConfiguration
         var root: Route
         var inhibitor: Inhibitor
         var dispatcher: Dispatcher
@@ -34,7 +34,7 @@ public final class Alertmanager: Service, Sendable {
     ///
     /// Throws when a snapshot exists but cannot be read; the error names the file.
     public init(
-        config: AlertmanagerConfig, integrations: [String: [any Integration]], options: AlertmanagerOptions = .init(),
+        config: AlertmanagerConfiguration, integrations: [String: [any Integration]], options: AlertmanagerOptions = .init(),
         clock: any AlertmanagerClock = SystemAlertmanagerClock(), logger: Logger = Logger(label: "vigil.alertmanager")
     ) throws(SnapshotError) {
         self.options = options
@@ -61,7 +61,7 @@ public final class Alertmanager: Service, Sendable {
     private let pendingReplay = Mutex<[Alert]>([])
 
     private static func makeRuntime(
-        config: AlertmanagerConfig, integrations: [String: [any Integration]], marker: AlertMarker, silences: Silences,
+        config: AlertmanagerConfiguration, integrations: [String: [any Integration]], marker: AlertMarker, silences: Silences,
         log: NotificationLog, clock: any AlertmanagerClock, externalURL: String, logger: Logger
     ) -> Runtime {
         let inhibitor = Inhibitor(rules: config.inhibitRules, marker: marker)
@@ -173,7 +173,7 @@ public final class Alertmanager: Service, Sendable {
     public var receiverNames: [String] { current.config.receivers.map(\.name) }
 
     /// The loaded configuration.
-    public var config: AlertmanagerConfig { current.config }
+    public var config: AlertmanagerConfiguration { current.config }
 
     /// What `GET /api/v2/status` reports.
     public var status: AlertmanagerStatus {
@@ -182,7 +182,7 @@ public final class Alertmanager: Service, Sendable {
 
     /// Applies a new configuration: a new routing tree, inhibitor and dispatcher; alerts,
     /// silences and the notification log are kept, so nothing already notified is sent again.
-    public func reload(config: AlertmanagerConfig, integrations: [String: [any Integration]]) async {
+    public func reload(config: AlertmanagerConfiguration, integrations: [String: [any Integration]]) async {
         let next = Self.makeRuntime(
             config: config, integrations: integrations, marker: marker, silences: silenceStore, log: notificationLog,
             clock: clock, externalURL: options.externalURL, logger: logger)

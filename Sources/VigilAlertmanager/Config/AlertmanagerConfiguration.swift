@@ -1,11 +1,13 @@
 public import VigilConfig
 import VigilModel
 
-/// An alertmanager.yml, decoded strictly and validated as Alertmanager 0.25+ validates it.
+/// An alertmanager.yml, decoded strictly and validated as Alertmanager 0.25+ validates it
+/// (Alertmanager's `config.Config`; not VigilConfig's `AlertmanagerConfig`, which is prometheus.yml's
+/// `alerting.alertmanagers` entry).
 ///
 /// Load it with ``load(path:)`` or ``parse(yaml:fileName:)``; every error is a `ConfigError`
 /// naming file:line:column and Alertmanager's own message (`undefined receiver "x" used in route`).
-public struct AlertmanagerConfig: Sendable {
+public struct AlertmanagerConfiguration: Sendable {
     /// `global:` (resolve_timeout and the receivers' defaults), already applied to ``receivers``.
     public var global: AlertmanagerGlobalConfig
     /// The root of the routing tree.
@@ -22,24 +24,37 @@ public struct AlertmanagerConfig: Sendable {
     public var original: String
 
     /// Parses YAML text; `fileName` only names the source in errors.
-    public static func parse(yaml: String, fileName: String = "alertmanager.yml") throws(ConfigError) -> AlertmanagerConfig {
+    public static func parse(yaml: String, fileName: String = "alertmanager.yml") throws(ConfigError) -> AlertmanagerConfiguration {
+        if isEmptyDocument(yaml) {
+            // Go's YAML decoder never calls the config's own checks for an empty document.
+            throw ConfigError(
+                kind: .missingField, file: fileName, line: 0, column: 0, fieldPath: "", message: "no route provided in config")
+        }
         let file = try ConfigDecoder.decode(AlertmanagerConfigFile.self, fromYAML: yaml, fileName: fileName) { (file: inout AlertmanagerConfigFile) throws(ConfigValidationError) in
             try file.validate()
         }
-        return AlertmanagerConfig(
+        return AlertmanagerConfiguration(
             global: file.global, route: file.route ?? RouteConfig.empty, inhibitRules: file.inhibitRules,
             receivers: file.receivers, templates: file.templates,
             timeIntervals: file.muteTimeIntervals + file.timeIntervals, original: yaml)
     }
 
     /// Reads and parses the file at `path`, resolving relative paths in it against its directory.
-    public static func load(path: String) throws(ConfigError) -> AlertmanagerConfig {
+    public static func load(path: String) throws(ConfigError) -> AlertmanagerConfiguration {
         var config = try parse(yaml: try readConfigFile(path), fileName: path)
         let directory = directoryName(of: path)
         config.global.resolvePaths(in: directory)
         for index in config.receivers.indices { config.receivers[index].resolvePaths(in: directory) }
         config.templates = config.templates.map { joinDirectory(directory, $0) }
         return config
+    }
+
+    /// Whether the text holds nothing but blank lines, comments and document markers.
+    private static func isEmptyDocument(_ yaml: String) -> Bool {
+        yaml.split(whereSeparator: \.isNewline).allSatisfy { line in
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            return trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed == "---" || trimmed == "..."
+        }
     }
 
     /// The named time intervals by name.

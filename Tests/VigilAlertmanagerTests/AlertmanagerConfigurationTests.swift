@@ -7,7 +7,7 @@ import VigilTestSupport
 struct AlertmanagerConfigTests {
     private func failure(_ yaml: String) -> ConfigError? {
         do {
-            _ = try AlertmanagerConfig.parse(yaml: yaml)
+            _ = try AlertmanagerConfiguration.parse(yaml: yaml)
             return nil
         } catch {
             return error
@@ -44,7 +44,7 @@ struct AlertmanagerConfigTests {
               - name: weekdays
                 time_intervals: [{weekdays: ['monday:friday']}]
             """)
-        let config = try AlertmanagerConfig.load(path: path)
+        let config = try AlertmanagerConfiguration.load(path: path)
         #expect(config.global.resolveTimeout == .minutes(2))
         #expect(config.templates == [directory.path + "/templates/*.tmpl"])
         #expect(config.receivers.map(\.name) == ["default", "pager"])
