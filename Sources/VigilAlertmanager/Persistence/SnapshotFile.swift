@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -47,23 +48,11 @@ struct SnapshotFile: Sendable {
 
     /// The snapshot's bytes, or nil when there is none yet.
     func contents() throws(SnapshotError) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw failure("cannot open", path)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SnapshotError(path: path, message: "cannot read \(path) (is it a directory, or unreadable?)")
         }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw failure("cannot read", path)
-            }
-            if count == 0 { return bytes }
-            bytes += chunk[0..<count]
-        }
+        return Array(data)
     }
 
     private func failure(_ action: String, _ file: String) -> SnapshotError {
