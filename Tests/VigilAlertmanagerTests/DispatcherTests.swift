@@ -196,6 +196,39 @@ struct DispatcherTests {
         #expect(p.sentAlertNames == [["F/firing"]])
     }
 
+    @Test("continue and group_by ['...']: one group per matching route and label set")
+    func groupsPerRoute() async throws {
+        let h = try Harness(route: """
+            receiver: team
+            group_wait: 0s
+            routes:
+              - matchers: [severity=page]
+                receiver: pager
+                group_by: ['...']
+                continue: true
+              - receiver: all
+                group_by: [severity]
+            """)
+        try await h.post([
+            PostableAlert(labels: ["alertname": "A", "severity": "page"]),
+            PostableAlert(labels: ["alertname": "B", "severity": "page"]),
+            PostableAlert(labels: ["alertname": "C", "severity": "info"]),
+        ])
+        await h.advance(0)
+        let summaries = await h.dispatcher.groupSummaries()
+        let keys = summaries.map(\.groupKey).sorted()
+        #expect(keys == [
+            #"{}/{severity="page"}:{alertname="A", severity="page"}"#,
+            #"{}/{severity="page"}:{alertname="B", severity="page"}"#,
+            #"{}/{}:{severity="info"}"#,
+            #"{}/{}:{severity="page"}"#,
+        ].sorted())
+        #expect(h.integration.sent.count == 4)
+        let pageGroup = h.integration.sent.first { $0.groupKey == #"{}/{}:{severity="page"}"# }
+        #expect(pageGroup?.alerts.map(\.labels["alertname"]) == ["A", "B"])
+        #expect(pageGroup?.commonLabels == labels(["severity": "page"]))
+    }
+
     @Test("the notification log persists, so a restart sends no duplicate")
     func restart() async throws {
         let directory = try TemporaryDirectory()

@@ -28,6 +28,7 @@ public final class Alertmanager: Service, Sendable {
     private let notificationLog: NotificationLog
     private let runtime: Mutex<Runtime>
     private let startedAt: Int64
+    private let wakeup = Wakeup()
 
     /// Starts from `config`, delivering through `integrations` (by receiver name), and restores
     /// silences, the notification log and alerts from the data directory when there is one.
@@ -102,6 +103,7 @@ public final class Alertmanager: Service, Sendable {
         let runtime = current
         runtime.inhibitor.observe(stored)
         await runtime.dispatcher.insert(stored)
+        wakeup.signal()
         return errors
     }
 
@@ -190,6 +192,7 @@ public final class Alertmanager: Service, Sendable {
         next.inhibitor.observe(alerts)
         await next.dispatcher.insert(alerts)
         runtime.withLock { $0 = next }
+        wakeup.signal()
         logger.info("Completed loading of configuration file")
     }
 
@@ -218,7 +221,10 @@ public final class Alertmanager: Service, Sendable {
             while !Task.isCancelled {
                 let dispatcher = current.dispatcher
                 for job in await dispatcher.startDueFlushes() {
-                    group.addTask { await dispatcher.perform(job) }
+                    group.addTask {
+                        await dispatcher.perform(job)
+                        self.wakeup.signal()
+                    }
                 }
                 let now = clock.now()
                 if now >= nextAlertGC {
@@ -229,10 +235,10 @@ public final class Alertmanager: Service, Sendable {
                     maintain(now: now)
                     nextMaintenance = now + options.maintenanceInterval
                 }
-                // New groups appear between ticks, so wake at least every second.
+                // Posted alerts, finished flushes and reloads wake the loop early.
                 let due = await dispatcher.nextDue() ?? Int64.max
                 do {
-                    try await clock.sleep(until: min(due, now + 1_000_000_000, nextMaintenance, nextAlertGC))
+                    try await wakeup.sleep(on: clock, until: min(due, nextMaintenance, nextAlertGC))
                 } catch {
                     group.cancelAll()
                     return
