@@ -96,6 +96,7 @@ struct TemplateExecutor {
     ) throws(TemplateError) {
         var bare = pipeline
         bare.declarations = []
+        bare.isAssignment = false
         let collection = try evaluate(bare, dot: dot)
         var items: [(key: TemplateValue, value: TemplateValue)] = []
         switch collection.underlying {
@@ -112,11 +113,18 @@ struct TemplateExecutor {
         }
         for item in items {
             scopes.append([:])
-            if pipeline.declarations.count == 1 {
-                scopes[scopes.count - 1][pipeline.declarations[0]] = item.value
-            } else if pipeline.declarations.count == 2 {
-                scopes[scopes.count - 1][pipeline.declarations[0]] = item.key
-                scopes[scopes.count - 1][pipeline.declarations[1]] = item.value
+            let values = pipeline.declarations.count == 2 ? [item.key, item.value] : [item.value]
+            for (variable, value) in zip(pipeline.declarations, values) {
+                // `range $i, $v = …` assigns variables declared outside; `:=` declares new ones.
+                if pipeline.isAssignment {
+                    guard let index = scopes.lastIndex(where: { $0[variable] != nil }) else {
+                        scopes.removeLast()
+                        throw error("undefined variable: \(variable)")
+                    }
+                    scopes[index][variable] = value
+                } else {
+                    scopes[scopes.count - 1][variable] = value
+                }
             }
             do {
                 try run(body, dot: item.value, into: &output)

@@ -196,6 +196,7 @@ struct TemplateParser {
     /// Whether the action closes here (`}}` or ` -}}`); consumes the delimiter and trims after `-}}`.
     private mutating func closeAction() -> Bool {
         let start = position
+        let startLine = line
         skipSpaces()
         if position + 2 < scalars.count, scalars[position] == "-", scalars[position + 1] == "}",
             scalars[position + 2] == "}", position > start
@@ -209,6 +210,7 @@ struct TemplateParser {
             return true
         }
         position = start
+        line = startLine
         return false
     }
 
@@ -312,7 +314,9 @@ struct TemplateParser {
             position = save
             line = saveLine
         }
-        if pipeline.declarations.count > 2 { throw error("too many declarations in \(context)") }
+        if pipeline.declarations.count > 2 || (pipeline.declarations.count == 2 && context != "range") {
+            throw error("too many declarations in \(context)")
+        }
         var command: [TemplateOperand] = []
         var texts: [String] = []
         var start = (line: line, column: 0)

@@ -114,7 +114,7 @@ struct ReceiverConfigTests {
         let error = loadError("receivers:\n  - name: team-x\n    opsgenie_configs:\n      - api_key: k\n")
         #expect(error?.fieldPath == "receivers[0].opsgenie_configs")
         #expect(error?.message.contains("receiver \"team-x\": opsgenie_configs is not yet supported") == true)
-        #expect(error?.line == 3)
+        #expect(error?.line == 4)
     }
 
     @Test("secret URLs never print")

@@ -112,3 +112,23 @@ public struct IntegrationSetupError: Error, Sendable, CustomStringConvertible {
     /// `receiver "name" kind[i]: message`.
     public var description: String { "receiver \"\(receiver)\" \(integration): \(message)" }
 }
+
+extension ReceiverIntegrations {
+    /// Builds the integrations of every receiver, by name; on failure the ones already built are
+    /// shut down.
+    public static func build(
+        receivers: [ReceiverConfig], global: AlertmanagerGlobalConfig, templates: NotificationTemplates, logger: Logger
+    ) async throws(IntegrationSetupError) -> [String: ReceiverIntegrations] {
+        var built: [String: ReceiverIntegrations] = [:]
+        for receiver in receivers {
+            do {
+                built[receiver.name] = try await ReceiverIntegrations(
+                    receiver: receiver, global: global, templates: templates, logger: logger)
+            } catch {
+                for integrations in built.values { await integrations.shutdown() }
+                throw error
+            }
+        }
+        return built
+    }
+}

@@ -1,4 +1,4 @@
-public import VigilConfig
+import VigilConfig
 
 /// Where an integration's credential comes from: written in the configuration, or read from a file
 /// each time it is used (so a rotated credential takes effect without a reload).

@@ -1,4 +1,4 @@
-public import VigilConfig
+import VigilConfig
 
 /// One entry of alertmanager.yml's `receivers`: a name and the integrations it delivers through.
 ///

@@ -67,7 +67,7 @@ struct SMTPClient: Sendable {
         let accepted = try await connection.reply(to: "end of data")
         try SMTPConnection.check(accepted, expected: [250], step: "end of data")
         // The message is accepted; a failing QUIT does not undo that.
-        try? await connection.command("QUIT", expect: [221])
+        _ = try? await connection.command("QUIT", expect: [221])
     }
 
     /// `EHLO`, or `HELO` when the server rejects it; the extensions the server announced, by keyword.

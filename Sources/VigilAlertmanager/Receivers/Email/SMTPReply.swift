@@ -60,7 +60,7 @@ final class SMTPReplyHandler: ChannelInboundHandler {
         } else if let failure {
             promise.fail(failure)
         } else {
-            let scheduled = eventLoop.scheduleTask(in: timeout) { [weak self] in
+            let scheduled = eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
                 guard let self, let waiting = self.waiting else { return }
                 self.waiting = nil
                 waiting.promise.fail(SMTPError(retryable: true, "timed out waiting for the reply to \(step)"))

@@ -57,12 +57,16 @@ struct HTTPDelivery: Sendable {
         throw IntegrationError(retryable: retryable, message)
     }
 
-    /// The error's text with the URL (and its query, which often holds the key) taken out.
+    /// The error's text with the URL, its path (Telegram puts the bot token there) and its query
+    /// (where robots and webhooks put keys) taken out.
     static func redact(_ error: any Error, url: String) -> String {
         var text = "\(error)"
         if !url.isEmpty { text = text.replacing(url, with: "<redacted>") }
-        if let components = URLComponents(string: url), let query = components.percentEncodedQuery, !query.isEmpty {
-            text = text.replacing(query, with: "<redacted>")
+        if let components = URLComponents(string: url) {
+            for part in [components.percentEncodedQuery ?? "", components.percentEncodedPath, components.path]
+            where part.count > 1 {
+                text = text.replacing(part, with: "<redacted>")
+            }
         }
         return text
     }
