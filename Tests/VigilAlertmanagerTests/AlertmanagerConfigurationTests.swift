@@ -4,7 +4,7 @@ import VigilTestSupport
 @testable import VigilAlertmanager
 
 @Suite("alertmanager.yml")
-struct AlertmanagerConfigTests {
+struct AlertmanagerConfigurationTests {
     private func failure(_ yaml: String) -> ConfigError? {
         do {
             _ = try AlertmanagerConfiguration.parse(yaml: yaml)

@@ -115,21 +115,24 @@ public final class Alertmanager: Service, Sendable {
             .sorted { $0.fingerprint.description < $1.fingerprint.description }
     }
 
-    /// The aggregation groups with their alerts passing `filter` (`GET /api/v2/alerts/groups`);
-    /// groups left without alerts are omitted.
+    /// The aggregation groups with their alerts passing `filter` (`GET /api/v2/alerts/groups`),
+    /// in Alertmanager's order; groups left without alerts are omitted.
     public func alertGroups(_ filter: AlertFilter) async -> [AlertGroupSnapshot] {
         let now = clock.now()
         let runtime = current
         var result: [AlertGroupSnapshot] = []
         for group in await runtime.dispatcher.groupSummaries() {
             guard filter.admits(receivers: [group.receiver]) else { continue }
-            let alerts = group.fingerprints.compactMap { store.get($0) }
+            let alerts = group.fingerprints.compactMap { store.get($0) }.sorted(by: AlertOrder.less)
                 .compactMap { snapshot(of: $0, filter: filter, runtime: runtime, now: now) }
             if !alerts.isEmpty {
                 result.append(AlertGroupSnapshot(labels: group.labels, receiver: group.receiver, alerts: alerts))
             }
         }
-        return result
+        // `dispatch.AlertGroups` order: by labels (`LabelSet.Before`), then by receiver.
+        return result.sorted { lhs, rhs in
+            lhs.labels == rhs.labels ? lhs.receiver < rhs.receiver : AlertOrder.before(lhs.labels, rhs.labels)
+        }
     }
 
     private func snapshot(of alert: Alert, filter: AlertFilter, runtime: Runtime, now: Int64) -> AlertSnapshot? {
