@@ -1,7 +1,7 @@
 public import Logging
 public import ServiceLifecycle
 import Synchronization
-public import VigilModel
+import VigilModel
 import VigilConfig
 
 /// The embedded Alertmanager: alerts, silences, inhibition, routing, grouping and notification,

@@ -1,4 +1,4 @@
-public import VigilModel
+import VigilModel
 import VigilConfig
 
 /// An alert as a client posts it (`POST /api/v2/alerts`), before validation and defaults.
