@@ -7,6 +7,9 @@
 #           same receivers and agree on success; every 7th set also with --tree (same matching
 #           tree), every 11th with --verify.receivers (a right and a wrong expectation);
 #   show    `vigil check routes --show` and `amtool config routes` draw the same tree;
+#   matchers every line of matchers.txt and ~150 seeded random mutations of them, as a route's
+#           `matchers:` entry: both print the same tree (the parsed matchers, re-quoted) or both
+#           refuse the config, Vigil with amtool's message (Go's regexp errors excepted);
 #   check   `vigil check alertmanager-config` and `amtool check-config` on the valid configs (same
 #           report) and on bad-*.yml (both fail; where bad-expectations.txt says "message",
 #           amtool's message appears in Vigil's, which adds file:line:column and the field path).
@@ -80,6 +83,52 @@ for config in nested.yml legacy.yml continue.yml quoting.yml full.yml; do
   fi
   [ "$failed" = "$before" ] && echo "PASS routes $config ($count comparisons)"
 done
+
+# The matcher parser, differentially: each line becomes the matchers of a route.
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+python3 - "$WORK/lines.txt" <<'PY'
+import random, sys
+random.seed(20260105)
+seeds = [l.rstrip("\n") for l in open("matchers.txt", encoding="utf-8") if l.strip() and not l.startswith("#")]
+alphabet = list('ab_:9 ="!~{},.*()[]|^$\\') + ["\t", "é"]
+lines = list(seeds)
+for _ in range(400):
+    chars = list(random.choice(seeds))
+    for _ in range(random.randint(1, 3)):
+        op, at = random.randrange(3), random.randrange(len(chars) + 1)
+        if op == 0 and at < len(chars): del chars[at]
+        elif op == 1: chars.insert(at, random.choice(alphabet))
+        elif at < len(chars): chars[at] = random.choice(alphabet)
+    lines.append("".join(chars))
+with open(sys.argv[1], "w", encoding="utf-8") as out:
+    for line in lines: out.write(line + "\n")
+PY
+before=$failed count=0 number=0
+while IFS= read -r line; do
+  number=$((number + 1))
+  config="$WORK/matcher-$number.yml"
+  printf "route:\n  receiver: a\n  routes:\n    - receiver: b\n      matchers: ['%s']\nreceivers: [{name: a}, {name: b}]\n" \
+    "${line//\'/\'\'}" > "$config"
+  amtool_tree=$(amtool config routes --config.file="$config" 2>/dev/null) && amtool_status=0 || amtool_status=$?
+  vigil_tree=$("$VIGIL" check routes --show --config.file="$config" 2>/dev/null) && vigil_status=0 || vigil_status=$?
+  if [ $((amtool_status == 0)) != $((vigil_status == 0)) ]; then
+    fail "matchers '$line': amtool exit $amtool_status, vigil exit $vigil_status"
+  elif [ "$amtool_status" = 0 ] && [ "$amtool_tree" != "$vigil_tree" ]; then
+    fail "matchers '$line': tree differs"; diff <(echo "$amtool_tree") <(echo "$vigil_tree") || true
+  elif [ "$amtool_status" != 0 ]; then
+    message=$(amtool check-config "$config" 2>/dev/null | head -1 | sed "s/^Checking '[^']*'  FAILED: //") || true
+    vigil_message=$("$VIGIL" check alertmanager-config "$config" 2>/dev/null | head -1) || true
+    if [[ "$message" != "error parsing regexp"* && "$vigil_message" != *"$message"* ]]; then
+      fail "matchers '$line': amtool says '$message', vigil says '$vigil_message'"
+    else
+      passed=$((passed + 1)); count=$((count + 1))
+    fi
+  else
+    passed=$((passed + 1)); count=$((count + 1))
+  fi
+done < "$WORK/lines.txt"
+[ "$failed" = "$before" ] && echo "PASS matchers ($count lines)"
 
 for config in nested.yml legacy.yml continue.yml quoting.yml full.yml; do
   amtool_out=$(amtool check-config "$config" 2>/dev/null) && amtool_status=0 || amtool_status=$?

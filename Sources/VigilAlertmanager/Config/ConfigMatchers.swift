@@ -38,8 +38,12 @@ enum ConfigMatchers {
             guard LabelName.isValid(name) else {
                 throw ConfigValidationError("invalid label name \(GoQuote.quote(name))", field: .key(field), .key(name))
             }
+            let anchored = "^(?:" + pattern + ")$"
+            if let violation = RE2Syntax.violation(in: anchored) {
+                throw ConfigValidationError(violation, field: .key(field), .key(name))
+            }
             do {
-                result.append(try LabelMatcher(.regexMatch, name, "^(?:" + pattern + ")$"))
+                result.append(try LabelMatcher(.regexMatch, name, anchored))
             } catch {
                 throw ConfigValidationError(error.description, field: .key(field), .key(name))
             }

@@ -81,6 +81,9 @@ public enum AlertMatchers {
         while end > index, isGoSpace(scalars[end - 1]) { end -= 1 }
         let rawText = String(String.UnicodeScalarView(scalars[index..<end]))
         let value = try unescape(rawText, offset: offset)
+        if type == .regexMatch || type == .regexNoMatch, let violation = RE2Syntax.violation(in: value) {
+            throw MatcherParseError(violation, offset: offset)
+        }
         do {
             return try LabelMatcher(type, name, value)
         } catch {

@@ -1,10 +1,10 @@
 public import VigilModel
 
 extension LabelMatcher {
-    /// The matcher as Alertmanager prints it in route keys and trees: `name="value"`, the value
-    /// quoted as Go's `%q` quotes it.
+    /// The matcher as Alertmanager prints it in route keys and trees: `name="value"`, escaping
+    /// only backslashes, double quotes and newlines (OpenMetrics escaping, as `labels.Matcher.String`).
     public var alertmanagerDescription: String {
-        name + type.description + GoQuote.quote(value)
+        description
     }
 
     /// Whether the label set satisfies the matcher; a missing label reads as the empty value.
