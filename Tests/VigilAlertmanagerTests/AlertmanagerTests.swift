@@ -1,4 +1,5 @@
 import Logging
+import ServiceLifecycle
 import Testing
 import VigilModel
 import VigilTestSupport
@@ -70,14 +71,15 @@ struct AlertmanagerTests {
         #expect(groups.map(\.receiver).sorted() == ["pager", "team", "team"])
     }
 
-    @Test("the service flushes on schedule and keeps state across a restart")
+    @Test("the service flushes on schedule, snapshots at graceful shutdown and keeps state across a restart")
     func serviceAndRestart() async throws {
         let directory = try TemporaryDirectory()
         let clock = ManualClock(t0)
         let integration = RecordingIntegration()
-        let am = try make(directory.path, clock: clock, integration: integration)
+        let am = try make(directory.path + "/alerts", clock: clock, integration: integration)
         await am.putAlerts([PostableAlert(labels: ["alertname": "Load"], endsAt: t0 + 600 * minute)])
-        let service = Task { try await am.run() }
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [am], logger: Logger(label: "test")))
+        let service = Task { try await group.run() }
         let flushed = await eventually {
             clock.advance(by: second)
             return integration.sent.count == 1
@@ -86,13 +88,12 @@ struct AlertmanagerTests {
         let silence = try am.createSilence(Silence(
             matchers: try AlertMatchers.parse("alertname=Other"), startsAt: clock.now(), endsAt: clock.now() + minute,
             createdBy: "me", comment: "c"))
-        service.cancel()
-        _ = try? await service.value
-        try am.saveSnapshots()
+        await group.triggerGracefulShutdown()
+        try await service.value
 
         // A restart restores alerts, silences and the notification log: no duplicate is sent.
         let again = RecordingIntegration()
-        let restarted = try make(directory.path, clock: clock, integration: again)
+        let restarted = try make(directory.path + "/alerts", clock: clock, integration: again)
         #expect(restarted.silence(id: silence) != nil)
         #expect(restarted.alerts(try AlertFilter()).count == 1)
         let rerun = Task { try await restarted.run() }

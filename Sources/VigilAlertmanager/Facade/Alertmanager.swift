@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+import Foundation
 import Synchronization
 import VigilModel
 import VigilConfig
@@ -31,9 +32,11 @@ public final class Alertmanager: Service, Sendable {
     private let wakeup = Wakeup()
 
     /// Starts from `config`, delivering through `integrations` (by receiver name), and restores
-    /// silences, the notification log and alerts from the data directory when there is one.
+    /// silences, the notification log and alerts from the data directory when there is one
+    /// (creating it when missing).
     ///
-    /// Throws when a snapshot exists but cannot be read; the error names the file.
+    /// Throws when the directory cannot be created or a snapshot exists but cannot be read; the
+    /// error names the file.
     public init(
         config: AlertmanagerConfiguration, integrations: [String: [any Integration]], options: AlertmanagerOptions = .init(),
         clock: any AlertmanagerClock = SystemAlertmanagerClock(), logger: Logger = Logger(label: "vigil.alertmanager")
@@ -42,6 +45,13 @@ public final class Alertmanager: Service, Sendable {
         self.clock = clock
         self.logger = logger
         let directory = options.dataDirectory
+        if let directory {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw SnapshotError(path: directory, message: "cannot create the data directory \(directory): \(error)")
+            }
+        }
         silenceStore = Silences(retention: options.retention, snapshotPath: directory.map { $0 + "/silences.json" })
         notificationLog = NotificationLog(retention: options.retention, snapshotPath: directory.map { $0 + "/nflog.json" })
         startedAt = clock.now()
