@@ -169,7 +169,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape",
-                "VigilRules", "VigilNotifier",
+                "VigilRules", "VigilNotifier", "VigilAlertmanager",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -210,7 +210,8 @@ let package = Package(
         .testTarget(
             name: "VigilAlertmanagerTests",
             dependencies: [
-                "VigilAlertmanager", "VigilTemplate", "VigilConfig", "VigilModel", "VigilHTTPClient",
+                "VigilAlertmanager", "VigilTemplate", "VigilConfig", "VigilModel", "VigilHTTPClient", "VigilTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -106,7 +106,7 @@ final class CompiledRegex: @unchecked Sendable {
 
     init(pattern: String, name: String) throws(LabelMatcherError) {
         do {
-            regex = try Regex<AnyRegexOutput>("(?:" + pattern + ")")
+            regex = try Regex<AnyRegexOutput>("(?:" + Self.bracingUnicodeClasses(pattern) + ")")
                 .matchingSemantics(.unicodeScalar)
                 .dotMatchesNewlines()
         } catch {
@@ -118,5 +118,26 @@ final class CompiledRegex: @unchecked Sendable {
 
     func matches(_ value: String) -> Bool {
         (try? regex.wholeMatch(in: value)) != nil
+    }
+
+    /// RE2's one-letter Unicode classes (`\pL`, `\PN`) written as Swift's engine reads them (`\p{L}`).
+    static func bracingUnicodeClasses(_ pattern: String) -> String {
+        guard pattern.contains("\\p") || pattern.contains("\\P") else { return pattern }
+        var result = String.UnicodeScalarView()
+        var scalars = pattern.unicodeScalars.makeIterator()
+        while let scalar = scalars.next() {
+            result.append(scalar)
+            guard scalar == "\\", let next = scalars.next() else { continue }
+            result.append(next)
+            guard next == "p" || next == "P", let letter = scalars.next() else { continue }
+            if letter == "{" {
+                result.append(letter)
+            } else {
+                result.append("{")
+                result.append(letter)
+                result.append("}")
+            }
+        }
+        return String(result)
     }
 }

@@ -11,9 +11,14 @@ struct CheckCommand: ParsableCommand {
             Examples:
               vigil check config prometheus.yml
               vigil check rules rules/*.yml
+              vigil check alertmanager-config alertmanager.yml
+              vigil check routes --config.file alertmanager.yml service=db severity=page
               curl -s localhost:9100/metrics | vigil check metrics
             """,
-        subcommands: [CheckConfigCommand.self, CheckRulesCommand.self, CheckMetricsCommand.self]
+        subcommands: [
+            CheckConfigCommand.self, CheckRulesCommand.self, CheckMetricsCommand.self,
+            CheckAlertmanagerConfigCommand.self, CheckRoutesCommand.self,
+        ]
     )
 }
 

@@ -128,7 +128,7 @@ private struct ScrapeConfigFile: Decodable {
 }
 
 /// Reads a UTF-8 text file, turning failures into a ``ConfigError`` of kind `unreadable`.
-func readConfigFile(_ path: String) throws(ConfigError) -> String {
+public func readConfigFile(_ path: String) throws(ConfigError) -> String {
     func failure(_ message: String) -> ConfigError {
         ConfigError(kind: .unreadable, file: path, line: 0, column: 0, fieldPath: "", message: message)
     }
@@ -145,7 +145,7 @@ func readConfigFile(_ path: String) throws(ConfigError) -> String {
 }
 
 /// Go's `filepath.Dir`: everything before the last `/`, cleaned; `.` when there is none.
-func directoryName(of path: String) -> String {
+public func directoryName(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "." }
     let directory = path[..<slash]
     return directory.isEmpty ? "/" : cleanPath(String(directory))

@@ -1,7 +1,7 @@
 /// Label-name rules shared by every section that names labels.
-enum LabelName {
+public enum LabelName {
     /// Prometheus's (legacy, v2) rule: `[a-zA-Z_][a-zA-Z0-9_]*`.
-    static func isValid(_ name: String) -> Bool {
+    public static func isValid(_ name: String) -> Bool {
         var first = true
         for byte in name.utf8 {
             let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
