@@ -44,6 +44,9 @@ public struct ServerOptions: Sendable {
     public var ruleResendDelay: Int64 = 60_000
     /// The notifier's queue and shutdown settings (`--alertmanager.*`).
     public var notifier = NotifierOptions()
+    /// The embedded Alertmanager's alertmanager.yml (`--alertmanager.config.file`); nil runs it
+    /// with a configuration that sends no notifications.
+    public var alertmanagerConfigPath: String?
 
     /// The defaults of `vigil server` with no flags.
     public init(

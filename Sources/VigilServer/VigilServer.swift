@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import ServiceLifecycle
 import UnixSignals
+import VigilAlertmanager
 import VigilConfig
 public import VigilModel
 import VigilNotifier
@@ -107,8 +108,23 @@ public struct VigilServer: Sendable {
         // Agent mode rejects rule_files, so it runs no rules.
         var ruleManager: RuleManager?
         var notifier: Notifier?
+        var embeddedAlertmanager: EmbeddedAlertmanager?
         if !options.agentMode {
-            let alertNotifier = Notifier(options: options.notifier, logger: logger, registry: registry)
+            let embedded: EmbeddedAlertmanager
+            do {
+                embedded = try await EmbeddedAlertmanager(
+                    configPath: options.alertmanagerConfigPath, directory: try dataDirectory.subdirectory("alerts"),
+                    externalURL: options.externalURL, logger: logger)
+            } catch let error as DataDirectoryError {
+                throw ServerStartError.dataDirectory(error)
+            } catch {
+                throw ServerStartError.config(error)
+            }
+            try await configManager.subscribe(applyNow: false) { _ in try await embedded.reload() }
+            embeddedAlertmanager = embedded
+            let alertNotifier = Notifier(
+                options: options.notifier, local: embedded.localDestination(url: options.externalURL + "/api/v2/alerts"),
+                logger: logger, registry: registry)
             do {
                 try await configManager.subscribe { config in try await alertNotifier.apply(config) }
             } catch {
@@ -147,6 +163,10 @@ public struct VigilServer: Sendable {
             queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries),
             scrapeManager: scrapeManager, agentMode: options.agentMode, ruleManager: ruleManager, notifier: notifier
         ).register(on: router)
+        if let embeddedAlertmanager {
+            AlertmanagerAPI(alertmanager: embeddedAlertmanager.alertmanager, maxBodyBytes: options.maxRequestBodyBytes)
+                .register(on: router)
+        }
         if !options.agentMode {
             RemoteReadRoute(tsdb: tsdb, maxBodyBytes: options.maxRequestBodyBytes).register(on: router)
             FederateRoute(
@@ -193,7 +213,9 @@ public struct VigilServer: Sendable {
             .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
             .init(service: pushgatewayIngestor),
         ]
-        // The notifier starts before the rules and stops after them, so their last alerts go out.
+        // The Alertmanager starts before the notifier and the notifier before the rules, so on
+        // shutdown the rules stop first and their last alerts still reach the Alertmanager.
+        if let embeddedAlertmanager { services.append(.init(service: embeddedAlertmanager.alertmanager)) }
         if let notifier { services.append(.init(service: notifier)) }
         if let ruleManager { services.append(.init(service: ruleManager)) }
         services.append(.init(service: application))

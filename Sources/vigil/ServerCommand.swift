@@ -107,6 +107,14 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var notificationQueueCapacity = 10_000
 
+    @Option(
+        name: .customLong("alertmanager.config.file"),
+        help: ArgumentHelp(
+            "alertmanager.yml for the embedded Alertmanager (API v2 at /api/v2/); without it alerts are kept but not sent.",
+            valueName: "file")
+    )
+    var alertmanagerConfig: String?
+
     @Flag(
         name: .customLong("alertmanager.drain-notification-queue-on-shutdown"), inversion: .prefixedNo,
         help: "Send the queued alerts to the Alertmanagers before shutting down."
@@ -190,6 +198,7 @@ struct ServerCommand: AsyncParsableCommand {
             maxConcurrentQueries: queryMaxConcurrency,
             enableAdminAPI: enableAdminAPI,
             flags: [
+                ("alertmanager.config.file", alertmanagerConfig ?? ""),
                 ("alertmanager.drain-notification-queue-on-shutdown", drainNotificationQueue ? "true" : "false"),
                 ("alertmanager.notification-queue-capacity", String(notificationQueueCapacity)),
                 ("config", config ?? ""), ("data-dir", dataDirectory), ("discovery.dns-server", dnsServers.joined(separator: ",")),
@@ -208,6 +217,7 @@ struct ServerCommand: AsyncParsableCommand {
         options.dnsServers = dnsServers
         options.externalURL = resolvedExternalURL(port: options.listen.port)
         (options.ruleForOutageTolerance, options.ruleForGracePeriod, options.ruleResendDelay) = try ruleDurations()
+        options.alertmanagerConfigPath = alertmanagerConfig
         options.notifier = NotifierOptions(
             queueCapacity: notificationQueueCapacity, drainOnShutdown: drainNotificationQueue)
         try await runServer(options, logger: logger)

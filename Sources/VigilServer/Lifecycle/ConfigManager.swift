@@ -59,9 +59,10 @@ public actor ConfigManager {
         reloadTimestamp.set(Double(Timestamps.now() / 1000))
     }
 
-    /// Adds a part that applies configs; it is called at once with the current config, then on each reload.
-    public func subscribe(_ applier: @escaping Applier) async throws {
-        try await applier(current)
+    /// Adds a part that applies configs; it is called at once with the current config (unless
+    /// `applyNow` is false: the part has already set itself up), then on each reload.
+    public func subscribe(applyNow: Bool = true, _ applier: @escaping Applier) async throws {
+        if applyNow { try await applier(current) }
         appliers.append(applier)
     }
 
