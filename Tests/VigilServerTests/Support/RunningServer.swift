@@ -10,17 +10,18 @@ func withRunningServer<Value: Sendable>(
     configPath: String?,
     dataDirectory: String,
     enableAdminAPI: Bool = false,
+    alertmanagerConfigPath: String? = nil,
     _ body: @escaping @Sendable (TestClient, VigilServer) async throws -> Value
 ) async throws -> Value {
-    let server = VigilServer(
-        options: ServerOptions(
-            listen: ListenAddress(host: "127.0.0.1", port: 0),
-            dataDirectory: dataDirectory,
-            configPath: configPath,
-            enableAdminAPI: enableAdminAPI
-        ),
-        logger: Logger(label: "test")
+    var options = ServerOptions(
+        listen: ListenAddress(host: "127.0.0.1", port: 0),
+        dataDirectory: dataDirectory,
+        configPath: configPath,
+        enableAdminAPI: enableAdminAPI
     )
+    options.alertmanagerConfigPath = alertmanagerConfigPath
+    options.externalURL = "http://vigil.example:9470"
+    let server = VigilServer(options: options, logger: Logger(label: "test"))
     let (addresses, continuation) = AsyncStream<ListenAddress>.makeStream()
     let runTask = Task {
         try await server.run(onReady: { continuation.yield($0) })
