@@ -106,6 +106,31 @@ struct AlertmanagerTests {
         #expect(again.sent.isEmpty)
     }
 
+    @Test("self-metrics under Alertmanager's names")
+    func metrics() async throws {
+        let clock = ManualClock(t0)
+        let am = try make(clock: clock)
+        await am.putAlerts([
+            PostableAlert(labels: ["alertname": "Disk", "severity": "page"]),
+            PostableAlert(labels: ["alertname": "Disk", "severity": "ticket"]),
+            PostableAlert(labels: ["alertname": "Old"], startsAt: t0 - 2 * minute, endsAt: t0 - minute),
+            PostableAlert(labels: ["bad-name": "x"]),
+        ])
+        _ = am.alerts(try AlertFilter())
+        let registry = MetricsRegistry()
+        am.registerMetrics(on: registry)
+        var values: [String: Double] = [:]
+        for family in registry.collect() {
+            for sample in family.samples { values[sample.name + sample.labels.description] = sample.value }
+        }
+        #expect(values[#"alertmanager_alerts{state="active"}"#] == 1)
+        #expect(values[#"alertmanager_alerts{state="suppressed"}"#] == 1)
+        #expect(values[#"alertmanager_alerts_received_total{status="firing"}"#] == 2)
+        #expect(values[#"alertmanager_alerts_received_total{status="resolved"}"#] == 1)
+        #expect(values["alertmanager_alerts_invalid_total{}"] == 1)
+        #expect(values[#"alertmanager_silences{state="active"}"#] == 0)
+    }
+
     @Test("a damaged snapshot stops start-up with an error naming the file")
     func damagedSnapshot() throws {
         let directory = try TemporaryDirectory()
