@@ -118,6 +118,12 @@ public final class Alertmanager: Service, Sendable {
         let runtime = current
         runtime.inhibitor.observe(stored)
         await runtime.dispatcher.insert(stored)
+        // A reload that read the store before these alerts were put must still route them.
+        let latest = current
+        if latest.dispatcher !== runtime.dispatcher {
+            latest.inhibitor.observe(stored)
+            await latest.dispatcher.insert(stored)
+        }
         wakeup.signal()
         return errors
     }
