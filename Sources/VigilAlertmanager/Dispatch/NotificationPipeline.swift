@@ -167,7 +167,7 @@ private struct Delivery: Sendable {
         return NotificationData(
             receiver: RegexQuote.quoteMeta(flush.route.options.receiver), status: anyFiring ? .firing : .resolved,
             alerts: sent.map { $0.notificationAlert(at: now) }, groupLabels: flush.groupLabels,
-            commonLabels: SnapshotCoding.labels(commonLabels), commonAnnotations: SnapshotCoding.labels(commonAnnotations),
+            commonLabels: Labels(dictionary: commonLabels), commonAnnotations: Labels(dictionary: commonAnnotations),
             externalURL: pipeline.externalURL, groupKey: flush.groupKey)
     }
 }
