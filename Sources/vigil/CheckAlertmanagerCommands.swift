@@ -70,8 +70,8 @@ struct CheckRoutesCommand: ParsableCommand {
 
             Examples:
               vigil check routes --config.file am.yml service=db severity=page
-              vigil check routes --config.file am.yml --tree \
-                --verify.receivers team-db,pager service=db
+              vigil check routes --config.file am.yml --tree service=db
+              vigil check routes --config.file am.yml --verify.receivers a,b k=v
               vigil check routes --config.file am.yml --show
             """
     )
