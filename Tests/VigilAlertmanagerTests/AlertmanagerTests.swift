@@ -160,4 +160,38 @@ struct AlertmanagerTests {
         #expect(listed.map(\.receivers) == [["other"]])
         #expect(am.receiverNames == ["other"])
     }
+
+    @Test("a reload with the same routes sends nothing again; resolved alerts are garbage-collected")
+    func reloadWithoutDuplicatesAndGC() async throws {
+        let clock = ManualClock(t0)
+        let integration = RecordingIntegration()
+        let config = try AlertmanagerConfiguration.parse(yaml: yaml)
+        let am = try Alertmanager(
+            config: config, integrations: ["team": [integration], "pager": [integration]],
+            options: AlertmanagerOptions(alertGCInterval: 10 * minute), clock: clock)
+        let service = Task { try await am.run() }
+        await am.putAlerts([PostableAlert(labels: ["alertname": "Load"], endsAt: t0 + 60 * minute)])
+        let sent = await eventually {
+            clock.advance(by: second)
+            return integration.sent.count == 1
+        }
+        #expect(sent)
+        await am.reload(config: config, integrations: ["team": [integration], "pager": [integration]])
+        for _ in 0..<60 {
+            clock.advance(by: second)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(integration.sent.count == 1)
+
+        // Resolved, notified, then dropped by the next garbage collection.
+        await am.putAlerts([PostableAlert(labels: ["alertname": "Load"], startsAt: t0, endsAt: clock.now())])
+        let collected = await eventually {
+            clock.advance(by: 10 * second)
+            return am.storedAlerts.isEmpty
+        }
+        #expect(collected)
+        #expect(integration.sent.last?.status == .resolved)
+        service.cancel()
+        _ = try? await service.value
+    }
 }
