@@ -77,6 +77,11 @@ public final class Alertmanager: Service, Sendable {
         log: NotificationLog, clock: any AlertmanagerClock, externalURL: String, counters: AlertmanagerCounters,
         logger: Logger
     ) -> Runtime {
+        for receiver in config.receivers where !receiver.isEmpty && integrations[receiver.name] == nil {
+            logger.warning(
+                "Receiver has integrations configured but none were given; its notifications are dropped",
+                metadata: ["receiver": "\(receiver.name)"])
+        }
         let inhibitor = Inhibitor(rules: config.inhibitRules, marker: marker)
         let pipeline = NotificationPipeline(
             inhibitor: inhibitor, silences: silences, marker: marker, notificationLog: log,
