@@ -10,6 +10,8 @@
 #   matchers every line of matchers.txt and ~150 seeded random mutations of them, as a route's
 #           `matchers:` entry: both print the same tree (the parsed matchers, re-quoted) or both
 #           refuse the config, Vigil with amtool's message (Go's regexp errors excepted);
+#   intervals every time interval of intervals.txt in a config: both accept it, or both refuse it
+#           with the same message (unknown fields: both refuse);
 #   check   `vigil check alertmanager-config` and `amtool check-config` on the valid configs (same
 #           report) and on bad-*.yml (both fail; where bad-expectations.txt says "message",
 #           amtool's message appears in Vigil's, which adds file:line:column and the field path).
@@ -129,6 +131,27 @@ while IFS= read -r line; do
   fi
 done < "$WORK/lines.txt"
 [ "$failed" = "$before" ] && echo "PASS matchers ($count lines)"
+
+# Time intervals, differentially.
+before=$failed count=0 number=0
+while IFS= read -r line; do
+  [[ -z "$line" || "$line" == \#* ]] && continue
+  number=$((number + 1))
+  config="$WORK/interval-$number.yml"
+  printf "route:\n  receiver: a\n  routes: [{receiver: a, mute_time_intervals: [t]}]\nreceivers: [{name: a}]\ntime_intervals:\n  - name: t\n    time_intervals:\n      - %s\n" \
+    "$line" > "$config"
+  amtool_out=$(amtool check-config "$config" 2>/dev/null) && amtool_status=0 || amtool_status=$?
+  vigil_out=$("$VIGIL" check alertmanager-config "$config" 2>/dev/null) && vigil_status=0 || vigil_status=$?
+  message=$(echo "$amtool_out" | head -1 | sed "s/^Checking '[^']*'  FAILED: //")
+  if [ $((amtool_status == 0)) != $((vigil_status == 0)) ]; then
+    fail "interval $line: amtool exit $amtool_status ($message), vigil exit $vigil_status ($(echo "$vigil_out" | head -1))"
+  elif [ "$amtool_status" != 0 ] && [[ "$message" != "yaml: unmarshal errors:"* ]] && [[ "$vigil_out" != *"$message"* ]]; then
+    fail "interval $line: amtool says '$message', vigil says '$(echo "$vigil_out" | head -1)'"
+  else
+    passed=$((passed + 1)); count=$((count + 1))
+  fi
+done < intervals.txt
+[ "$failed" = "$before" ] && echo "PASS intervals ($count time intervals)"
 
 for config in nested.yml legacy.yml continue.yml quoting.yml full.yml; do
   amtool_out=$(amtool check-config "$config" 2>/dev/null) && amtool_status=0 || amtool_status=$?

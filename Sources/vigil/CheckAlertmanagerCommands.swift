@@ -9,10 +9,11 @@ struct CheckAlertmanagerConfigCommand: ParsableCommand {
         commandName: "alertmanager-config",
         abstract: "Check that Alertmanager configuration files (and their templates) are valid.",
         discussion: """
-            Each file is loaded as the embedded Alertmanager loads it (unknown fields, undefined
-            receivers and time intervals, invalid matchers and intervals are errors naming
-            file:line:column), and the templates it names are parsed. The report has amtool's
-            layout. Exits 0 when every file is valid, 2 otherwise.
+            Each file is loaded as the embedded Alertmanager loads it: unknown
+            fields, undefined receivers and time intervals, invalid matchers and
+            intervals are errors naming file:line:column. The templates it names
+            are parsed. The report has amtool's layout. Exits 0 when every file
+            is valid, 2 otherwise.
 
             Example:
               vigil check alertmanager-config alertmanager.yml
@@ -61,15 +62,17 @@ struct CheckRoutesCommand: ParsableCommand {
         commandName: "routes",
         abstract: "Print the receivers an alert with the given labels is routed to.",
         discussion: """
-            Prints the receivers' names comma-separated, in routing-tree order, exactly as
-            `amtool config routes test` does. With --tree, first prints the routes the alert
-            passes through. With --verify.receivers, exits 1 unless the receivers are exactly
-            those given. With --show, prints the whole routing tree (amtool config routes show).
+            Prints the receivers' names comma-separated, in routing-tree order,
+            exactly as `amtool config routes test` does. With --tree, first
+            prints the routes the alert passes through. With --verify.receivers,
+            exits 1 unless the receivers are exactly those given. With --show,
+            prints the whole routing tree (as `amtool config routes`).
 
             Examples:
-              vigil check routes --config.file alertmanager.yml service=database severity=page
-              vigil check routes --config.file alertmanager.yml --tree --verify.receivers team-db,pager service=database
-              vigil check routes --config.file alertmanager.yml --show
+              vigil check routes --config.file am.yml service=db severity=page
+              vigil check routes --config.file am.yml --tree service=db
+              vigil check routes --config.file am.yml --verify.receivers a,b k=v
+              vigil check routes --config.file am.yml --show
             """
     )
 

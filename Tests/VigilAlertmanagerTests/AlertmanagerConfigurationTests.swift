@@ -89,4 +89,45 @@ struct AlertmanagerConfigurationTests {
         #expect(unknown?.kind == .unknownField)
         #expect(unknown?.line == 3)
     }
+
+    @Test("mutated configuration files never trap: they load or fail with a positioned error")
+    func fuzz() throws {
+        let valid = """
+            global: {resolve_timeout: 1m}
+            route:
+              receiver: a
+              group_by: ['...']
+              routes:
+                - matchers: ['x=~"a|b"', y!=z]
+                  match_re: {w: 'v.*'}
+                  receiver: a
+                  mute_time_intervals: [t]
+            inhibit_rules: [{source_matchers: [a=b], target_match: {c: d}, equal: [e]}]
+            receivers: [{name: a, webhook_configs: [{url: 'http://h/'}]}]
+            time_intervals:
+              - name: t
+                time_intervals: [{weekdays: ['monday:friday'], days_of_month: ['-3:-1'], times: [{start_time: '09:00', end_time: '17:00'}]}]
+            """
+        var random = SplitMix64(seed: 42)
+        let alphabet: [Character] = Array("ab:-_ []{}'\",.~=!*09\n\t#&|")
+        var loaded = 0
+        for _ in 0..<1500 {
+            var characters = Array(valid)
+            for _ in 0..<(1 + Int(random.next() % 3)) {
+                let position = Int(random.next() % UInt64(characters.count))
+                switch random.next() % 3 {
+                case 0: characters.remove(at: position)
+                case 1: characters.insert(alphabet[Int(random.next() % UInt64(alphabet.count))], at: position)
+                default: characters[position] = alphabet[Int(random.next() % UInt64(alphabet.count))]
+                }
+            }
+            do {
+                _ = try AlertmanagerConfiguration.parse(yaml: String(characters))
+                loaded += 1
+            } catch {
+                #expect(!error.message.isEmpty)
+            }
+        }
+        #expect(loaded > 10)
+    }
 }

@@ -106,6 +106,31 @@ struct AlertmanagerTests {
         #expect(again.sent.isEmpty)
     }
 
+    @Test("self-metrics under Alertmanager's names")
+    func metrics() async throws {
+        let clock = ManualClock(t0)
+        let am = try make(clock: clock)
+        await am.putAlerts([
+            PostableAlert(labels: ["alertname": "Disk", "severity": "page"]),
+            PostableAlert(labels: ["alertname": "Disk", "severity": "ticket"]),
+            PostableAlert(labels: ["alertname": "Old"], startsAt: t0 - 2 * minute, endsAt: t0 - minute),
+            PostableAlert(labels: ["bad-name": "x"]),
+        ])
+        _ = am.alerts(try AlertFilter())
+        let registry = MetricsRegistry()
+        am.registerMetrics(on: registry)
+        var values: [String: Double] = [:]
+        for family in registry.collect() {
+            for sample in family.samples { values[sample.name + sample.labels.description] = sample.value }
+        }
+        #expect(values[#"alertmanager_alerts{state="active"}"#] == 1)
+        #expect(values[#"alertmanager_alerts{state="suppressed"}"#] == 1)
+        #expect(values[#"alertmanager_alerts_received_total{status="firing"}"#] == 2)
+        #expect(values[#"alertmanager_alerts_received_total{status="resolved"}"#] == 1)
+        #expect(values["alertmanager_alerts_invalid_total{}"] == 1)
+        #expect(values[#"alertmanager_silences{state="active"}"#] == 0)
+    }
+
     @Test("a damaged snapshot stops start-up with an error naming the file")
     func damagedSnapshot() throws {
         let directory = try TemporaryDirectory()
@@ -134,5 +159,39 @@ struct AlertmanagerTests {
         let listed = am.alerts(try AlertFilter())
         #expect(listed.map(\.receivers) == [["other"]])
         #expect(am.receiverNames == ["other"])
+    }
+
+    @Test("a reload with the same routes sends nothing again; resolved alerts are garbage-collected")
+    func reloadWithoutDuplicatesAndGC() async throws {
+        let clock = ManualClock(t0)
+        let integration = RecordingIntegration()
+        let config = try AlertmanagerConfiguration.parse(yaml: yaml)
+        let am = try Alertmanager(
+            config: config, integrations: ["team": [integration], "pager": [integration]],
+            options: AlertmanagerOptions(alertGCInterval: 10 * minute), clock: clock)
+        let service = Task { try await am.run() }
+        await am.putAlerts([PostableAlert(labels: ["alertname": "Load"], endsAt: t0 + 60 * minute)])
+        let sent = await eventually {
+            clock.advance(by: second)
+            return integration.sent.count == 1
+        }
+        #expect(sent)
+        await am.reload(config: config, integrations: ["team": [integration], "pager": [integration]])
+        for _ in 0..<60 {
+            clock.advance(by: second)
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        #expect(integration.sent.count == 1)
+
+        // Resolved, notified, then dropped by the next garbage collection.
+        await am.putAlerts([PostableAlert(labels: ["alertname": "Load"], startsAt: t0, endsAt: clock.now())])
+        let collected = await eventually {
+            clock.advance(by: 10 * second)
+            return am.storedAlerts.isEmpty
+        }
+        #expect(collected)
+        #expect(integration.sent.last?.status == .resolved)
+        service.cancel()
+        _ = try? await service.value
     }
 }

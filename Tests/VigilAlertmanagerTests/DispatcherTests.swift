@@ -27,7 +27,7 @@ private struct Harness {
         inhibitor = Inhibitor(rules: rules, marker: marker)
         let pipeline = NotificationPipeline(
             inhibitor: inhibitor, silences: silences, marker: marker, notificationLog: log, timeIntervals: intervals,
-            clock: clock, externalURL: "http://am.example", logger: Logger(label: "test"))
+            clock: clock, externalURL: "http://am.example", counters: AlertmanagerCounters(), logger: Logger(label: "test"))
         let root = try route(yaml)
         let receivers = Set(root.allRoutes.map(\.options.receiver))
         dispatcher = Dispatcher(

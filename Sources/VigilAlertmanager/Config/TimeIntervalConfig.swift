@@ -1,12 +1,12 @@
 import VigilConfig
 
 /// One entry of `time_intervals:` (or the older `mute_time_intervals:`): a name for a list of
-/// ``TimeInterval``s. An instant is inside the named interval when any entry contains it.
+/// ``TimeIntervalSpec``s. An instant is inside the named interval when any entry contains it.
 public struct TimeIntervalConfig: Sendable, Decodable {
     /// The name routes refer to.
     public var name: String
     /// The intervals; an instant inside any of them is inside the named interval.
-    public var intervals: [TimeInterval]
+    public var intervals: [TimeIntervalSpec]
 
     private enum CodingKeys: String, CodingKey {
         case name, intervals = "time_intervals"

@@ -1,5 +1,5 @@
 import Logging
-public import VigilModel
+import VigilModel
 
 /// Sorts alerts into aggregation groups by the routing tree and flushes each group through the
 /// notification pipeline on Alertmanager's schedule (`dispatch.Dispatcher`): `group_wait` after
@@ -90,7 +90,7 @@ actor Dispatcher {
 }
 
 /// One aggregation group as the API lists it (`GET /api/v2/alerts/groups`).
-public struct AlertGroupSummary: Sendable, Hashable {
+struct AlertGroupSummary: Sendable, Hashable {
     /// The group's `group_by` label values.
     public var labels: Labels
     /// The receiver the group notifies.

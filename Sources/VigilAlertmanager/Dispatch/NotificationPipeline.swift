@@ -12,6 +12,7 @@ struct NotificationPipeline: Sendable {
     let timeIntervals: [String: TimeIntervalConfig]
     let clock: any AlertmanagerClock
     let externalURL: String
+    let counters: AlertmanagerCounters
     let logger: Logger
 
     /// Alertmanager's shortest flush deadline (`notify.MinTimeout`).
@@ -83,7 +84,9 @@ private struct Delivery: Sendable {
         guard needsUpdate(entry, sendResolved: integration.sendResolved) else { return true }
         let sent = integration.sendResolved ? alerts : alerts.filter { !$0.isResolved(at: flush.now) }
         if !sent.isEmpty {
-            guard await send(sent, through: integration) else { return false }
+            let delivered = await send(sent, through: integration)
+            pipeline.counters.notification(integration.name, failed: !delivered)
+            guard delivered else { return false }
         }
         pipeline.notificationLog.log(
             groupKey: flush.groupKey, receiver: receiverKey, firing: firing, resolved: resolved,
@@ -116,8 +119,10 @@ private struct Delivery: Sendable {
             attempts += 1
             do throws(IntegrationError) {
                 try await integration.notify(data)
+                pipeline.counters.request(integration.name, failed: false)
                 return true
             } catch {
+                pipeline.counters.request(integration.name, failed: true)
                 if !error.retryable {
                     logger.error("Notify for alerts failed", metadata: [
                         "receiver": "\(flush.route.options.receiver)", "integration": "\(integration.name)[\(integration.index)]",
@@ -162,7 +167,7 @@ private struct Delivery: Sendable {
         return NotificationData(
             receiver: RegexQuote.quoteMeta(flush.route.options.receiver), status: anyFiring ? .firing : .resolved,
             alerts: sent.map { $0.notificationAlert(at: now) }, groupLabels: flush.groupLabels,
-            commonLabels: SnapshotCoding.labels(commonLabels), commonAnnotations: SnapshotCoding.labels(commonAnnotations),
+            commonLabels: Labels(dictionary: commonLabels), commonAnnotations: Labels(dictionary: commonAnnotations),
             externalURL: pipeline.externalURL, groupKey: flush.groupKey)
     }
 }

@@ -30,6 +30,7 @@ public final class Alertmanager: Service, Sendable {
     private let runtime: Mutex<Runtime>
     private let startedAt: Int64
     private let wakeup = Wakeup()
+    let counters = AlertmanagerCounters()
 
     /// Starts from `config`, delivering through `integrations` (by receiver name), and restores
     /// silences, the notification log and alerts from the data directory when there is one
@@ -62,7 +63,7 @@ public final class Alertmanager: Service, Sendable {
         if let directory { restored = try store.loadSnapshot(from: directory + "/alerts.json") }
         runtime = Mutex(Self.makeRuntime(
             config: config, integrations: integrations, marker: marker, silences: silenceStore, log: notificationLog,
-            clock: clock, externalURL: options.externalURL, logger: logger))
+            clock: clock, externalURL: options.externalURL, counters: counters, logger: logger))
         let inhibitor = runtime.withLock { $0.inhibitor }
         inhibitor.observe(restored)
         pendingReplay.withLock { $0 = restored }
@@ -73,12 +74,19 @@ public final class Alertmanager: Service, Sendable {
 
     private static func makeRuntime(
         config: AlertmanagerConfiguration, integrations: [String: [any Integration]], marker: AlertMarker, silences: Silences,
-        log: NotificationLog, clock: any AlertmanagerClock, externalURL: String, logger: Logger
+        log: NotificationLog, clock: any AlertmanagerClock, externalURL: String, counters: AlertmanagerCounters,
+        logger: Logger
     ) -> Runtime {
+        for receiver in config.receivers where !receiver.isEmpty && integrations[receiver.name] == nil {
+            logger.warning(
+                "Receiver has integrations configured but none were given; its notifications are dropped",
+                metadata: ["receiver": "\(receiver.name)"])
+        }
         let inhibitor = Inhibitor(rules: config.inhibitRules, marker: marker)
         let pipeline = NotificationPipeline(
             inhibitor: inhibitor, silences: silences, marker: marker, notificationLog: log,
-            timeIntervals: config.timeIntervalsByName, clock: clock, externalURL: externalURL, logger: logger)
+            timeIntervals: config.timeIntervalsByName, clock: clock, externalURL: externalURL, counters: counters,
+            logger: logger)
         let root = Route(config.route)
         return Runtime(
             config: config, root: root, inhibitor: inhibitor,
@@ -109,10 +117,18 @@ public final class Alertmanager: Service, Sendable {
                 errors.append(error)
             }
         }
+        let firing = accepted.filter { !$0.isResolved(at: now) }.count
+        counters.received(firing: firing, resolved: accepted.count - firing, invalid: errors.count)
         let stored = store.put(accepted, now: now)
         let runtime = current
         runtime.inhibitor.observe(stored)
         await runtime.dispatcher.insert(stored)
+        // A reload that read the store before these alerts were put must still route them.
+        let latest = current
+        if latest.dispatcher !== runtime.dispatcher {
+            latest.inhibitor.observe(stored)
+            await latest.dispatcher.insert(stored)
+        }
         wakeup.signal()
         return errors
     }
@@ -158,6 +174,12 @@ public final class Alertmanager: Service, Sendable {
         return AlertSnapshot(alert: alert, fingerprint: fingerprint, status: status, receivers: receivers)
     }
 
+    /// Every stored alert (for the self-metrics).
+    var storedAlerts: [Alert] { store.all() }
+
+    /// The marker's verdict on an alert (for the self-metrics).
+    func markerStatus(_ fingerprint: Fingerprint) -> AlertMarkerStatus { marker.status(fingerprint) }
+
     // MARK: Silences
 
     /// Every silence (`GET /api/v2/silences`); judge states with ``now()``.
@@ -200,7 +222,7 @@ public final class Alertmanager: Service, Sendable {
     public func reload(config: AlertmanagerConfiguration, integrations: [String: [any Integration]]) async {
         let next = Self.makeRuntime(
             config: config, integrations: integrations, marker: marker, silences: silenceStore, log: notificationLog,
-            clock: clock, externalURL: options.externalURL, logger: logger)
+            clock: clock, externalURL: options.externalURL, counters: counters, logger: logger)
         let alerts = store.all()
         next.inhibitor.observe(alerts)
         await next.dispatcher.insert(alerts)

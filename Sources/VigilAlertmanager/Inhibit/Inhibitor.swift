@@ -51,8 +51,8 @@ final class Inhibitor: Sendable {
         let inhibitor: Fingerprint? = sources.withLock { sources in
             for (index, rule) in rules.enumerated() where rule.target.allMatch(labels) {
                 let excludeBothSided = rule.source.allMatch(labels)
-                let candidates = sources[index].values.sorted { $0.fingerprint < $1.fingerprint }
-                for source in candidates where !source.isResolved(at: now) {
+                // Any inhibiting alert will do; Alertmanager takes the first its cache yields.
+                for source in sources[index].values where !source.isResolved(at: now) {
                     guard rule.equal.allSatisfy({ (source.labels[$0] ?? "") == (labels[$0] ?? "") }) else { continue }
                     if excludeBothSided, rule.target.allMatch(source.labels) { continue }
                     return source.fingerprint

@@ -8,7 +8,8 @@ public struct NotificationData: Sendable, Hashable {
     public var receiver: String
     /// `firing` when any alert fires, else `resolved`.
     public var status: AlertStatus
-    /// The group's alerts, sorted as Alertmanager sorts them (by start time, then fingerprint).
+    /// The group's alerts, sorted as Alertmanager sorts them (`types.AlertSlice`: by the `job`
+    /// label, then `instance`, then the whole label set).
     public var alerts: [NotificationAlert]
     /// The labels the group is keyed by (`group_by`).
     public var groupLabels: Labels

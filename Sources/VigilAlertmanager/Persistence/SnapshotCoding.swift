@@ -1,5 +1,4 @@
 import Foundation
-import VigilModel
 
 /// JSON encoding of the state snapshots (docs/formats/alertmanager-state.md): a versioned
 /// envelope holding records; a file of another version or that does not decode is refused with
@@ -47,13 +46,5 @@ enum SnapshotCoding {
         case DecodingError.valueNotFound(_, let context): context.debugDescription
         default: "\(error)"
         }
-    }
-
-    /// A label set as a JSON object.
-    static func record(_ labels: Labels) -> [String: String] { labels.dictionary }
-
-    /// A JSON object back into a label set.
-    static func labels(_ record: [String: String]) -> Labels {
-        Labels(record.map { Label(name: $0.key, value: $0.value) })
     }
 }

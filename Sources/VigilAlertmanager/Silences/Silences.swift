@@ -1,5 +1,5 @@
 import Foundation
-public import VigilModel
+import VigilModel
 import Synchronization
 import VigilConfig
 
@@ -8,7 +8,7 @@ import VigilConfig
 ///
 /// Thread-safe. Silences stay for ``retention`` after they end, then are dropped by
 /// ``collectGarbage(now:)``.
-public final class Silences: Sendable {
+final class Silences: Sendable {
     private struct Stored {
         var silence: Silence
         var expiresAt: Int64

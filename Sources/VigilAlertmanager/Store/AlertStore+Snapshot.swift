@@ -27,7 +27,7 @@ extension AlertStore {
         let records: [Record] = try SnapshotCoding.decode(bytes, kind: "alerts", path: path)
         let alerts = records.map { record in
             Alert(
-                labels: SnapshotCoding.labels(record.labels), annotations: SnapshotCoding.labels(record.annotations),
+                labels: Labels(dictionary: record.labels), annotations: Labels(dictionary: record.annotations),
                 startsAt: record.startsAt, endsAt: record.endsAt, generatorURL: record.generatorURL,
                 updatedAt: record.updatedAt, timeout: record.timeout)
         }

@@ -48,8 +48,7 @@ public struct PostableAlert: Sendable, Hashable {
             throw AlertValidationError("invalid annotations: invalid name \(GoQuote.quote(name))", labels: labels)
         }
         return Alert(
-            labels: Labels(kept.map { Label(name: $0.key, value: $0.value) }),
-            annotations: Labels(annotations.map { Label(name: $0.key, value: $0.value) }),
+            labels: Labels(dictionary: kept), annotations: Labels(dictionary: annotations),
             startsAt: start, endsAt: end, generatorURL: generatorURL, updatedAt: now, timeout: timeout)
     }
 }

@@ -3,9 +3,9 @@ import VigilConfig
 @testable import VigilAlertmanager
 
 @Suite("Time intervals")
-struct TimeIntervalTests {
-    private func interval(_ yaml: String) throws(ConfigError) -> TimeInterval {
-        try ConfigDecoder.decode(TimeInterval.self, fromYAML: yaml, fileName: "ti.yml")
+struct TimeIntervalSpecTests {
+    private func interval(_ yaml: String) throws(ConfigError) -> TimeIntervalSpec {
+        try ConfigDecoder.decode(TimeIntervalSpec.self, fromYAML: yaml, fileName: "ti.yml")
     }
 
     private func message(_ yaml: String) -> String? {

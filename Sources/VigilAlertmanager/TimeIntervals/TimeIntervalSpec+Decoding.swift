@@ -2,12 +2,12 @@ import Foundation
 import VigilConfig
 import VigilModel
 
-extension TimeInterval: Decodable {
+extension TimeIntervalSpec: Decodable {
     private enum CodingKeys: String, CodingKey {
         case times, weekdays, daysOfMonth = "days_of_month", months, years, location
     }
 
-    /// Reads one interval as Alertmanager's `timeinterval.TimeInterval` YAML, with its messages.
+    /// Reads one interval as Alertmanager's `timeinterval.TimeIntervalSpec` YAML, with its messages.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         times = try container.optional(.times, as: [TimeRange].self)
@@ -123,7 +123,7 @@ extension TimeInterval: Decodable {
     }
 }
 
-extension TimeInterval.TimeRange: Decodable {
+extension TimeIntervalSpec.TimeRange: Decodable {
     private enum CodingKeys: String, CodingKey {
         case startTime = "start_time", endTime = "end_time"
     }

@@ -5,7 +5,7 @@ public import Foundation
 ///
 /// A field left out covers everything; an instant is inside the interval when it is inside every
 /// field that is given. Ranges are inclusive except times of day, whose end is exclusive.
-public struct TimeInterval: Sendable, Hashable {
+public struct TimeIntervalSpec: Sendable, Hashable {
     /// Minutes since midnight: `start..<end`.
     public struct TimeRange: Sendable, Hashable {
         /// First minute covered (0...1439).
