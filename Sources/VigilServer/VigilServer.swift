@@ -121,6 +121,7 @@ public struct VigilServer: Sendable {
                 throw ServerStartError.config(error)
             }
             try await configManager.subscribe(applyNow: false) { _ in try await embedded.reload() }
+            embedded.alertmanager.registerMetrics(on: registry)
             embeddedAlertmanager = embedded
             let alertNotifier = Notifier(
                 options: options.notifier, local: embedded.localDestination(url: options.externalURL + "/api/v2/alerts"),

@@ -30,6 +30,8 @@ public final class Alertmanager: Service, Sendable {
     private let runtime: Mutex<Runtime>
     private let startedAt: Int64
     private let wakeup = Wakeup()
+    /// Set when a flush may have logged a notification not yet written to disk.
+    private let notificationLogChanged = Atomic<Bool>(false)
     let counters = AlertmanagerCounters()
 
     /// Starts from `config`, delivering through `integrations` (by receiver name), and restores
@@ -196,12 +198,26 @@ public final class Alertmanager: Service, Sendable {
             throw SilenceError(.invalid, "Failed to create silence: start time must be before end time")
         }
         if silence.endsAt < now { throw SilenceError(.invalid, "Failed to create silence: end time can't be in the past") }
-        return try silenceStore.set(silence, now: now)
+        let id = try silenceStore.set(silence, now: now)
+        try persistSilences()
+        return id
+    }
+
+    /// Writes the silences before a change is acknowledged, so a silence the API confirmed
+    /// survives a crash (Alertmanager itself snapshots only every 15 minutes).
+    private func persistSilences() throws(SilenceError) {
+        do {
+            try silenceStore.saveSnapshot()
+        } catch {
+            logger.error("Writing the silences failed", metadata: ["err": "\(error)"])
+            throw SilenceError(.storage, "the silence is in force but could not be saved: \(error)")
+        }
     }
 
     /// Expires a silence (`DELETE /api/v2/silence/{id}`).
     public func expireSilence(id: String) throws(SilenceError) {
         try silenceStore.expire(id: id, now: clock.now())
+        try persistSilences()
     }
 
     // MARK: Configuration and status
@@ -252,16 +268,24 @@ public final class Alertmanager: Service, Sendable {
     private func dispatchUntilCancelled() async {
         var nextMaintenance = clock.now() + options.maintenanceInterval
         var nextAlertGC = clock.now() + options.alertGCInterval
+        var nextLogSave = clock.now()
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let dispatcher = current.dispatcher
                 for job in await dispatcher.startDueFlushes() {
                     group.addTask {
                         await dispatcher.perform(job)
+                        self.notificationLogChanged.store(true, ordering: .relaxed)
                         self.wakeup.signal()
                     }
                 }
                 let now = clock.now()
+                // What was sent is written within a second, so a crash repeats at most that
+                // second's notifications.
+                if now >= nextLogSave && notificationLogChanged.exchange(false, ordering: .relaxed) {
+                    saveNotificationLog()
+                    nextLogSave = now + Self.notificationLogSaveInterval
+                }
                 if now >= nextAlertGC {
                     collectAlertGarbage(now: now)
                     nextAlertGC = now + options.alertGCInterval
@@ -271,7 +295,8 @@ public final class Alertmanager: Service, Sendable {
                     nextMaintenance = now + options.maintenanceInterval
                 }
                 // Posted alerts, finished flushes and reloads wake the loop early.
-                let due = await dispatcher.nextDue() ?? Int64.max
+                var due = await dispatcher.nextDue() ?? Int64.max
+                if notificationLogChanged.load(ordering: .relaxed) { due = min(due, nextLogSave) }
                 do {
                     try await wakeup.sleep(on: clock, until: min(due, nextMaintenance, nextAlertGC))
                 } catch {
@@ -280,6 +305,17 @@ public final class Alertmanager: Service, Sendable {
                 }
             }
             group.cancelAll()
+        }
+    }
+
+    /// The least time between two writes of the notification log (ns).
+    static let notificationLogSaveInterval: Int64 = 1_000_000_000
+
+    private func saveNotificationLog() {
+        do {
+            try notificationLog.saveSnapshot()
+        } catch {
+            logger.error("Writing the notification log failed", metadata: ["err": "\(error)"])
         }
     }
 
