@@ -33,7 +33,7 @@ struct AlertmanagerAPI: Sendable {
         }
         router.post("/api/v2/alerts") { request, _ in
             do throws(AlertmanagerAPIError) {
-                let posted = try Self.postableAlerts(try await body(request))
+                let posted = try Self.postableAlerts(try await bytes(request))
                 let errors = await alertmanager.putAlerts(posted)
                 guard errors.isEmpty else {
                     throw AlertmanagerAPIError(.badRequest, errors.map(\.description).joined(separator: ";"))
@@ -108,15 +108,18 @@ struct AlertmanagerAPI: Sendable {
                 + "},\"uptime\":" + AlertmanagerJSON.time(status.startedAt) + ",\"versionInfo\":" + version + "}")
     }
 
-    private func body(_ request: Request) async throws(AlertmanagerAPIError) -> Any {
-        let buffer: ByteBuffer
+    private func bytes(_ request: Request) async throws(AlertmanagerAPIError) -> [UInt8] {
         do {
-            buffer = try await request.body.collect(upTo: maxBodyBytes)
+            return Array(buffer: try await request.body.collect(upTo: maxBodyBytes))
         } catch {
             throw AlertmanagerAPIError(.contentTooLarge, "request body larger than \(maxBodyBytes) bytes")
         }
+    }
+
+    private func body(_ request: Request) async throws(AlertmanagerAPIError) -> Any {
+        let data = try await bytes(request)
         do {
-            return try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+            return try JSONSerialization.jsonObject(with: Data(data), options: [.fragmentsAllowed])
         } catch {
             throw AlertmanagerAPIError(.badRequest, "parsing body: invalid JSON at or near byte \(Self.errorOffset(error) ?? 0)")
         }
@@ -190,25 +193,54 @@ struct AlertmanagerAPI: Sendable {
         return true
     }
 
-    static func postableAlerts(_ body: Any) throws(AlertmanagerAPIError) -> [PostableAlert] {
-        guard let list = body as? [Any] else {
-            throw AlertmanagerAPIError(.badRequest, "parsing alerts body: expected an array of alerts")
-        }
+    /// The body of `POST /api/v2/alerts`, read in place (this is the hot path of an Alertmanager
+    /// that many Prometheus servers send to).
+    static func postableAlerts(_ body: [UInt8]) throws(AlertmanagerAPIError) -> [PostableAlert] {
+        var reader = JSONReader(body)
         var alerts: [PostableAlert] = []
-        for (index, element) in list.enumerated() {
-            guard let object = element as? [String: Any] else {
-                throw AlertmanagerAPIError(.badRequest, "alerts[\(index)]: expected an object")
+        do throws(JSONReader.Error) {
+            try reader.readArray { (reader: inout JSONReader) throws(JSONReader.Error) in
+                var alert = PostableAlert(labels: [:])
+                var sawLabels = false
+                try reader.readObject { (reader: inout JSONReader, key: String) throws(JSONReader.Error) in
+                    switch key {
+                    case "labels":
+                        sawLabels = !reader.readNull()
+                        if sawLabels { alert.labels = try stringMap(&reader) }
+                    case "annotations":
+                        if !reader.readNull() { alert.annotations = try stringMap(&reader) }
+                    case "startsAt": alert.startsAt = try time(&reader, key)
+                    case "endsAt": alert.endsAt = try time(&reader, key)
+                    case "generatorURL": alert.generatorURL = reader.readNull() ? "" : try reader.readString()
+                    default: try reader.skipValue()
+                    }
+                }
+                guard sawLabels else { throw reader.failure("labels in body is required") }
+                alerts.append(alert)
             }
-            guard let labels = try stringMap(object["labels"], "alerts[\(index)].labels"), !labels.isEmpty || object["labels"] != nil else {
-                throw AlertmanagerAPIError(.badRequest, "labels in body is required")
-            }
-            alerts.append(PostableAlert(
-                labels: labels, annotations: try stringMap(object["annotations"], "alerts[\(index)].annotations") ?? [:],
-                startsAt: try time(object["startsAt"], "alerts[\(index)].startsAt"),
-                endsAt: try time(object["endsAt"], "alerts[\(index)].endsAt"),
-                generatorURL: object["generatorURL"] as? String ?? ""))
+            try reader.expectEnd()
+        } catch {
+            throw AlertmanagerAPIError(.badRequest, "parsing alerts body: \(error)")
         }
         return alerts
+    }
+
+    private static func stringMap(_ reader: inout JSONReader) throws(JSONReader.Error) -> [String: String] {
+        var map: [String: String] = [:]
+        try reader.readObject { (reader: inout JSONReader, key: String) throws(JSONReader.Error) in
+            map[key] = try reader.readString()
+        }
+        return map
+    }
+
+    /// An RFC 3339 time as nanoseconds; nil for null or Go's zero time.
+    private static func time(_ reader: inout JSONReader, _ field: String) throws(JSONReader.Error) -> Int64? {
+        if reader.readNull() { return nil }
+        let text = try reader.readString()
+        guard let milliseconds = RFC3339.parse(text) else {
+            throw reader.failure("\(field) in body must be of type date-time: \(GoQuote.quote(text))")
+        }
+        return text.hasPrefix("0001-01-01T00:00:00") ? nil : milliseconds * 1_000_000
     }
 
     static func postableSilence(_ body: Any, now: Int64) throws(AlertmanagerAPIError) -> Silence {
@@ -257,21 +289,6 @@ struct AlertmanagerAPI: Sendable {
         return Silence(
             id: object["id"] as? String ?? "", matchers: matchers, startsAt: startsAt, endsAt: endsAt,
             createdBy: createdBy, comment: comment)
-    }
-
-    private static func stringMap(_ value: Any?, _ field: String) throws(AlertmanagerAPIError) -> [String: String]? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let map = value as? [String: Any] else {
-            throw AlertmanagerAPIError(.badRequest, "\(field) in body must be of type object")
-        }
-        var out: [String: String] = [:]
-        for (key, element) in map {
-            guard let text = element as? String else {
-                throw AlertmanagerAPIError(.badRequest, "\(field).\(key) in body must be of type string")
-            }
-            out[key] = text
-        }
-        return out
     }
 
     /// An RFC 3339 time as nanoseconds; nil when absent or Go's zero time.
