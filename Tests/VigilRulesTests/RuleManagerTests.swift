@@ -86,10 +86,10 @@ struct RuleManagerTests {
             let evaluated = await eventually(timeout: .seconds(300)) { first.lastEvaluation.time == slot }
             #expect(evaluated)
             let families = registry.collect()
-            let evaluations = families.first { $0.name == "vigil_rule_evaluations_total" }?.samples
+            let evaluations = families.first { $0.name == "prometheus_rule_evaluations_total" }?.samples
             let evaluationCount = evaluations?.first { $0.labels["rule_group"] == "rules.yml;g" }?.value
             #expect(evaluationCount == 1)
-            let lastEvaluation = families.first { $0.name == "vigil_rule_group_last_evaluation_timestamp_seconds" }?.samples
+            let lastEvaluation = families.first { $0.name == "prometheus_rule_group_last_evaluation_timestamp_seconds" }?.samples
             let lastEvaluationTime = lastEvaluation?.first { $0.labels["rule_group"] == "rules.yml;g" }?.value
             #expect(lastEvaluationTime == Double(slot) / 1000)
 

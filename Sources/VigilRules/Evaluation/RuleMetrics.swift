@@ -10,7 +10,7 @@ struct RuleGroupCounters: Sendable {
 
 extension RuleManager {
     /// Registers the rule self-metrics on `registry`, computed from the groups in force when
-    /// scraped: Prometheus's `prometheus_rule_*` families under `vigil_rule_*`, labelled
+    /// scraped: Prometheus's `prometheus_rule_*` families, so its dashboards and alerts work, labelled
     /// `rule_group="FILE;NAME"`.
     public nonisolated func registerMetrics(on registry: MetricsRegistry) {
         registry.register { [weak self] in
@@ -22,23 +22,23 @@ extension RuleManager {
     static func families(_ groups: [RuleGroup]) -> [MetricFamily] {
         if groups.isEmpty { return [] }
         var iterations = MetricFamily(
-            name: "vigil_rule_group_iterations_total", help: "The total number of scheduled rule group evaluations, whether executed or missed.",
+            name: "prometheus_rule_group_iterations_total", help: "The total number of scheduled rule group evaluations, whether executed or missed.",
             type: .counter)
         var missed = MetricFamily(
-            name: "vigil_rule_group_iterations_missed_total", help: "The total number of rule group evaluations missed due to slow rule group evaluation.",
+            name: "prometheus_rule_group_iterations_missed_total", help: "The total number of rule group evaluations missed due to slow rule group evaluation.",
             type: .counter)
         var evaluations = MetricFamily(
-            name: "vigil_rule_evaluations_total", help: "The total number of rule evaluations.", type: .counter)
+            name: "prometheus_rule_evaluations_total", help: "The total number of rule evaluations.", type: .counter)
         var failures = MetricFamily(
-            name: "vigil_rule_evaluation_failures_total", help: "The total number of rule evaluation failures.", type: .counter)
+            name: "prometheus_rule_evaluation_failures_total", help: "The total number of rule evaluation failures.", type: .counter)
         var duration = MetricFamily(
-            name: "vigil_rule_group_last_duration_seconds", help: "The duration of the last rule group evaluation.", type: .gauge)
+            name: "prometheus_rule_group_last_duration_seconds", help: "The duration of the last rule group evaluation.", type: .gauge)
         var last = MetricFamily(
-            name: "vigil_rule_group_last_evaluation_timestamp_seconds",
+            name: "prometheus_rule_group_last_evaluation_timestamp_seconds",
             help: "The timestamp of the last rule group evaluation in seconds.", type: .gauge)
         var interval = MetricFamily(
-            name: "vigil_rule_group_interval_seconds", help: "The interval of a rule group.", type: .gauge)
-        var rules = MetricFamily(name: "vigil_rule_group_rules", help: "The number of rules.", type: .gauge)
+            name: "prometheus_rule_group_interval_seconds", help: "The interval of a rule group.", type: .gauge)
+        var rules = MetricFamily(name: "prometheus_rule_group_rules", help: "The number of rules.", type: .gauge)
         for group in groups {
             let labels: Labels = ["rule_group": group.file + ";" + group.name]
             let counters = group.counters
