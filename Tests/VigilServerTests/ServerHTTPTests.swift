@@ -55,7 +55,7 @@ import VigilServer
             let buildInfo = try #require(families["vigil_build_info"]?.samples.first)
             #expect(buildInfo.value == 1)
             #expect(buildInfo.labels["version"] == BuildInfo.version)
-            #expect(families["vigil_config_last_reload_successful"]?.samples.first?.value == 1)
+            #expect(families["prometheus_config_last_reload_successful"]?.samples.first?.value == 1)
         }
     }
 
@@ -88,7 +88,7 @@ import VigilServer
             #expect(bad.text.contains("scrape_intervall"), "error should name the field: \(bad.text)")
 
             let metrics = try parseFamilies(try await client.get("/metrics").text, format: .text)
-            #expect(metrics["vigil_config_last_reload_successful"]?.samples.first?.value == 0)
+            #expect(metrics["prometheus_config_last_reload_successful"]?.samples.first?.value == 0)
             #expect(metrics["vigil_config_reload_failures_total"]?.samples.first?.value == 1)
         }
     }

@@ -6,7 +6,7 @@ public import VigilModel
 /// hands each accepted config to the parts that apply it.
 ///
 /// A reload that fails to parse, validate or apply leaves the old config running, logs the error and
-/// reports failure through `vigil_config_last_reload_successful`, as Prometheus does.
+/// reports failure through `prometheus_config_last_reload_successful`, as Prometheus does.
 public actor ConfigManager {
     /// Where the config comes from.
     public enum Source: Sendable, Equatable {
@@ -42,11 +42,11 @@ public actor ConfigManager {
         self.current = try Self.load(source, agentMode: agentMode)
         self.lastReload = (true, Timestamps.now())
         reloadSuccessful = try registry.gauge(
-            name: "vigil_config_last_reload_successful",
+            name: "prometheus_config_last_reload_successful",
             help: "Whether the last configuration reload attempt was successful."
         )
         reloadTimestamp = try registry.gauge(
-            name: "vigil_config_last_reload_success_timestamp_seconds",
+            name: "prometheus_config_last_reload_success_timestamp_seconds",
             help: "Timestamp of the last successful configuration reload."
         )
         reloadsTotal = try registry.counter(
