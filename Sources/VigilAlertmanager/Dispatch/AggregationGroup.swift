@@ -37,11 +37,11 @@ struct AggregationGroup: Sendable {
     /// The alerts to notify about at `now`, in notification order; a firing alert's end is
     /// cleared so that it does not read as resolving later.
     func snapshot(now: Int64) -> [Alert] {
-        alerts.values.map { alert in
+        AlertOrder.sorted(alerts.values.map { alert in
             var copy = alert
             if !alert.isResolved(at: now) { copy.endsAt = nil }
             return copy
-        }.sorted(by: AlertOrder.less)
+        })
     }
 
     /// After a successful notification, drops the resolved alerts it carried unless they were

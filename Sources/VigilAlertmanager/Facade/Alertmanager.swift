@@ -151,7 +151,7 @@ public final class Alertmanager: Service, Sendable {
         var result: [AlertGroupSnapshot] = []
         for group in await runtime.dispatcher.groupSummaries() {
             guard filter.admits(receivers: [group.receiver]) else { continue }
-            let alerts = group.fingerprints.compactMap { store.get($0) }.sorted(by: AlertOrder.less)
+            let alerts = AlertOrder.sorted(group.fingerprints.compactMap { store.get($0) })
                 .compactMap { snapshot(of: $0, filter: filter, runtime: runtime, now: now) }
             if !alerts.isEmpty {
                 result.append(AlertGroupSnapshot(labels: group.labels, receiver: group.receiver, alerts: alerts))
