@@ -30,8 +30,8 @@ struct CheckRulesCommand: ParsableCommand {
                 let rules = try RuleFile.load(path: file)
                 print("  SUCCESS: \(rules.ruleCount) rules found")
             } catch {
-                print("  FAILED:")
-                print(error)
+                // As promtool: the verdict line and the errors go to standard error.
+                StandardError.write("  FAILED:\n\(error)\n")
                 failed = true
             }
             print("")
