@@ -23,6 +23,7 @@ struct ServerCommand: AsyncParsableCommand {
               vigil server --config prometheus.yml --data-dir /var/lib/vigil
               vigil server --listen 0.0.0.0:9470 --log.format json --log.level debug
               vigil server --storage.tsdb.retention.time 30d --storage.tsdb.retention.size 50GB
+              vigil server --config prometheus.yml --alertmanager.config.file alertmanager.yml
             """
     )
 
@@ -103,7 +104,7 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("alertmanager.notification-queue-capacity"),
-        help: "Alerts waiting to be sent to Alertmanagers; beyond it the oldest are dropped."
+        help: ArgumentHelp("Alerts waiting to be sent to Alertmanagers; beyond it the oldest are dropped.", valueName: "count")
     )
     var notificationQueueCapacity = 10_000
 
