@@ -8,6 +8,19 @@ public enum JSONQuoting {
         return out
     }
 
+    /// Appends `labels` as a JSON object of string values, keys in the label set's (sorted) order:
+    /// what Go's encoder writes for a label map.
+    public static func append(_ labels: Labels, to out: inout String) {
+        out.append("{")
+        for (index, label) in labels.enumerated() {
+            if index > 0 { out.append(",") }
+            append(label.name, to: &out)
+            out.append(":")
+            append(label.value, to: &out)
+        }
+        out.append("}")
+    }
+
     /// Whether `value` needs no escaping in a JSON string literal (the usual case).
     public static func isPlain(_ value: String) -> Bool {
         value.utf8.allSatisfy { byte in

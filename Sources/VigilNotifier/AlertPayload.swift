@@ -14,7 +14,7 @@ enum AlertPayload {
                 out += "{"
                 if !alert.annotations.isEmpty {
                     out += "\"annotations\":"
-                    append(alert.annotations, to: &out)
+                    JSONQuoting.append(alert.annotations, to: &out)
                     out += ","
                 }
                 out += "\"endsAt\":\"" + RFC3339.format(milliseconds: alert.endsAt) + "\""
@@ -24,13 +24,13 @@ enum AlertPayload {
                     JSONQuoting.append(alert.generatorURL, to: &out)
                 }
                 out += ",\"labels\":"
-                append(alert.labels, to: &out)
+                JSONQuoting.append(alert.labels, to: &out)
                 out += "}"
             case .v1:
                 out += "{\"labels\":"
-                append(alert.labels, to: &out)
+                JSONQuoting.append(alert.labels, to: &out)
                 out += ",\"annotations\":"
-                append(alert.annotations, to: &out)
+                JSONQuoting.append(alert.annotations, to: &out)
                 out += ",\"startsAt\":\"" + RFC3339.format(milliseconds: alert.startsAt) + "\""
                 out += ",\"endsAt\":\"" + RFC3339.format(milliseconds: alert.endsAt) + "\""
                 if !alert.generatorURL.isEmpty {
@@ -42,16 +42,5 @@ enum AlertPayload {
         }
         out += "]"
         return Array(out.utf8)
-    }
-
-    private static func append(_ labels: Labels, to out: inout String) {
-        out += "{"
-        for (index, label) in labels.enumerated() {
-            if index > 0 { out += "," }
-            JSONQuoting.append(label.name, to: &out)
-            out += ":"
-            JSONQuoting.append(label.value, to: &out)
-        }
-        out += "}"
     }
 }

@@ -9,17 +9,6 @@ enum AlertmanagerJSON {
         "\"" + RFC3339.format(milliseconds: nanoseconds / 1_000_000) + "\""
     }
 
-    static func labelSet(_ labels: Labels, into out: inout String) {
-        out += "{"
-        for (index, label) in labels.enumerated() {
-            if index > 0 { out += "," }
-            JSONQuoting.append(label.name, to: &out)
-            out += ":"
-            JSONQuoting.append(label.value, to: &out)
-        }
-        out += "}"
-    }
-
     static func strings(_ values: [String]) -> String {
         "[" + values.map(JSONQuoting.quote).joined(separator: ",") + "]"
     }
@@ -28,7 +17,7 @@ enum AlertmanagerJSON {
     static func alert(_ snapshot: AlertSnapshot, into out: inout String) {
         let alert = snapshot.alert
         out += "{\"annotations\":"
-        labelSet(alert.annotations, into: &out)
+        JSONQuoting.append(alert.annotations, to: &out)
         out += ",\"endsAt\":" + time(alert.endsAt ?? 0)
         out += ",\"fingerprint\":\"" + snapshot.fingerprint.description + "\""
         out += ",\"receivers\":[" + snapshot.receivers.map { "{\"name\":" + JSONQuoting.quote($0) + "}" }.joined(separator: ",") + "]"
@@ -42,7 +31,7 @@ enum AlertmanagerJSON {
             JSONQuoting.append(alert.generatorURL, to: &out)
         }
         out += ",\"labels\":"
-        labelSet(alert.labels, into: &out)
+        JSONQuoting.append(alert.labels, to: &out)
         out += "}"
     }
 
@@ -61,7 +50,7 @@ enum AlertmanagerJSON {
         for (index, group) in groups.enumerated() {
             if index > 0 { out += "," }
             out += "{\"alerts\":" + alerts(group.alerts) + ",\"labels\":"
-            labelSet(group.labels, into: &out)
+            JSONQuoting.append(group.labels, to: &out)
             out += ",\"receiver\":{\"name\":" + JSONQuoting.quote(group.receiver) + "}}"
         }
         return out + "]"
