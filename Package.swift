@@ -57,7 +57,12 @@ let package = Package(
         .target(name: "VigilPromQL", dependencies: ["VigilModel", "VigilTSDB"], swiftSettings: hotPathSettings),
         .target(name: "VigilRemote", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(
-            name: "VigilTestSupport", dependencies: ["VigilModel", "VigilExposition"],
+            name: "VigilTestSupport",
+            dependencies: [
+                "VigilModel", "VigilExposition",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import VigilTestSupport
 
 /// An HTTP server on a loopback port that records every request and answers with the responses a
 /// test queues (then 200 with `defaultBody`).
@@ -53,26 +54,10 @@ final class RecordingServer: Sendable {
                 status: HTTPResponse.Status(code: status), headers: [.contentType: "text/plain"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "recording-server")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService() }
-        var iterator = ports.makeAsyncIterator()
-        let port = await iterator.next() ?? 0
-        let server = RecordingServer(port: port, defaultBody: defaultBody)
-        holder.withLock { $0 = server }
-        do {
-            let result = try await body(server)
-            task.cancel()
-            _ = await task.result
-            return result
-        } catch {
-            task.cancel()
-            _ = await task.result
-            throw error
+        return try await LoopbackHTTPServer.run(router) { port in
+            let server = RecordingServer(port: port, defaultBody: defaultBody)
+            holder.withLock { $0 = server }
+            return try await body(server)
         }
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import VigilTestSupport
 
 /// An Alertmanager stand-in on a loopback port: records the JSON bodies posted to
 /// `/api/v2/alerts` (and `/prefix/api/v2/alerts`), answering with a status the test chooses.
@@ -45,26 +46,11 @@ final class TestAlertmanager: Sendable {
         router.post("/api/v2/alerts", use: handler)
         router.post("/prefix/api/v2/alerts", use: handler)
         router.post("/api/v1/alerts", use: handler)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "alertmanager")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let task = Task { try await app.runService() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw StartFailure() }
-        let manager = TestAlertmanager(port: port)
-        holder.withLock { $0 = manager }
-        defer { task.cancel() }
-        let result = try await body(manager)
-        task.cancel()
-        _ = await task.result
-        return result
+        return try await LoopbackHTTPServer.run(router) { port in
+            let manager = TestAlertmanager(port: port)
+            holder.withLock { $0 = manager }
+            return try await body(manager)
+        }
     }
 
-    struct StartFailure: Error {}
 }

@@ -6,6 +6,7 @@ import NIOCore
 import Synchronization
 import VigilModel
 import VigilRemote
+import VigilTestSupport
 
 /// A remote-write receiver on a loopback port: decodes every request it accepts and answers
 /// with the statuses a test queues (then 204).
@@ -63,26 +64,11 @@ final class TestReceiver: Sendable {
             }
             return Response(status: .noContent)
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let task = Task { try await app.runService() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ReceiverFailure() }
-        let receiver = TestReceiver(port: port)
-        holder.withLock { $0 = receiver }
-        defer { task.cancel() }
-        let result = try await body(receiver)
-        task.cancel()
-        _ = await task.result
-        return result
+        return try await LoopbackHTTPServer.run(router) { port in
+            let receiver = TestReceiver(port: port)
+            holder.withLock { $0 = receiver }
+            return try await body(receiver)
+        }
     }
 
-    struct ReceiverFailure: Error {}
 }

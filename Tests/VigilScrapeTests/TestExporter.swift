@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import VigilTestSupport
 
 /// A real HTTP server on an ephemeral loopback port whose answers a test sets per path:
 /// the in-process exporter the scrape tests scrape.
@@ -62,33 +63,14 @@ final class TestExporter: Sendable {
             for (name, value) in reply.headers { fields[HTTPField.Name(name)!] = value }
             return Response(status: reply.status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "exporter")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            logger: logger
-        )
-        let task = Task { try await app.runService() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ExporterFailure() }
-        let exporter = TestExporter(port: port)
-        holder.withLock { $0 = exporter }
-        do {
-            let result = try await body(exporter)
-            task.cancel()
-            _ = await task.result
-            return result
-        } catch {
-            task.cancel()
-            _ = await task.result
-            throw error
+        return try await LoopbackHTTPServer.run(router) { port in
+            let exporter = TestExporter(port: port)
+            holder.withLock { $0 = exporter }
+            return try await body(exporter)
         }
     }
 
-    struct ExporterFailure: Error {}
+
 }
 
 /// A gzip member holding `bytes` in stored (uncompressed) deflate blocks: valid gzip any

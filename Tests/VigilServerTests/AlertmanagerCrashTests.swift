@@ -30,17 +30,7 @@ import VigilTestSupport
             }
             return Response(status: .ok)
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "hook")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        let task = Task { try await app.runService() }
-        defer { task.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw TestFailure("hook did not start") }
-        return try await body(hook, port)
+        return try await LoopbackHTTPServer.run(router) { port in try await body(hook, port) }
     }
 
     static func post(_ port: Int, _ json: String) async throws {
