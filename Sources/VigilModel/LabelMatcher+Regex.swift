@@ -105,6 +105,9 @@ final class CompiledRegex: @unchecked Sendable {
     private let regex: Regex<AnyRegexOutput>
 
     init(pattern: String, name: String) throws(LabelMatcherError) {
+        if let violation = RE2Syntax.violation(in: pattern) {
+            throw LabelMatcherError(name: name, pattern: pattern, reason: violation)
+        }
         do {
             regex = try Regex<AnyRegexOutput>("(?:" + Self.bracingUnicodeClasses(pattern) + ")")
                 .matchingSemantics(.unicodeScalar)

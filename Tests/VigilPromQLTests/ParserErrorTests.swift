@@ -6,6 +6,9 @@ import VigilPromQL
 struct ParserErrorTests {
     static let cases: [(query: String, expected: String)] = [
         ("", "unknown position: parse error: no expression found in input"),
+        // Go's RE2 refuses what Swift's engine would take; Prometheus prints Go's message alone.
+        (#"up{job=~"(?=x)"}"#, "1:4: parse error: error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
+        (#"up{job!~"(a)\\1"}"#, "1:4: parse error: error parsing regexp: invalid escape sequence: `\\1`"),
         ("# just a comment\n\n", "1:1: parse error: no expression found in input"),
         ("1+", "1:3: parse error: unexpected end of input"),
         (".", "1:1: parse error: unexpected character: '.'"),

@@ -341,7 +341,9 @@ struct Parser {
                 do {
                     matchers.append(try LabelMatcher(type, name, LiteralParsing.unquote(text(value))))
                 } catch {
-                    throw semantic(error.description, PositionRange(start: token.start, end: value.end))
+                    // Go's regexp messages (RE2's refusals) are what Prometheus prints, alone.
+                    let message = error.reason.hasPrefix("error parsing regexp:") ? error.reason : error.description
+                    throw semantic(message, PositionRange(start: token.start, end: value.end))
                 }
                 try expectMatcherSeparator()
             default:

@@ -1,10 +1,10 @@
-/// The RE2 rules Swift's regex engine does not enforce: Alertmanager compiles patterns with Go's
-/// `regexp`, which refuses lookaround, backreferences and repeat counts over 1000. Checked before
-/// a pattern reaches the engine, so a pattern Alertmanager refuses is refused here too, with Go's
-/// message.
-enum RE2Syntax {
+/// The RE2 rules Swift's regex engine does not enforce: Prometheus and Alertmanager compile
+/// patterns with Go's `regexp`, which refuses lookaround, backreferences and repeat counts over
+/// 1000. Every ``LabelMatcher`` regex is checked before it reaches the engine, so a pattern they
+/// refuse is refused here too, with Go's message.
+public enum RE2Syntax {
     /// Nil when the pattern is acceptable to RE2 as far as these rules go; else Go's error text.
-    static func violation(in pattern: String) -> String? {
+    public static func violation(in pattern: String) -> String? {
         let scalars = Array(pattern.unicodeScalars)
         var index = 0
         var inClass = false
