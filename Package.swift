@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "VigilRules", targets: ["VigilRules"]),
         .library(name: "VigilAlertmanager", targets: ["VigilAlertmanager"]),
         .library(name: "VigilNotifier", targets: ["VigilNotifier"]),
+        .library(name: "VigilCollectors", targets: ["VigilCollectors"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
     ],
     dependencies: [
@@ -116,6 +117,11 @@ let package = Package(
         ),
         .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
         .target(
+            name: "VigilCollectors",
+            dependencies: ["VigilModel", "VigilExposition", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
             name: "VigilRules",
             dependencies: [
                 "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL", "VigilTemplate",
@@ -156,7 +162,7 @@ let package = Package(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
-                "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier",
+                "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilCollectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -169,7 +175,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape",
-                "VigilRules", "VigilNotifier",
+                "VigilRules", "VigilNotifier", "VigilCollectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -259,6 +265,11 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilCollectorsTests",
+            dependencies: ["VigilCollectors", "VigilModel", "VigilExposition", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+public import VigilCollectors
 public import VigilNotifier
 public import VigilPromQL
 public import VigilTSDB
@@ -44,6 +45,10 @@ public struct ServerOptions: Sendable {
     public var ruleResendDelay: Int64 = 60_000
     /// The notifier's queue and shutdown settings (`--alertmanager.*`).
     public var notifier = NotifierOptions()
+    /// The node collector (node_exporter's metrics of this host); nil turns it off. The server
+    /// serves it at `/metrics/node`, which its embedded default scrapes as job `node`; the agent
+    /// adds it to its own `/metrics`, as node_exporter serves them.
+    public var nodeCollector: NodeCollectorOptions? = NodeCollectorOptions()
 
     /// The defaults of `vigil server` with no flags.
     public init(

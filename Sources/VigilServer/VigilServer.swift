@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import ServiceLifecycle
 import UnixSignals
+import VigilCollectors
 import VigilConfig
 public import VigilModel
 import VigilNotifier
@@ -39,7 +40,11 @@ public struct VigilServer: Sendable {
     /// - Throws: ``ServerStartError`` when the config or the data directory is unusable; anything a
     ///   service throws while running.
     public func run(onReady: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
-        let configSource: ConfigManager.Source = options.configPath.map { .file($0) } ?? .embedded(selfAddress: options.listen.selfScrapeAddress)
+        let configSource: ConfigManager.Source =
+            options.configPath.map { .file($0) }
+            ?? .embedded(
+                selfAddress: options.listen.selfScrapeAddress,
+                nodeMetricsPath: options.nodeCollector == nil || options.agentMode ? nil : NodeMetrics.serverPath)
         let configManager: ConfigManager
         do {
             configManager = try ConfigManager(
@@ -76,6 +81,10 @@ public struct VigilServer: Sendable {
         tsdb.registerMetrics(on: registry)
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
+        let nodeExporter = try NodeMetrics.exporter(options.nodeCollector, logger: logger)
+        if let nodeExporter, options.agentMode {
+            registry.register { nodeExporter.collect() }
+        }
 
         let pushgatewayDirectory: String
         do {
@@ -140,6 +149,9 @@ public struct VigilServer: Sendable {
         router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: configManager).register(on: router)
         MetricsRoute(registry: registry).register(on: router)
+        if let nodeExporter, !options.agentMode {
+            MetricsRoute(path: RouterPath(NodeMetrics.serverPath)) { nodeExporter.collect() }.register(on: router)
+        }
         PrometheusAPI(
             tsdb: tsdb, configManager: configManager,
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
