@@ -269,7 +269,10 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilCollectorsTests",
-            dependencies: ["VigilCollectors", "VigilModel", "VigilExposition", "VigilTestSupport"],
+            dependencies: [
+                "VigilCollectors", "VigilModel", "VigilExposition", "VigilTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

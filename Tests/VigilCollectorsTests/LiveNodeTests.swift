@@ -16,5 +16,29 @@ import VigilModel
         ] {
             #expect(names.contains(required), "missing \(required)")
         }
+        let memory = try #require(families.value("node_memory_MemTotal_bytes"))
+        let available = try #require(families.value("node_memory_MemAvailable_bytes"))
+        #expect(memory > 64 * 1024 * 1024 && available <= memory)
+        let cpus = families.family("node_cpu_seconds_total")?.samples ?? []
+        #expect(cpus.count % 8 == 0 && !cpus.isEmpty)
+        let nonNegative = cpus.allSatisfy { $0.value >= 0 }
+        #expect(nonNegative)
+        let now = try #require(families.value("node_time_seconds"))
+        let boot = try #require(families.value("node_boot_time_seconds"))
+        #expect(boot > 1_000_000_000 && boot < now)
+        #expect(families.value("node_scrape_collector_success", ["collector": "cpu"]) == 1)
+        #expect(families.value("node_scrape_collector_success", ["collector": "meminfo"]) == 1)
+        #expect(families.value("node_scrape_collector_success", ["collector": "filesystem"]) == 1)
+    }
+
+    @Test func concurrentScrapesAgreeOnTheFamilies() async throws {
+        let exporter = try NodeExporter(options: NodeCollectorOptions(), logger: Logger(label: "test"))
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 { group.addTask { exporter.collect().count } }
+            var counts: [Int] = []
+            for await count in group { counts.append(count) }
+            return counts
+        }
+        #expect(Set(counts).count == 1)
     }
 }

@@ -3,8 +3,8 @@ public import VigilModel
 /// Gathers the samples of one scrape into metric families, keyed by family name.
 ///
 /// Labels with an empty value are dropped, as Prometheus stores them (node_exporter prints
-/// `id_like=""`; the series is the same). ``families()`` orders families by name and samples
-/// by labels, as client_golang's registry does.
+/// `id_like=""`; the series is the same). ``families()`` orders families by name and the
+/// samples of counters, gauges and untyped families by labels, as client_golang's registry does.
 public struct MetricSink: Sendable {
     private var gathered: [MetricFamily] = []
     private var index: [String: Int] = [:]
@@ -54,7 +54,9 @@ public struct MetricSink: Sendable {
     /// The families gathered, sorted by name, each one's samples sorted by labels.
     public func families() -> [MetricFamily] {
         var sorted = gathered.sorted { ByteOrder.less($0.name, $1.name) }
-        for position in sorted.indices where sorted[position].samples.count > 1 {
+        // Histograms and summaries keep their order: buckets, then sum and count.
+        for position in sorted.indices where sorted[position].samples.count > 1
+            && sorted[position].type != .histogram && sorted[position].type != .summary {
             sorted[position].samples.sort { $0.labels < $1.labels }
         }
         return sorted

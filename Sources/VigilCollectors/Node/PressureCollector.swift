@@ -46,7 +46,7 @@ struct PressureCollector: Collector {
             guard let kind = fields.first else { continue }
             var total: Double?
             for field in fields.dropFirst() where ByteText.hasPrefix(field, "total=") {
-                total = ByteText.uint64(field.dropFirst(6)).map(Double.init)
+                total = ByteText.uint64(field.dropFirst(6)).map { Double($0) }
             }
             guard let total else { throw .malformed(path, "a line without a valid total=") }
             if ByteText.equals(kind, "some") { some = total } else if ByteText.equals(kind, "full") { full = total }
