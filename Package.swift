@@ -290,7 +290,7 @@ let package = Package(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer", "VigilTestSupport", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
-                "VigilRules",
+                "VigilRules", "VigilCollectors",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
