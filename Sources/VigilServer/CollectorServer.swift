@@ -34,27 +34,17 @@ public struct CollectorServer: Sendable {
         guard let exporter = try NodeMetrics.exporter(collectorOptions, logger: logger) else { return }
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
-        registry.register { exporter.collect() }
 
         let readiness = Readiness()
         let router = Router()
         router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: nil).register(on: router)
-        MetricsRoute(registry: registry).register(on: router)
+        MetricsRoute(registry: registry, node: exporter).register(on: router)
         let logger = self.logger
         let listen = self.listen
-        let application = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(300))),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
-            onServerRunning: { channel in
-                let bound = ListenAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port)
-                readiness.markReady()
-                logger.info("Serving node metrics", metadata: ["address": "\(bound)"])
-                await onReady(bound)
-            },
-            logger: logger
-        )
+        let application = HTTPApplication.make(
+            router: router, listen: listen, readiness: readiness, logger: logger, readyMessage: "Serving node metrics",
+            onReady: onReady)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )

@@ -82,9 +82,6 @@ public struct VigilServer: Sendable {
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
         let nodeExporter = try NodeMetrics.exporter(options.nodeCollector, logger: logger)
-        if let nodeExporter, options.agentMode {
-            registry.register { nodeExporter.collect() }
-        }
 
         let pushgatewayDirectory: String
         do {
@@ -148,7 +145,11 @@ public struct VigilServer: Sendable {
         let router = Router()
         router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: configManager).register(on: router)
-        MetricsRoute(registry: registry).register(on: router)
+        if let nodeExporter, options.agentMode {
+            MetricsRoute(registry: registry, node: nodeExporter).register(on: router)
+        } else {
+            MetricsRoute(registry: registry).register(on: router)
+        }
         if let nodeExporter, !options.agentMode {
             MetricsRoute(path: RouterPath(NodeMetrics.serverPath)) { nodeExporter.collect() }.register(on: router)
         }
@@ -178,19 +179,9 @@ public struct VigilServer: Sendable {
 
         let logger = self.logger
         let listen = options.listen
-        let application = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(300))),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? listen.port
-                let bound = ListenAddress(host: listen.host, port: port)
-                readiness.markReady()
-                logger.info("Server is ready to receive web requests", metadata: ["address": "\(bound)"])
-                await onReady(bound)
-            },
-            logger: logger
-        )
+        let application = HTTPApplication.make(
+            router: router, listen: listen, readiness: readiness, logger: logger,
+            readyMessage: "Server is ready to receive web requests", onReady: onReady)
         logger.info(
             "Starting Vigil",
             metadata: [

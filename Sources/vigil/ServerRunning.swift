@@ -53,6 +53,7 @@ func runServer(_ options: ServerOptions, logger: Logger) async throws {
 
 /// Runs a collect-only agent until it stops, with the exit codes of ``runServer(_:logger:)``.
 func runCollectorServer(_ server: CollectorServer, logger: Logger) async throws {
+    ProcessMemory.limitArenasToCores()
     do {
         try await server.run()
     } catch let error as ServerStartError {

@@ -42,6 +42,8 @@ import VigilTestSupport
         }
     }
 
+    private let netstat = NetstatCollector(fields: try! NameFilter(".*", mode: .include, flag: "f"))
+
     private func exercise(_ text: ArraySlice<UInt8>) {
         _ = ProcStat.parse(text)
         _ = try? NetdevCollector.parse(text, path: "dev")
@@ -49,9 +51,9 @@ import VigilTestSupport
         _ = try? ConntrackCollector.sumColumns(text, path: "nf")
         _ = try? PressureCollector.totals(text, path: "psi")
         _ = OSReleaseCollector.parse(text)
-        var stats: [(proto: String, field: String, value: Double)] = []
-        _ = try? NetstatCollector.parsePairedTable(text, path: "netstat", into: &stats)
-        _ = try? NetstatCollector.parseSNMP6(text, path: "snmp6", into: &stats)
+        var stats: [(key: String, metric: String, help: String, value: Double)] = []
+        _ = try? netstat.parsePairedTable(text, path: "netstat", into: &stats)
+        _ = try? netstat.parseSNMP6(text, path: "snmp6", into: &stats)
         for line in ByteText.lines(text) {
             for field in ByteText.fields(line) {
                 _ = ByteText.double(field)

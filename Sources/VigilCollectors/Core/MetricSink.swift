@@ -53,12 +53,25 @@ public struct MetricSink: Sendable {
 
     /// The families gathered, sorted by name, each one's samples sorted by labels.
     public func families() -> [MetricFamily] {
-        var sorted = gathered.sorted { ByteOrder.less($0.name, $1.name) }
-        // Histograms and summaries keep their order: buckets, then sum and count.
-        for position in sorted.indices where sorted[position].samples.count > 1
-            && sorted[position].type != .histogram && sorted[position].type != .summary {
-            sorted[position].samples.sort { $0.labels < $1.labels }
+        // Sort positions rather than the families themselves: moving a family retains its strings
+        // and arrays on every swap.
+        let order = gathered.indices.sorted { ByteOrder.less(gathered[$0].name, gathered[$1].name) }
+        var sorted: [MetricFamily] = []
+        sorted.reserveCapacity(order.count)
+        for position in order {
+            var family = gathered[position]
+            // Histograms and summaries keep their order: buckets, then sum and count.
+            if family.samples.count > 1 && family.type != .histogram && family.type != .summary
+                && !MetricSink.isSorted(family.samples) {
+                family.samples.sort { $0.labels < $1.labels }
+            }
+            sorted.append(family)
         }
         return sorted
+    }
+
+    private static func isSorted(_ samples: [MetricFamily.Sample]) -> Bool {
+        for index in samples.indices.dropFirst() where samples[index].labels < samples[index - 1].labels { return false }
+        return true
     }
 }

@@ -13,6 +13,11 @@ final class CPUCollector: Collector {
     /// Ticks per second of `/proc/stat` (USER_HZ, 100 on every Linux architecture Vigil runs on).
     static let userHZ = 100.0
 
+    /// The eight `node_cpu_seconds_total` modes with their `/proc/stat` columns, in label order
+    /// so a scrape's samples need no sorting.
+    static let sortedModes: [(Int, String)] = ProcStat.modes.prefix(8).enumerated().map { ($0.offset, $0.element) }
+        .sorted { $0.1 < $1.1 }
+
     init(guest: Bool) {
         self.guest = guest
     }
@@ -32,14 +37,14 @@ final class CPUCollector: Collector {
         }
         for cpu in cpus {
             let label = String(cpu.index)
-            for (column, mode) in ProcStat.modes.prefix(8).enumerated() {
+            for (column, mode) in CPUCollector.sortedModes {
                 context.sink.counter(
                     "node_cpu_seconds_total", "Seconds the CPUs spent in each mode.",
                     Double(cpu.ticks[column]) / CPUCollector.userHZ, ["cpu": label, "mode": mode])
             }
             guard guest else { continue }
             // Guest time is also counted in user and nice; it is exposed separately.
-            for (column, mode) in [(8, "user"), (9, "nice")] {
+            for (column, mode) in [(9, "nice"), (8, "user")] {
                 context.sink.counter(
                     "node_cpu_guest_seconds_total", "Seconds the CPUs spent in guests (VMs) for each mode.",
                     Double(cpu.ticks[column]) / CPUCollector.userHZ, ["cpu": label, "mode": mode])

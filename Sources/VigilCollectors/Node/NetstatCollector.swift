@@ -1,35 +1,66 @@
+internal import Synchronization
+
 /// `netstat`: the counters of `/proc/net/netstat`, `/proc/net/snmp` and `/proc/net/snmp6`
 /// whose `<Protocol>_<Name>` matches `--collector.netstat.fields`, untyped, as
 /// `node_netstat_<Protocol>_<Name>`.
-struct NetstatCollector: Collector {
+///
+/// The files' field names never change while the kernel runs, so which columns are kept, and
+/// their metric names, are worked out once per distinct header (a *plan*) and reused: a scrape
+/// only parses the kept values.
+final class NetstatCollector: Collector {
     let name = "netstat"
     let fields: NameFilter
+    private let plans = Mutex<[[UInt8]: Plan]>([:])
+
+    /// The kept columns of one header (or of snmp6's name column): position, key, metric, help.
+    struct Plan: Sendable {
+        var kept: [(position: Int, key: String, metric: String, help: String)] = []
+        var width = 0
+    }
+
+    init(fields: NameFilter) {
+        self.fields = fields
+    }
 
     func collect(_ context: inout CollectorContext) throws(CollectorError) {
-        var stats: [(proto: String, field: String, value: Double)] = []
+        var stats: [(key: String, metric: String, help: String, value: Double)] = []
         for file in ["net/netstat", "net/snmp"] {
             let path = context.paths.proc(file)
-            try NetstatCollector.parsePairedTable(context.reader.read(path), path: path, into: &stats)
+            try parsePairedTable(context.reader.read(path), path: path, into: &stats)
         }
         let snmp6 = context.paths.proc("net/snmp6")
         do throws(CollectorError) {
-            try NetstatCollector.parseSNMP6(context.reader.read(snmp6), path: snmp6, into: &stats)
+            try parseSNMP6(context.reader.read(snmp6), path: snmp6, into: &stats)
         } catch where error.isNotFound {
             // A kernel without IPv6 has no snmp6; node_exporter skips it.
         }
         // Later files win over earlier ones for the same protocol and field, as node_exporter
         // merges its maps.
         var seen: Set<String> = []
-        for stat in stats.reversed() {
-            let key = stat.proto + "_" + stat.field
-            guard seen.insert(key).inserted, fields.keeps(key) else { continue }
-            context.sink.untyped("node_netstat_" + key, "Statistic \(stat.proto)\(stat.field).", stat.value)
+        for stat in stats.reversed() where seen.insert(stat.key).inserted {
+            context.sink.untyped(stat.metric, stat.help, stat.value)
         }
     }
 
+    private func plan(for signature: [UInt8], build: () -> Plan) -> Plan {
+        if let known = plans.withLock({ $0[signature] }) { return known }
+        let made = build()
+        plans.withLock { plans in
+            if plans.count > 64 { plans.removeAll() }
+            plans[signature] = made
+        }
+        return made
+    }
+
+    private func keep(_ proto: String, _ field: String, position: Int, into plan: inout Plan) {
+        let key = proto + "_" + field
+        guard fields.keeps(key) else { return }
+        plan.kept.append((position, key, "node_netstat_" + key, "Statistic \(proto)\(field)."))
+    }
+
     /// `Proto: Name1 Name2` followed by `Proto: value1 value2`, pair after pair.
-    static func parsePairedTable(
-        _ text: ArraySlice<UInt8>, path: String, into stats: inout [(proto: String, field: String, value: Double)]
+    func parsePairedTable(
+        _ text: ArraySlice<UInt8>, path: String, into stats: inout [(key: String, metric: String, help: String, value: Double)]
     ) throws(CollectorError) {
         var lines = ByteText.lines(text)
         while let header = lines.next() {
@@ -40,27 +71,49 @@ struct NetstatCollector: Collector {
             guard names.count == values.count, first.last == UInt8(ascii: ":") else {
                 throw .malformed(path, "field count mismatch for \(ByteText.string(first))")
             }
-            let proto = ByteText.string(first.dropLast())
-            for (name, value) in zip(names.dropFirst(), values.dropFirst()) {
-                guard let number = ByteText.double(value) else {
-                    throw .malformed(path, "invalid value \(ByteText.string(value.prefix(40))) for \(proto)\(ByteText.string(name))")
+            let plan = plan(for: Array(header)) {
+                var plan = Plan()
+                let proto = ByteText.string(first.dropLast())
+                for (position, name) in names.enumerated().dropFirst() {
+                    keep(proto, ByteText.string(name), position: position, into: &plan)
                 }
-                stats.append((proto, ByteText.string(name), number))
+                return plan
+            }
+            for column in plan.kept {
+                guard let number = ByteText.double(values[column.position]) else {
+                    throw .malformed(path, "invalid value \(ByteText.string(values[column.position].prefix(40))) for \(column.key)")
+                }
+                stats.append((column.key, column.metric, column.help, number))
             }
         }
     }
 
     /// `Ip6InReceives 123` lines: the protocol ends at the first `6`.
-    static func parseSNMP6(
-        _ text: ArraySlice<UInt8>, path: String, into stats: inout [(proto: String, field: String, value: Double)]
+    func parseSNMP6(
+        _ text: ArraySlice<UInt8>, path: String, into stats: inout [(key: String, metric: String, help: String, value: Double)]
     ) throws(CollectorError) {
+        var rows: [[ArraySlice<UInt8>]] = []
+        var signature: [UInt8] = []
         for line in ByteText.lines(text) {
             let parts = ByteText.fields(line)
-            guard parts.count >= 2, let six = parts[0].firstIndex(of: UInt8(ascii: "6")) else { continue }
-            guard let number = ByteText.double(parts[1]) else {
-                throw .malformed(path, "invalid value for \(ByteText.string(parts[0]))")
+            guard parts.count >= 2 else { continue }
+            rows.append(parts)
+            signature.append(contentsOf: parts[0])
+            signature.append(0x20)
+        }
+        let plan = plan(for: signature) {
+            var plan = Plan()
+            for (position, parts) in rows.enumerated() {
+                guard let six = parts[0].firstIndex(of: UInt8(ascii: "6")) else { continue }
+                keep(ByteText.string(parts[0][...six]), ByteText.string(parts[0][(six + 1)...]), position: position, into: &plan)
             }
-            stats.append((ByteText.string(parts[0][...six]), ByteText.string(parts[0][(six + 1)...]), number))
+            return plan
+        }
+        for column in plan.kept {
+            guard let number = ByteText.double(rows[column.position][1]) else {
+                throw .malformed(path, "invalid value for \(column.key)")
+            }
+            stats.append((column.key, column.metric, column.help, number))
         }
     }
 }

@@ -1,4 +1,5 @@
 import Hummingbird
+import VigilCollectors
 import VigilExposition
 import VigilModel
 
@@ -18,6 +19,30 @@ struct MetricsRoute {
     init(path: RouterPath, collect: @escaping @Sendable () -> [MetricFamily]) {
         self.path = path
         self.collect = collect
+    }
+
+    /// Vigil's own metrics and the node collector's at `/metrics`, as node_exporter serves its
+    /// collectors beside its process metrics. Both lists come sorted by name, so they are merged
+    /// rather than sorted again.
+    init(registry: MetricsRegistry, node: NodeExporter) {
+        self.init(path: "/metrics") { MetricsRoute.merge(registry.collect(), node.collect()) }
+    }
+
+    /// Two name-sorted family lists as one name-sorted list.
+    static func merge(_ left: [MetricFamily], _ right: [MetricFamily]) -> [MetricFamily] {
+        var merged: [MetricFamily] = []
+        merged.reserveCapacity(left.count + right.count)
+        var (i, j) = (0, 0)
+        while i < left.count && j < right.count {
+            if ByteOrder.less(right[j].name, left[i].name) {
+                merged.append(right[j]); j += 1
+            } else {
+                merged.append(left[i]); i += 1
+            }
+        }
+        merged.append(contentsOf: left[i...])
+        merged.append(contentsOf: right[j...])
+        return merged
     }
 
     func register(on router: Router<BasicRequestContext>) {
