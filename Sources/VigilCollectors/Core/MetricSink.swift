@@ -33,9 +33,15 @@ public struct MetricSink: Sendable {
 
     /// Adds a sample to family `name`, creating the family with `help` and `type` on first use.
     public mutating func add(_ name: String, _ help: String, _ type: MetricType, _ value: Double, _ labels: KeyValuePairs<String, String>) {
-        builder.reset()
-        for (label, labelValue) in labels { builder.set(label, labelValue) }
-        append(name, help, type, MetricFamily.Sample(name: name, labels: builder.build(), value: value))
+        let built: Labels
+        if labels.isEmpty {
+            built = .empty
+        } else {
+            builder.reset()
+            for (label, labelValue) in labels { builder.set(label, labelValue) }
+            built = builder.build()
+        }
+        append(name, help, type, MetricFamily.Sample(name: name, labels: built, value: value))
     }
 
     /// Adds a sample whose labels are already built (the textfile collector's).

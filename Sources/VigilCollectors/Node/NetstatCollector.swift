@@ -10,7 +10,7 @@ internal import Synchronization
 final class NetstatCollector: Collector {
     let name = "netstat"
     let fields: NameFilter
-    private let plans = Mutex<[[UInt8]: Plan]>([:])
+    private let plans = Mutex<[String: Plan]>([:])
 
     /// The kept columns of one header (or of snmp6's name column): position, key, metric, help.
     struct Plan: Sendable {
@@ -42,7 +42,9 @@ final class NetstatCollector: Collector {
         }
     }
 
-    private func plan(for signature: [UInt8], build: () -> Plan) -> Plan {
+    private func plan(for bytes: some Collection<UInt8>, build: () -> Plan) -> Plan {
+        // A String key: its hash runs over the bytes at once, an array's byte by byte.
+        let signature = String(decoding: bytes, as: UTF8.self)
         if let known = plans.withLock({ $0[signature] }) { return known }
         let made = build()
         plans.withLock { plans in
@@ -71,7 +73,7 @@ final class NetstatCollector: Collector {
             guard names.count == values.count, first.last == UInt8(ascii: ":") else {
                 throw .malformed(path, "field count mismatch for \(ByteText.string(first))")
             }
-            let plan = plan(for: Array(header)) {
+            let plan = plan(for: header) {
                 var plan = Plan()
                 let proto = ByteText.string(first.dropLast())
                 for (position, name) in names.enumerated().dropFirst() {
