@@ -28,7 +28,7 @@ public struct CollectorServer: Sendable {
 
     /// Serves until SIGTERM/SIGINT or until the calling task is cancelled.
     ///
-    /// - Throws: ``ServerStartError/config(_:)`` when a collector pattern does not compile;
+    /// - Throws: ``ServerStartError/collector(_:)`` when a collector pattern does not compile;
     ///   whatever the HTTP server throws.
     public func run(onReady: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
         guard let exporter = try NodeMetrics.exporter(collectorOptions, logger: logger) else { return }

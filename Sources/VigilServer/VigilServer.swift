@@ -213,7 +213,8 @@ public struct VigilServer: Sendable {
     }
 }
 
-/// Why `vigil server` could not start; the CLI maps ``config(_:)`` to exit code 2.
+/// Why `vigil server` could not start; the CLI maps ``config(_:)`` and ``collector(_:)`` to exit
+/// code 2.
 public enum ServerStartError: Error, CustomStringConvertible {
     /// The config file could not be loaded.
     case config(any Error)
@@ -221,6 +222,8 @@ public enum ServerStartError: Error, CustomStringConvertible {
     case dataDirectory(DataDirectoryError)
     /// The metrics store could not be opened.
     case storage(any Error)
+    /// A node collector flag is invalid (an unknown collector, a pattern that does not compile).
+    case collector(any Error)
 
     /// The underlying error's message.
     public var description: String {
@@ -228,6 +231,7 @@ public enum ServerStartError: Error, CustomStringConvertible {
         case .config(let error): "error loading config: \(error)"
         case .dataDirectory(let error): "\(error)"
         case .storage(let error): "opening the metrics store: \(error)"
+        case .collector(let error): "node collector: \(error)"
         }
     }
 }

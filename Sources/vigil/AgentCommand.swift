@@ -18,8 +18,9 @@ struct AgentCommand: AsyncParsableCommand {
             --collector.disable-defaults, --path.procfs, --path.sysfs, --path.rootfs.
             Without --config that is all the agent does: it keeps no data.
 
-            With --config it is also like Prometheus's agent mode: the config's scrape_configs are scraped and
-            every sample goes to its remote_write destinations through a durable
+            With --config it is also like Prometheus's agent mode: the config's
+            scrape_configs are scraped and every sample goes to its remote_write
+            destinations through a durable
             on-disk queue, so a receiver that is down loses nothing (up to 4 GiB per
             destination). The config needs at least one remote_write and may not have
             rule_files, alerting or remote_read. Query, federation, remote read and the
@@ -28,13 +29,13 @@ struct AgentCommand: AsyncParsableCommand {
             memory for at most --storage.agent.retention and never written as blocks.
 
             Examples:
-              vigil agent                                        # a node exporter on 127.0.0.1:9471
-              vigil agent --listen 0.0.0.0:9100 --collector.textfile.directory /var/lib/node-exporter
+              vigil agent
+              vigil agent --listen 0.0.0.0:9100 --collector.textfile.directory /var/lib/ne
               vigil agent --collector.disable-defaults --collector.cpu --collector.meminfo
-              vigil agent --path.procfs /host/proc --path.sysfs /host/sys --path.rootfs /host
+              vigil agent --path.procfs /host/proc --path.sysfs /host/sys --path.rootfs /
               vigil agent --config agent.yml
-              vigil agent --config /etc/vigil/agent.yml --data-dir /var/lib/vigil-agent --listen 0.0.0.0:9471
-              vigil agent --config agent.yml --no-collectors     # scrape and forward only
+              vigil agent --config agent.yml --data-dir /var/lib/vigil-agent
+              vigil agent --config agent.yml --no-collectors
             """
     )
 

@@ -43,7 +43,10 @@ func runServer(_ options: ServerOptions, logger: Logger) async throws {
     } catch let error as ServerStartError {
         logger.error("Cannot start", metadata: ["err": "\(error)"])
         StandardError.write("vigil: \(error)\n")
-        if case .config = error { throw VigilExit.badInput }
+        switch error {
+        case .config, .collector: throw VigilExit.badInput
+        default: break
+        }
         throw VigilExit.failure
     } catch {
         logger.error("Stopped on an error", metadata: ["err": "\(error)"])

@@ -8,7 +8,7 @@ enum NodeMetrics {
 
     /// The exporter `options` describe, or nil when the collector is off.
     ///
-    /// - Throws: ``ServerStartError/config(_:)`` when a pattern does not compile.
+    /// - Throws: ``ServerStartError/collector(_:)`` when a pattern does not compile.
     static func exporter(_ options: NodeCollectorOptions?, logger: Logger) throws(ServerStartError) -> NodeExporter? {
         guard let options else { return nil }
         do {
@@ -16,7 +16,7 @@ enum NodeMetrics {
             logger.info("Node collector enabled", metadata: ["collectors": "\(exporter.collectors.map(\.name).joined(separator: ","))"])
             return exporter
         } catch {
-            throw .config(error)
+            throw .collector(error)
         }
     }
 }
