@@ -16,8 +16,9 @@
 #
 # Then the cost: NODE_EXPORTER_SCRAPES (200) scrapes of each, one exporter after the other, CPU
 # read as utime+stime from /proc/<pid>/stat before and after; prints milliseconds of CPU per
-# scrape for both, the Vigil / node_exporter ratio, and both VmRSS. Figures are printed, not
-# asserted. Prints "node-exporter: N passed, M failed" last; exits non-zero on a failure.
+# scrape for both, the Vigil / node_exporter ratio, and both VmRSS; then the same for a second
+# pair started with every collector off, so the collectors' own cost (the difference) is printed
+# beside the whole process's. Figures are printed, not asserted. Prints "node-exporter: N passed, M failed" last; exits non-zero on a failure.
 #
 # NODE_EXPORTER_VIGIL=/path/to/vigil uses that binary (CPU figures need a release build);
 # otherwise the work tree's release product is built. NODE_EXPORTER_KEEP=1 keeps the work dir.
@@ -26,17 +27,19 @@ ensure_packages prometheus-node-exporter curl python3
 
 NE_PORT=19690
 VIGIL_PORT=19691
+NE_BARE_PORT=19692
+VIGIL_BARE_PORT=19693
 SCRAPES=${NODE_EXPORTER_SCRAPES:-200}
 COLLECTORS=(conntrack cpu diskstats entropy filefd filesystem hwmon loadavg meminfo netdev netstat nvme os pressure
   sockstat stat textfile thermal_zone time timex uname vmstat)
 
 WORK=$(mktemp -d -t node-exporter.XXXXXX)
-NE_PID= VIGIL_PID=
+NE_PID= VIGIL_PID= NE_BARE_PID= VIGIL_BARE_PID=
 MAIN_PID=$BASHPID
 cleanup() {
   [ "$BASHPID" = "$MAIN_PID" ] || return 0
-  for pid in $NE_PID $VIGIL_PID; do kill "$pid" 2>/dev/null || true; done
-  for pid in $NE_PID $VIGIL_PID; do { wait "$pid" || true; } 2>/dev/null; done
+  for pid in $NE_PID $VIGIL_PID $NE_BARE_PID $VIGIL_BARE_PID; do kill "$pid" 2>/dev/null || true; done
+  for pid in $NE_PID $VIGIL_PID $NE_BARE_PID $VIGIL_BARE_PID; do { wait "$pid" || true; } 2>/dev/null; done
   if [ "${NODE_EXPORTER_KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -52,7 +55,7 @@ setup_failure() {
 
 VIGIL=$(vigil_release_binary "${NODE_EXPORTER_VIGIL:-}" "$WORK/build.log") || setup_failure "swift build of vigil"
 [ -x "$VIGIL" ] || setup_failure "no vigil binary at $VIGIL"
-for port in $NE_PORT $VIGIL_PORT; do
+for port in $NE_PORT $VIGIL_PORT $NE_BARE_PORT $VIGIL_BARE_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then setup_failure "127.0.0.1:$port is already in use"; fi
 done
 
@@ -128,7 +131,28 @@ echo "CPU per scrape over $SCRAPES scrapes: node_exporter ${NE_MS} ms, vigil ${V
   "ratio $(python3 -c "print(f'{$VIGIL_MS / max($NE_MS, 1e-9):.2f}')")"
 echo "RSS after the scrapes: node_exporter $((NE_RSS / 1024)) MiB, vigil $((VIGIL_RSS / 1024)) MiB," \
   "ratio $(python3 -c "print(f'{$VIGIL_RSS / $NE_RSS:.2f}')")"
+for pid in $NE_PID $VIGIL_PID; do
+  echo "  pid $pid: $(awk '/^(RssAnon|RssFile)/ { printf "%s %d MiB  ", $1, $2 / 1024 }' /proc/$pid/status)"
+done
 if kill -0 $VIGIL_PID 2>/dev/null; then pass "vigil agent is still running after $SCRAPES scrapes"; else fail "vigil agent died"; fi
+
+# The collectors' own share: the same measurement of each exporter with every collector off
+# (HTTP and its process metrics only), subtracted.
+prometheus-node-exporter --web.listen-address=127.0.0.1:$NE_BARE_PORT --collector.disable-defaults \
+  >"$WORK/node_exporter-bare.log" 2>&1 &
+NE_BARE_PID=$!
+"$VIGIL" agent --listen 127.0.0.1:$VIGIL_BARE_PORT --collector.disable-defaults >"$WORK/vigil-bare.log" 2>&1 &
+VIGIL_BARE_PID=$!
+if wait_http "http://127.0.0.1:$NE_BARE_PORT/metrics" 30 && wait_http "http://127.0.0.1:$VIGIL_BARE_PORT/metrics" 30; then
+  NE_BARE_MS=$(measure $NE_BARE_PID $NE_BARE_PORT)
+  VIGIL_BARE_MS=$(measure $VIGIL_BARE_PID $VIGIL_BARE_PORT)
+  echo "CPU per scrape with every collector off: node_exporter ${NE_BARE_MS} ms, vigil ${VIGIL_BARE_MS} ms"
+  echo "the collectors alone: node_exporter $(python3 -c "print(f'{$NE_MS - $NE_BARE_MS:.3f}')") ms," \
+    "vigil $(python3 -c "print(f'{$VIGIL_MS - $VIGIL_BARE_MS:.3f}')") ms," \
+    "ratio $(python3 -c "print(f'{($VIGIL_MS - $VIGIL_BARE_MS) / max($NE_MS - $NE_BARE_MS, 1e-9):.2f}')")"
+else
+  fail "the exporters with every collector off did not start"
+fi
 
 echo "node-exporter: $PASSED passed, $FAILED failed"
 [ "$FAILED" = 0 ]

@@ -32,7 +32,7 @@ struct AgentCommand: AsyncParsableCommand {
               vigil agent
               vigil agent --listen 0.0.0.0:9100 --collector.textfile.directory /var/lib/ne
               vigil agent --collector.disable-defaults --collector.cpu --collector.meminfo
-              vigil agent --path.procfs /host/proc --path.sysfs /host/sys --path.rootfs /
+              vigil agent --path.rootfs /host --path.procfs /host/proc --path.sysfs /host/sys
               vigil agent --config agent.yml
               vigil agent --config agent.yml --data-dir /var/lib/vigil-agent
               vigil agent --config agent.yml --no-collectors
