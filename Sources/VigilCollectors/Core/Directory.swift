@@ -26,6 +26,16 @@ public enum Directory {
         return names.sorted()
     }
 
+    /// The names in a sysfs class directory (`/sys/class/hwmon`); a class the kernel does not
+    /// have means the hardware or driver is absent: ``CollectorError/noData(_:_:)`` saying `absent`.
+    public static func classEntries(_ path: String, absent: String) throws(CollectorError) -> [String] {
+        do throws(CollectorError) {
+            return try entries(path)
+        } catch where error.isNotFound {
+            throw .noData(path, absent)
+        }
+    }
+
     /// The target of the symlink at `path`, or nil when it is not a symlink or cannot be read.
     public static func linkTarget(_ path: String) -> String? {
         var buffer = [UInt8](repeating: 0, count: 4096)

@@ -14,12 +14,7 @@ struct HwmonCollector: Collector {
 
     func collect(_ context: inout CollectorContext) throws(CollectorError) {
         let base = context.paths.sys("class/hwmon")
-        let entries: [String]
-        do throws(CollectorError) {
-            entries = try Directory.entries(base)
-        } catch where error.isNotFound {
-            throw .noData(base, "hwmon metrics are not available on this system")
-        }
+        let entries = try Directory.classEntries(base, absent: "hwmon metrics are not available on this system")
         for entry in entries {
             let directory = base + "/" + entry
             guard Directory.isDirectory(directory) else { continue }

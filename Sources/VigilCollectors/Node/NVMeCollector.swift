@@ -5,12 +5,7 @@ struct NVMeCollector: Collector {
 
     func collect(_ context: inout CollectorContext) throws(CollectorError) {
         let base = context.paths.sys("class/nvme")
-        let entries: [String]
-        do throws(CollectorError) {
-            entries = try Directory.entries(base)
-        } catch where error.isNotFound {
-            throw .noData(base, "no NVMe devices")
-        }
+        let entries = try Directory.classEntries(base, absent: "no NVMe devices")
         for device in entries {
             let directory = base + "/" + device
             func attribute(_ file: String) -> String { (try? context.reader.readString(directory + "/" + file)) ?? "" }
