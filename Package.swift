@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "VigilRules", targets: ["VigilRules"]),
         .library(name: "VigilAlertmanager", targets: ["VigilAlertmanager"]),
         .library(name: "VigilNotifier", targets: ["VigilNotifier"]),
+        .library(name: "VigilCollectors", targets: ["VigilCollectors"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
     ],
     dependencies: [
@@ -121,6 +122,11 @@ let package = Package(
         ),
         .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
         .target(
+            name: "VigilCollectors",
+            dependencies: ["VigilModel", "VigilExposition", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: hotPathSettings
+        ),
+        .target(
             name: "VigilRules",
             dependencies: [
                 "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL", "VigilTemplate",
@@ -161,7 +167,7 @@ let package = Package(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
-                "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager",
+                "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -174,7 +180,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape",
-                "VigilRules", "VigilNotifier", "VigilAlertmanager",
+                "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -268,6 +274,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilCollectorsTests",
+            dependencies: [
+                "VigilCollectors", "VigilModel", "VigilExposition", "VigilTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilRemoteWriteTests",
             dependencies: [
                 "VigilRemoteWrite", "VigilTestSupport", "VigilRemote", "VigilConfig", "VigilModel", "VigilTSDB",
@@ -282,7 +296,7 @@ let package = Package(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer", "VigilTestSupport", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
-                "VigilRules",
+                "VigilRules", "VigilCollectors",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

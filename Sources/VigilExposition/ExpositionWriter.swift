@@ -134,6 +134,14 @@ public struct ExpositionWriter: Sendable {
     }
 
     private func appendEscaped(_ text: String, quotes: Bool, into buffer: inout [UInt8]) {
+        // Most help texts and label values need no escaping: copy them whole.
+        let plain = !text.utf8.contains { byte in
+            byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || (quotes && byte == UInt8(ascii: "\""))
+        }
+        if plain {
+            buffer.append(contentsOf: text.utf8)
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\\"): buffer.append(contentsOf: "\\\\".utf8)

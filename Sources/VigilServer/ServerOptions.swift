@@ -1,3 +1,4 @@
+public import VigilCollectors
 public import VigilNotifier
 public import VigilPromQL
 public import VigilTSDB
@@ -47,6 +48,10 @@ public struct ServerOptions: Sendable {
     /// The embedded Alertmanager's alertmanager.yml (`--alertmanager.config.file`); nil runs it
     /// with a configuration that sends no notifications.
     public var alertmanagerConfigPath: String?
+    /// The node collector (node_exporter's metrics of this host); nil turns it off. The server
+    /// serves it at `/metrics/node`, which its embedded default scrapes as job `node`; the agent
+    /// adds it to its own `/metrics`, as node_exporter serves them.
+    public var nodeCollector: NodeCollectorOptions? = NodeCollectorOptions()
 
     /// The defaults of `vigil server` with no flags.
     public init(

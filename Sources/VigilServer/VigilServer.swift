@@ -4,6 +4,7 @@ import NIOCore
 import ServiceLifecycle
 import UnixSignals
 import VigilAlertmanager
+import VigilCollectors
 import VigilConfig
 public import VigilModel
 import VigilNotifier
@@ -40,7 +41,11 @@ public struct VigilServer: Sendable {
     /// - Throws: ``ServerStartError`` when the config or the data directory is unusable; anything a
     ///   service throws while running.
     public func run(onReady: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
-        let configSource: ConfigManager.Source = options.configPath.map { .file($0) } ?? .embedded(selfAddress: options.listen.selfScrapeAddress)
+        let configSource: ConfigManager.Source =
+            options.configPath.map { .file($0) }
+            ?? .embedded(
+                selfAddress: options.listen.selfScrapeAddress,
+                nodeMetricsPath: options.nodeCollector == nil || options.agentMode ? nil : NodeMetrics.serverPath)
         let configManager: ConfigManager
         do {
             configManager = try ConfigManager(
@@ -77,6 +82,7 @@ public struct VigilServer: Sendable {
         tsdb.registerMetrics(on: registry)
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
+        let nodeExporter = try NodeMetrics.exporter(options.nodeCollector, logger: logger)
 
         let pushgatewayDirectory: String
         do {
@@ -156,7 +162,14 @@ public struct VigilServer: Sendable {
         let router = Router()
         router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: configManager).register(on: router)
-        MetricsRoute(registry: registry).register(on: router)
+        if let nodeExporter, options.agentMode {
+            MetricsRoute(registry: registry, node: nodeExporter).register(on: router)
+        } else {
+            MetricsRoute(registry: registry).register(on: router)
+        }
+        if let nodeExporter, !options.agentMode {
+            MetricsRoute(path: RouterPath(NodeMetrics.serverPath)) { nodeExporter.collect() }.register(on: router)
+        }
         PrometheusAPI(
             tsdb: tsdb, configManager: configManager,
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),
@@ -187,19 +200,9 @@ public struct VigilServer: Sendable {
 
         let logger = self.logger
         let listen = options.listen
-        let application = Application(
-            router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(300))),
-            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? listen.port
-                let bound = ListenAddress(host: listen.host, port: port)
-                readiness.markReady()
-                logger.info("Server is ready to receive web requests", metadata: ["address": "\(bound)"])
-                await onReady(bound)
-            },
-            logger: logger
-        )
+        let application = HTTPApplication.make(
+            router: router, listen: listen, readiness: readiness, logger: logger,
+            readyMessage: "Server is ready to receive web requests", onReady: onReady)
         logger.info(
             "Starting Vigil",
             metadata: [
@@ -233,7 +236,8 @@ public struct VigilServer: Sendable {
     }
 }
 
-/// Why `vigil server` could not start; the CLI maps ``config(_:)`` to exit code 2.
+/// Why `vigil server` could not start; the CLI maps ``config(_:)`` and ``collector(_:)`` to exit
+/// code 2.
 public enum ServerStartError: Error, CustomStringConvertible {
     /// The config file could not be loaded.
     case config(any Error)
@@ -241,6 +245,8 @@ public enum ServerStartError: Error, CustomStringConvertible {
     case dataDirectory(DataDirectoryError)
     /// The metrics store could not be opened.
     case storage(any Error)
+    /// A node collector flag is invalid (an unknown collector, a pattern that does not compile).
+    case collector(any Error)
 
     /// The underlying error's message.
     public var description: String {
@@ -248,6 +254,7 @@ public enum ServerStartError: Error, CustomStringConvertible {
         case .config(let error): "error loading config: \(error)"
         case .dataDirectory(let error): "\(error)"
         case .storage(let error): "opening the metrics store: \(error)"
+        case .collector(let error): "node collector: \(error)"
         }
     }
 }

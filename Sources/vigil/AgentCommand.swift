@@ -4,14 +4,23 @@ import VigilConfig
 import VigilServer
 import VigilTSDB
 
-/// `vigil agent`: scrape and forward by remote write, keeping only what is not yet sent.
+/// `vigil agent`: the host's node metrics at `/metrics`, and with a config, scrape and forward
+/// by remote write, keeping only what is not yet sent.
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Run in agent mode: scrape targets and remote-write everything, with no local queries.",
+        abstract: "Run on a node: node_exporter's metrics at /metrics; with --config, also scrape and remote-write.",
         discussion: """
-            Like Prometheus's agent mode: the config's scrape_configs are scraped and
-            every sample goes to its remote_write destinations through a durable
+            The node collector serves node_exporter 1.5's metrics of this host (cpu,
+            meminfo, diskstats, filesystem, netdev, ... and *.prom files from
+            --collector.textfile.directory) at /metrics beside Vigil's own, with
+            node_exporter's flags: --collector.<name>, --no-collector.<name>,
+            --collector.disable-defaults, --path.procfs, --path.sysfs, --path.rootfs.
+            Without --config that is all the agent does: it keeps no data.
+
+            With --config it is also like Prometheus's agent mode: the config's
+            scrape_configs are scraped and every sample goes to its remote_write
+            destinations through a durable
             on-disk queue, so a receiver that is down loses nothing (up to 4 GiB per
             destination). The config needs at least one remote_write and may not have
             rule_files, alerting or remote_read. Query, federation, remote read and the
@@ -20,8 +29,13 @@ struct AgentCommand: AsyncParsableCommand {
             memory for at most --storage.agent.retention and never written as blocks.
 
             Examples:
+              vigil agent
+              vigil agent --listen 0.0.0.0:9100 --collector.textfile.directory /var/lib/ne
+              vigil agent --collector.disable-defaults --collector.cpu --collector.meminfo
+              vigil agent --path.rootfs /host --path.procfs /host/proc --path.sysfs /host/sys
               vigil agent --config agent.yml
-              vigil agent --config /etc/vigil/agent.yml --data-dir /var/lib/vigil-agent --listen 0.0.0.0:9471
+              vigil agent --config agent.yml --data-dir /var/lib/vigil-agent
+              vigil agent --config agent.yml --no-collectors
             """
     )
 
@@ -31,8 +45,15 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory for the WAL and the remote-write queues.", valueName: "path"))
     var dataDirectory = "./data-agent"
 
-    @Option(name: .long, help: ArgumentHelp("Configuration file (prometheus.yml format) with scrape_configs and remote_write.", valueName: "file"))
-    var config: String
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Configuration file (prometheus.yml format) with scrape_configs and remote_write; omit to only collect.", valueName: "file"))
+    var config: String?
+
+    @Flag(inversion: .prefixedNo, help: "Serve the node collector's metrics at /metrics.")
+    var collectors = true
+
+    @OptionGroup(title: "Node collector") var collectorFlags: NodeCollectorFlags
 
     @Option(
         name: .customLong("storage.agent.retention"),
@@ -45,6 +66,9 @@ struct AgentCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try parseListenAddress(listen)
         _ = try storageOptions()
+        if config == nil && !collectors {
+            throw ValidationError("--no-collectors needs --config: without both the agent would do nothing")
+        }
     }
 
     func storageOptions() throws -> TSDBOptions {
@@ -64,6 +88,12 @@ struct AgentCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "vigil-agent")
+        guard let config else {
+            try await runCollectorServer(
+                CollectorServer(listen: try parseListenAddress(listen), collectorOptions: collectorFlags.options, logger: logger),
+                logger: logger)
+            return
+        }
         var options = ServerOptions(
             listen: try parseListenAddress(listen),
             dataDirectory: dataDirectory,
@@ -71,9 +101,11 @@ struct AgentCommand: AsyncParsableCommand {
             storage: try storageOptions(),
             flags: [
                 ("config", config), ("data-dir", dataDirectory), ("listen", listen),
-            ] + logging.flags + [("storage.agent.retention", retention)]
+            ] + logging.flags + [("storage.agent.retention", retention), ("collectors", String(collectors))]
+                + collectorFlags.flags
         )
         options.agentMode = true
+        options.nodeCollector = collectors ? collectorFlags.options : nil
         try await runServer(options, logger: logger)
     }
 }

@@ -16,7 +16,9 @@ struct ServerCommand: AsyncParsableCommand {
             Without --config, Vigil runs on its embedded default configuration. It
             binds to loopback unless told otherwise, keeps its data under --data-dir,
             reloads its config on SIGHUP or POST /-/reload, and shuts down gracefully
-            on SIGTERM or SIGINT.
+            on SIGTERM or SIGINT. Its built-in node collector serves this host's
+            node_exporter metrics at /metrics/node, which the embedded default scrapes
+            as job "node" (flags as for `vigil agent`; --no-collectors turns it off).
 
             Examples:
               vigil server
@@ -122,7 +124,12 @@ struct ServerCommand: AsyncParsableCommand {
     )
     var drainNotificationQueue = true
 
+    @Flag(inversion: .prefixedNo, help: "Serve the node collector (this host's node_exporter metrics) at /metrics/node.")
+    var collectors = true
+
     @OptionGroup var logging: LoggingOptions
+
+    @OptionGroup(title: "Node collector") var collectorFlags: NodeCollectorFlags
 
     func validate() throws {
         _ = try parseListenAddress(listen)
@@ -221,6 +228,8 @@ struct ServerCommand: AsyncParsableCommand {
         options.alertmanagerConfigPath = alertmanagerConfig
         options.notifier = NotifierOptions(
             queueCapacity: notificationQueueCapacity, drainOnShutdown: drainNotificationQueue)
+        options.nodeCollector = collectors ? collectorFlags.options : nil
+        options.flags += [("collectors", String(collectors))] + collectorFlags.flags
         try await runServer(options, logger: logger)
     }
 }

@@ -43,8 +43,26 @@ func runServer(_ options: ServerOptions, logger: Logger) async throws {
     } catch let error as ServerStartError {
         logger.error("Cannot start", metadata: ["err": "\(error)"])
         StandardError.write("vigil: \(error)\n")
-        if case .config = error { throw VigilExit.badInput }
+        switch error {
+        case .config, .collector: throw VigilExit.badInput
+        default: break
+        }
         throw VigilExit.failure
+    } catch {
+        logger.error("Stopped on an error", metadata: ["err": "\(error)"])
+        throw VigilExit.failure
+    }
+}
+
+/// Runs a collect-only agent until it stops, with the exit codes of ``runServer(_:logger:)``.
+func runCollectorServer(_ server: CollectorServer, logger: Logger) async throws {
+    ProcessMemory.limitArenasToCores()
+    do {
+        try await server.run()
+    } catch let error as ServerStartError {
+        logger.error("Cannot start", metadata: ["err": "\(error)"])
+        StandardError.write("vigil: \(error)\n")
+        throw VigilExit.badInput
     } catch {
         logger.error("Stopped on an error", metadata: ["err": "\(error)"])
         throw VigilExit.failure

@@ -271,6 +271,17 @@ struct PrometheusConfigTests {
         #expect(try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(selfAddress: nil)).scrapeConfigs.isEmpty)
     }
 
+    @Test func embeddedDefaultScrapesTheNodeCollector() throws {
+        let config = try PrometheusConfig.parse(
+            yaml: PrometheusConfig.embeddedDefault(selfAddress: "127.0.0.1:9470", nodeMetricsPath: "/metrics/node"))
+        #expect(config.scrapeConfigs.map(\.jobName) == ["vigil", "node"])
+        let node = try #require(config.scrapeConfigs.last)
+        #expect(node.metricsPath == "/metrics/node")
+        #expect(node.serviceDiscovery.staticConfigs.first?.targets == ["127.0.0.1:9470"])
+        let none = try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(selfAddress: nil, nodeMetricsPath: "/metrics/node"))
+        #expect(none.scrapeConfigs.isEmpty)
+    }
+
     @Test func unreadableFile() throws {
         #expect {
             try PrometheusConfig.load(path: Fixtures.path("does-not-exist.yml"))

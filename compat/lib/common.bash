@@ -26,6 +26,23 @@ vigil_binary() {
   echo "$bin"
 }
 
+# A release build of vigil for measurements: the binary at $1 when given (a script's
+# *_VIGIL variable), else the work tree's release product, built now (the log goes to $2).
+# Prints the path; fails with the build log's tail when the build fails.
+vigil_release_binary() {
+  local given=$1 log=$2
+  if [ -n "$given" ]; then
+    echo "$given"
+    return 0
+  fi
+  echo "building vigil (release)" >&2
+  if ! (cd "$COMPAT_ROOT" && swift build -c release --product vigil) >"$log" 2>&1; then
+    tail -30 "$log" >&2
+    return 1
+  fi
+  echo "$(cd "$COMPAT_ROOT" && swift build -c release --show-bin-path)/vigil"
+}
+
 # Waits until a URL answers 200, at most $2 seconds (default 60).
 wait_http() {
   local url=$1 limit=${2:-60} i

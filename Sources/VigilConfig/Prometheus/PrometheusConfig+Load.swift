@@ -8,11 +8,13 @@ extension PrometheusConfig {
     /// The configuration `vigil server` runs with when given none: 15s scrape and evaluation
     /// intervals and a `vigil` job scraping the server itself at `selfAddress` (`host:port`);
     /// no job when `selfAddress` is nil (a server on an ephemeral port cannot name itself).
-    public static func embeddedDefault(selfAddress: String? = "127.0.0.1:9470") -> String {
+    /// With `nodeMetricsPath`, a `node` job also scrapes the server's built-in node collector
+    /// there, so a single host is monitored out of the box.
+    public static func embeddedDefault(selfAddress: String? = "127.0.0.1:9470", nodeMetricsPath: String? = nil) -> String {
         var text = """
             # Vigil's built-in configuration, used when `vigil server` runs without --config.
-            # It scrapes Vigil's own /metrics at the address it listens on; it grows as capabilities
-            # land (the node collector, the host's logs).
+            # It scrapes Vigil's own /metrics at the address it listens on and, as job `node`, the
+            # host's metrics from Vigil's built-in node collector; it grows as capabilities land.
             global:
               scrape_interval: 15s
               evaluation_interval: 15s
@@ -26,6 +28,15 @@ extension PrometheusConfig {
                       - targets: ['\(selfAddress)']
 
                 """
+            if let nodeMetricsPath {
+                text += """
+                      - job_name: node
+                        metrics_path: \(nodeMetricsPath)
+                        static_configs:
+                          - targets: ['\(selfAddress)']
+
+                    """
+            }
         }
         return text
     }

@@ -1,10 +1,11 @@
 import Hummingbird
 
 /// `/-/healthy`, `/-/ready` and `/-/reload`: the lifecycle endpoints load balancers, Kubernetes probes
-/// and config-reloader sidecars call, answering as Prometheus does.
+/// and config-reloader sidecars call, answering as Prometheus does. Without a config manager (an
+/// agent that only collects) there is nothing to reload and `/-/reload` is not served.
 struct ManagementRoutes {
     let readiness: Readiness
-    let configManager: ConfigManager
+    let configManager: ConfigManager?
 
     func register(on router: Router<BasicRequestContext>) {
         for method in [HTTPRequest.Method.get, .head] {
@@ -17,6 +18,7 @@ struct ManagementRoutes {
                     : PlainText.response(.serviceUnavailable, "Service Unavailable\n")
             }
         }
+        guard let configManager else { return }
         for method in [HTTPRequest.Method.post, .put] {
             router.on("/-/reload", method: method) { _, _ in
                 do {

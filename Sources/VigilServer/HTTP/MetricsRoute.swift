@@ -1,16 +1,55 @@
 import Hummingbird
+import VigilCollectors
 import VigilExposition
 import VigilModel
 
-/// `/metrics`: Vigil's own metrics in the format the scraper asks for (`Accept` negotiation:
-/// OpenMetrics only when requested, text 0.0.4 otherwise, as client_golang does).
+/// `/metrics` (and `/metrics/node`): metric families in the format the scraper asks for
+/// (`Accept` negotiation: OpenMetrics only when requested, text 0.0.4 otherwise, as
+/// client_golang does).
 struct MetricsRoute {
-    let registry: MetricsRegistry
+    let path: RouterPath
+    let collect: @Sendable () -> [MetricFamily]
+
+    /// Vigil's own metrics at `/metrics`.
+    init(registry: MetricsRegistry) {
+        self.init(path: "/metrics") { registry.collect() }
+    }
+
+    /// The families `collect` returns, computed per request, at `path`.
+    init(path: RouterPath, collect: @escaping @Sendable () -> [MetricFamily]) {
+        self.path = path
+        self.collect = collect
+    }
+
+    /// Vigil's own metrics and the node collector's at `/metrics`, as node_exporter serves its
+    /// collectors beside its process metrics. Both lists come sorted by name, so they are merged
+    /// rather than sorted again.
+    init(registry: MetricsRegistry, node: NodeExporter) {
+        self.init(path: "/metrics") { MetricsRoute.merge(registry.collect(), node.collect()) }
+    }
+
+    /// Two name-sorted family lists as one name-sorted list.
+    static func merge(_ left: [MetricFamily], _ right: [MetricFamily]) -> [MetricFamily] {
+        var merged: [MetricFamily] = []
+        merged.reserveCapacity(left.count + right.count)
+        var (i, j) = (0, 0)
+        while i < left.count && j < right.count {
+            if ByteOrder.less(right[j].name, left[i].name) {
+                merged.append(right[j]); j += 1
+            } else {
+                merged.append(left[i]); i += 1
+            }
+        }
+        merged.append(contentsOf: left[i...])
+        merged.append(contentsOf: right[j...])
+        return merged
+    }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/metrics") { request, _ in
+        let collect = self.collect
+        router.get(path) { request, _ in
             let format = ExpositionFormat.negotiate(accept: request.headers[.accept] ?? "")
-            let body = ExpositionWriter.write(registry.collect(), format: format)
+            let body = ExpositionWriter.write(collect(), format: format)
             return Response(
                 status: .ok,
                 headers: [.contentType: format.contentType],

@@ -13,8 +13,9 @@ public actor ConfigManager {
         /// A YAML file, read again on every reload.
         case file(String)
         /// The config compiled into the binary (`vigil server` with no `--config`); it scrapes
-        /// the server itself at `selfAddress` (nil: no self-scrape).
-        case embedded(selfAddress: String?)
+        /// the server itself at `selfAddress` (nil: no self-scrape), and its node collector at
+        /// `nodeMetricsPath` on the same address (nil: no `node` job).
+        case embedded(selfAddress: String?, nodeMetricsPath: String? = nil)
     }
 
     /// A part of the server that takes a new config; throwing rejects the reload.
@@ -116,8 +117,10 @@ public actor ConfigManager {
     private static func load(_ source: Source) throws -> PrometheusConfig {
         switch source {
         case .file(let path): try PrometheusConfig.load(path: path)
-        case .embedded(let selfAddress):
-            try PrometheusConfig.parse(yaml: PrometheusConfig.embeddedDefault(selfAddress: selfAddress), fileName: "<embedded default>")
+        case .embedded(let selfAddress, let nodeMetricsPath):
+            try PrometheusConfig.parse(
+                yaml: PrometheusConfig.embeddedDefault(selfAddress: selfAddress, nodeMetricsPath: nodeMetricsPath),
+                fileName: "<embedded default>")
         }
     }
 }

@@ -1,0 +1,149 @@
+import ArgumentParser
+import VigilCollectors
+
+/// node_exporter's collector flags, shared by `vigil agent` and `vigil server`:
+/// `--collector.<name>` / `--no-collector.<name>`, `--collector.disable-defaults`, the
+/// `--path.*` roots and the per-collector filters, with node_exporter 1.5's defaults.
+struct NodeCollectorFlags: ParsableArguments {
+    @Flag(name: .customLong("collector.disable-defaults"), help: "Disable every collector not enabled explicitly with --collector.<name>.")
+    var disableDefaults = false
+
+    @Flag(name: .customLong("collector.conntrack"), inversion: .prefixedNo, help: "Connection-tracking table statistics (default: on).")
+    var conntrack: Bool?
+    @Flag(name: .customLong("collector.cpu"), inversion: .prefixedNo, help: "CPU time per mode from /proc/stat (default: on).")
+    var cpu: Bool?
+    @Flag(name: .customLong("collector.diskstats"), inversion: .prefixedNo, help: "Disk I/O statistics from /proc/diskstats (default: on).")
+    var diskstats: Bool?
+    @Flag(name: .customLong("collector.entropy"), inversion: .prefixedNo, help: "Available entropy (default: on).")
+    var entropy: Bool?
+    @Flag(name: .customLong("collector.filefd"), inversion: .prefixedNo, help: "File handle statistics (default: on).")
+    var filefd: Bool?
+    @Flag(name: .customLong("collector.filesystem"), inversion: .prefixedNo, help: "File system space and inodes (default: on).")
+    var filesystem: Bool?
+    @Flag(name: .customLong("collector.hwmon"), inversion: .prefixedNo, help: "Hardware sensors from /sys/class/hwmon (default: on).")
+    var hwmon: Bool?
+    @Flag(name: .customLong("collector.loadavg"), inversion: .prefixedNo, help: "Load averages (default: on).")
+    var loadavg: Bool?
+    @Flag(name: .customLong("collector.meminfo"), inversion: .prefixedNo, help: "Memory statistics from /proc/meminfo (default: on).")
+    var meminfo: Bool?
+    @Flag(name: .customLong("collector.netdev"), inversion: .prefixedNo, help: "Network device counters (default: on).")
+    var netdev: Bool?
+    @Flag(name: .customLong("collector.netstat"), inversion: .prefixedNo, help: "Network protocol statistics from /proc/net (default: on).")
+    var netstat: Bool?
+    @Flag(name: .customLong("collector.nvme"), inversion: .prefixedNo, help: "NVMe controller information (default: on).")
+    var nvme: Bool?
+    @Flag(name: .customLong("collector.os"), inversion: .prefixedNo, help: "os-release information (default: on).")
+    var os: Bool?
+    @Flag(name: .customLong("collector.pressure"), inversion: .prefixedNo, help: "Pressure stall information (default: on).")
+    var pressure: Bool?
+    @Flag(name: .customLong("collector.sockstat"), inversion: .prefixedNo, help: "Socket statistics (default: on).")
+    var sockstat: Bool?
+    @Flag(name: .customLong("collector.stat"), inversion: .prefixedNo, help: "Boot time, forks, interrupts, context switches (default: on).")
+    var stat: Bool?
+    @Flag(name: .customLong("collector.textfile"), inversion: .prefixedNo, help: "Metrics from *.prom files (default: on).")
+    var textfile: Bool?
+    @Flag(name: .customLong("collector.thermal_zone"), inversion: .prefixedNo, help: "Thermal zones and cooling devices (default: on).")
+    var thermalZone: Bool?
+    @Flag(name: .customLong("collector.time"), inversion: .prefixedNo, help: "System time, time zone and clock sources (default: on).")
+    var time: Bool?
+    @Flag(name: .customLong("collector.timex"), inversion: .prefixedNo, help: "Kernel clock discipline from adjtimex (default: on).")
+    var timex: Bool?
+    @Flag(name: .customLong("collector.uname"), inversion: .prefixedNo, help: "uname system information (default: on).")
+    var uname: Bool?
+    @Flag(name: .customLong("collector.vmstat"), inversion: .prefixedNo, help: "Fields of /proc/vmstat (default: on).")
+    var vmstat: Bool?
+
+    @Option(name: .customLong("path.procfs"), help: ArgumentHelp("procfs mount point.", valueName: "path"))
+    var procfs = "/proc"
+    @Option(name: .customLong("path.sysfs"), help: ArgumentHelp("sysfs mount point.", valueName: "path"))
+    var sysfs = "/sys"
+    @Option(name: .customLong("path.rootfs"), help: ArgumentHelp("rootfs mount point (the host's / inside a container).", valueName: "path"))
+    var rootfs = "/"
+    @Option(name: .customLong("path.udev.data"), help: ArgumentHelp("udev data path.", valueName: "path"))
+    var udevData = "/run/udev/data"
+
+    @Option(name: .customLong("collector.textfile.directory"), help: ArgumentHelp("Directory to read *.prom files from.", valueName: "dir"))
+    var textfileDirectory = NodeCollectorOptions.defaultTextfileDirectory
+    @Option(name: .customLong("collector.diskstats.device-exclude"), help: ArgumentHelp("Regexp of diskstats devices to exclude.", valueName: "regex"))
+    var diskstatsDeviceExclude: String?
+    @Option(name: .customLong("collector.diskstats.device-include"), help: ArgumentHelp("Regexp of diskstats devices to include.", valueName: "regex"))
+    var diskstatsDeviceInclude: String?
+    @Option(
+        name: .customLong("collector.filesystem.mount-points-exclude"),
+        help: ArgumentHelp("Regexp of mount points to exclude for the filesystem collector.", valueName: "regex"))
+    var mountPointsExclude = NodeCollectorOptions.defaultMountPointsExclude
+    @Option(
+        name: .customLong("collector.filesystem.fs-types-exclude"),
+        help: ArgumentHelp("Regexp of filesystem types to exclude for the filesystem collector.", valueName: "regex"))
+    var fsTypesExclude = NodeCollectorOptions.defaultFSTypesExclude
+    @Option(name: .customLong("collector.netdev.device-exclude"), help: ArgumentHelp("Regexp of net devices to exclude.", valueName: "regex"))
+    var netdevDeviceExclude: String?
+    @Option(name: .customLong("collector.netdev.device-include"), help: ArgumentHelp("Regexp of net devices to include.", valueName: "regex"))
+    var netdevDeviceInclude: String?
+    @Option(name: .customLong("collector.netstat.fields"), help: ArgumentHelp("Regexp of fields to return for the netstat collector.", valueName: "regex"))
+    var netstatFields = NodeCollectorOptions.defaultNetstatFields
+    @Option(name: .customLong("collector.vmstat.fields"), help: ArgumentHelp("Regexp of fields to return for the vmstat collector.", valueName: "regex"))
+    var vmstatFields = NodeCollectorOptions.defaultVmstatFields
+    @Flag(name: .customLong("collector.cpu.guest"), inversion: .prefixedNo, help: "Expose node_cpu_guest_seconds_total.")
+    var cpuGuest = true
+
+    /// The choices each `--collector.<name>` flag made, by collector name.
+    private var choices: [(String, Bool?)] {
+        [
+            ("conntrack", conntrack), ("cpu", cpu), ("diskstats", diskstats), ("entropy", entropy), ("filefd", filefd),
+            ("filesystem", filesystem), ("hwmon", hwmon), ("loadavg", loadavg), ("meminfo", meminfo), ("netdev", netdev),
+            ("netstat", netstat), ("nvme", nvme), ("os", os), ("pressure", pressure), ("sockstat", sockstat), ("stat", stat),
+            ("textfile", textfile), ("thermal_zone", thermalZone), ("time", time), ("timex", timex), ("uname", uname),
+            ("vmstat", vmstat),
+        ]
+    }
+
+    func validate() throws {
+        if diskstatsDeviceExclude != nil && diskstatsDeviceInclude != nil {
+            throw ValidationError("--collector.diskstats.device-exclude and --collector.diskstats.device-include are mutually exclusive")
+        }
+        if netdevDeviceExclude != nil && netdevDeviceInclude != nil {
+            throw ValidationError("--collector.netdev.device-exclude and --collector.netdev.device-include are mutually exclusive")
+        }
+    }
+
+    /// The options these flags describe.
+    var options: NodeCollectorOptions {
+        var options = NodeCollectorOptions()
+        options.paths = NodePaths(procfs: procfs, sysfs: sysfs, rootfs: rootfs, udevData: udevData)
+        var enabled: Set<String> = []
+        for (name, choice) in choices {
+            let byDefault = NodeCollectorOptions.available.first { $0.name == name }?.enabledByDefault ?? false
+            if choice ?? (byDefault && !disableDefaults) { enabled.insert(name) }
+        }
+        options.enabled = enabled
+        // An include pattern replaces the default exclude, as in node_exporter.
+        if let include = diskstatsDeviceInclude {
+            options.diskstatsDeviceInclude = include
+            options.diskstatsDeviceExclude = nil
+        } else if let exclude = diskstatsDeviceExclude {
+            options.diskstatsDeviceExclude = exclude
+        }
+        options.netdevDeviceExclude = netdevDeviceExclude
+        options.netdevDeviceInclude = netdevDeviceInclude
+        options.mountPointsExclude = mountPointsExclude
+        options.fsTypesExclude = fsTypesExclude
+        options.netstatFields = netstatFields
+        options.vmstatFields = vmstatFields
+        options.textfileDirectory = textfileDirectory
+        options.cpuGuest = cpuGuest
+        return options
+    }
+
+    /// The flags as given, for `/api/v1/status/flags`.
+    var flags: [(name: String, value: String)] {
+        var flags: [(name: String, value: String)] = [
+            ("collector.disable-defaults", String(disableDefaults)), ("path.procfs", procfs), ("path.sysfs", sysfs),
+            ("path.rootfs", rootfs), ("collector.textfile.directory", textfileDirectory),
+        ]
+        for (name, choice) in choices {
+            if let choice { flags.append(("collector." + name, String(choice))) }
+        }
+        return flags
+    }
+}
