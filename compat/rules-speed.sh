@@ -44,14 +44,7 @@ setup_failure() {
   exit 1
 }
 
-if [ -n "${RULES_SPEED_VIGIL:-}" ]; then
-  VIGIL=$RULES_SPEED_VIGIL
-else
-  echo "building vigil (release)"
-  (cd "$COMPAT_ROOT" && swift build -c release --product vigil) >"$WORK/build.log" 2>&1 ||
-    { tail -30 "$WORK/build.log" >&2; setup_failure "swift build of vigil"; }
-  VIGIL="$(cd "$COMPAT_ROOT" && swift build -c release --show-bin-path)/vigil"
-fi
+VIGIL=$(vigil_release_binary "${RULES_SPEED_VIGIL:-}" "$WORK/build.log") || setup_failure "swift build of vigil"
 [ -x "$VIGIL" ] || setup_failure "no vigil binary at $VIGIL"
 for port in $VIGIL_PORT $PROM_PORT $EXPORTER_PORT; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then setup_failure "port $port is in use"; fi
