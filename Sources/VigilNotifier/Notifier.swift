@@ -32,6 +32,8 @@ public final class Notifier: Service, Sendable {
         var setOrder: [String] = []
         var externalLabels: [String: String] = [:]
         var relabeler = Relabeler([])
+        /// Whether the local Alertmanager gets alerts under the configuration in force.
+        var localInUse = false
     }
 
     private let options: NotifierOptions
@@ -88,6 +90,7 @@ public final class Notifier: Service, Sendable {
             state.setOrder = order
             state.externalLabels = externalLabels
             state.relabeler = Relabeler(config.alerting.alertRelabelConfigs)
+            state.localInUse = local.map { $0.use == .always || config.alerting.alertmanagers.isEmpty } ?? false
         }
         var jobs: [String: ServiceDiscoveryConfigs] = [:]
         for (key, set) in built { jobs[key] = set.config.serviceDiscovery }
@@ -138,8 +141,8 @@ public final class Notifier: Service, Sendable {
     /// lists them (the local one first).
     public var alertmanagers: AlertmanagerEndpoints {
         var all = AlertmanagerEndpoints()
-        if let local { all.active.append(local.url) }
         state.withLock { state in
+            if let local, state.localInUse { all.active.append(local.url) }
             for key in state.setOrder {
                 guard let set = state.sets[key] else { continue }
                 all.active += set.endpoints.active
@@ -199,10 +202,10 @@ public final class Notifier: Service, Sendable {
 
     /// Posts `batch` to every Alertmanager at once; true if at least one took it.
     private func sendAll(_ batch: [NotifierAlert]) async -> Bool {
-        let sets = state.withLock { state in state.setOrder.compactMap { state.sets[$0] } }
+        let (sets, localInUse) = state.withLock { state in (state.setOrder.compactMap { state.sets[$0] }, state.localInUse) }
         let clock = ContinuousClock()
         return await withTaskGroup(of: Bool.self) { group in
-            if let local {
+            if let local, localInUse {
                 group.addTask {
                     let start = clock.now
                     let delivered = await local.deliver(batch)

@@ -20,14 +20,26 @@ public struct NotifierOptions: Sendable {
 /// An in-process Alertmanager the notifier delivers to as it posts to remote ones: the embedded
 /// Alertmanager of `vigil server`.
 public struct LocalAlertmanager: Sendable {
+    /// When the notifier delivers to it.
+    public enum Use: Sendable {
+        /// Always, beside any configured Alertmanagers.
+        case always
+        /// Only while `alerting.alertmanagers` is empty, so a prometheus.yml that names its
+        /// Alertmanagers behaves exactly as in Prometheus.
+        case whenNoneConfigured
+    }
+
     /// The URL it answers at (shown by `/api/v1/alertmanagers` and in the notifier's metrics).
     public var url: String
+    /// When it gets alerts.
+    public var use: Use
     /// Takes a batch of alerts; false when it could not.
     public var deliver: @Sendable ([NotifierAlert]) async -> Bool
 
     /// A destination at `url`.
-    public init(url: String, deliver: @escaping @Sendable ([NotifierAlert]) async -> Bool) {
+    public init(url: String, use: Use = .always, deliver: @escaping @Sendable ([NotifierAlert]) async -> Bool) {
         self.url = url
+        self.use = use
         self.deliver = deliver
     }
 }

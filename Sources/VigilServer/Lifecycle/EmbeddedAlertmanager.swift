@@ -57,10 +57,12 @@ final class EmbeddedAlertmanager: Sendable {
 
     /// Where the notifier hands the rules' alerts: straight into the Alertmanager, as a
     /// `POST /api/v2/alerts` would.
+    /// With its own configuration file it always gets them; with the built-in configuration only
+    /// while prometheus.yml names no Alertmanager (so a migrated prometheus.yml behaves as before).
     func localDestination(url: String) -> LocalAlertmanager {
         let alertmanager = self.alertmanager
         let logger = self.logger
-        return LocalAlertmanager(url: url) { alerts in
+        return LocalAlertmanager(url: url, use: path == nil ? .whenNoneConfigured : .always) { alerts in
             let errors = await alertmanager.putAlerts(alerts.map(Self.postable))
             for error in errors {
                 logger.warning("Alert refused by the embedded Alertmanager", metadata: ["err": "\(error)"])
