@@ -32,6 +32,11 @@ struct BufferCursor {
             case .frame(let frame, let size):
                 position.offset += Int64(size)
                 return frame
+            case .corrupt where position.segment < writing:
+                logger.warning("Corrupt frame in a log buffer; skipping the rest of its segment", metadata: [
+                    "segment": "\(DiskBuffer.path(buffer.directory, position.segment))", "offset": "\(position.offset)",
+                ])
+                fallthrough
             case .end, .corrupt:
                 guard position.segment < writing, let next = all.first(where: { $0 > position.segment }) else { return nil }
                 move(to: next)

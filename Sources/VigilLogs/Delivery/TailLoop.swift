@@ -38,7 +38,9 @@ final class TailLoop {
     }
 
     func run() async throws {
-        defer { try? persist() }
+        // After a failed append the in-memory checkpoints are ahead of the buffers: keep the old positions.
+        var appendFailed = false
+        defer { if !appendFailed { try? persist() } }
         var nextScan = ContinuousClock.now
         let outputMetrics = try state.config.outputs.map { try state.metrics.output($0.name) }
         while !Task.isCancelled {
@@ -54,7 +56,13 @@ final class TailLoop {
                 var chunks: [TailChunk] = []
                 for (index, tailer) in tailers.enumerated() {
                     more = tailer.read(now: now, frameBytes: frameBytes, budget: 4 * frameBytes, into: &chunks) || more
-                    try append(chunks, input: state.config.inputs[index])
+                    do {
+                        try append(chunks, input: state.config.inputs[index])
+                    } catch {
+                        appendFailed = true
+                        state.logger.error("Cannot write to a log buffer; stopping", metadata: ["err": "\(error)"])
+                        throw error
+                    }
                     chunks.removeAll(keepingCapacity: true)
                 }
             }

@@ -56,8 +56,14 @@ final class FileTailer {
 
     /// Finds new files, notices renamed and deleted ones, lets go of drained rotated ones.
     func discover(now: ContinuousClock.Instant) {
+        let paths = matchedPaths()
+        let isFirstDiscovery = !recovered
+        if isFirstDiscovery {
+            recovered = true
+            recover(matched: Set(paths))
+        }
         var seen: Set<InodeKey> = []
-        for path in matchedPaths() {
+        for path in paths {
             guard let status = PosixFile.status(path: path), status.isRegular else { continue }
             if let file = files[status.key] {
                 seen.insert(status.key)
@@ -74,9 +80,9 @@ final class FileTailer {
             file.isRotated = true
             logger.debug("File rotated or removed; draining it", metadata: ["path": "\(file.path)"])
         }
-        if !recovered {
-            recovered = true
-            recoverUnmatched()
+        if isFirstDiscovery {
+            // Checkpoints of files that are gone (or no longer matched) are forgotten.
+            for key in checkpoints.keys where files[key] == nil { checkpoints[key] = nil }
         }
         releaseDrained(now: now)
         ghosts.removeAll { now - $0.at > .seconds(60) }
@@ -137,14 +143,29 @@ final class FileTailer {
         return nil
     }
 
-    /// After a restart: finds checkpointed files no glob matches any more (renamed while Vigil was
-    /// down, or copies left by copytruncate) in their directory, and drains them.
-    private func recoverUnmatched() {
+    /// At start, for each checkpoint: a file still at its path is left to discovery (or drained,
+    /// when no glob matches it any more); a file renamed while Vigil was down, or the copy
+    /// copytruncate left of it, is found in the same directory by inode or first line and drained
+    /// from the checkpoint's offset.
+    private func recover(matched: Set<String>) {
         for (key, checkpoint) in checkpoints where files[key] == nil {
+            if let status = PosixFile.status(path: checkpoint.path), status.key == key,
+               let descriptor = PosixFile.openForReading(checkpoint.path)
+            {
+                let identity = PosixFile.identity(of: descriptor, key: key)
+                PosixFile.close(descriptor)
+                if identity == checkpoint.identity {
+                    if !matched.contains(checkpoint.path) {
+                        open(path: checkpoint.path, status: status, rotated: true, continuing: checkpoint)
+                    }
+                    continue
+                }
+            }
             if let file = findInDirectory(checkpoint) {
+                logger.info("Draining a file rotated while stopped", metadata: [
+                    "path": "\(file.path)", "was": "\(checkpoint.path)", "offset": "\(checkpoint.offset)",
+                ])
                 open(path: file.path, status: file.status, rotated: true, continuing: checkpoint)
-            } else {
-                checkpoints[key] = nil
             }
         }
     }

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import VigilTestSupport
+
+/// The proof of at-least-once delivery: `vigil logs ship` is SIGKILLed and restarted while a
+/// writer appends, rotates (rename and copytruncate) and writes partial lines and CRI pieces;
+/// the Loki sink ends with every line, in order per file, with at most one batch of duplicates
+/// per restart.
+@Suite struct DeliveryCrashTests {
+    /// The output's batch_size; one batch holds at most this plus one frame of the same size.
+    static let batchBytes = 8192
+    /// The shortest line the writer writes (name, number, padding, newline).
+    static let shortestLine = 30
+
+    @Test func everyLineArrivesAcrossKillsAndRotations() async throws {
+        let binary = try #require(ShipperProcess.binaryPath, "the vigil binary is built by swift build")
+        let directory = try TemporaryDirectory()
+        let root = directory.path
+        try FileManager.default.createDirectory(atPath: root + "/plain", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: root + "/pods", withIntermediateDirectories: true)
+        let summary = try await LokiSink.with { sink in
+            let config = try directory.write(
+                "vigil.yml",
+                """
+                global:
+                  scrape_interval: 15s
+                logs:
+                  inputs:
+                    - name: plain
+                      paths: [\(root)/plain/*.log]
+                      read_from_head: true
+                    - name: pods
+                      paths: [\(root)/pods/*.log]
+                      format: cri
+                      read_from_head: true
+                  outputs:
+                    - name: sink
+                      url: \(sink.url)
+                      batch_size: \(Self.batchBytes)B
+                      batch_wait: 50ms
+                      min_backoff: 50ms
+                      max_backoff: 1s
+                """)
+            let writers = [
+                LogWriter(path: root + "/plain/a.log", name: "a", isCRI: false),
+                LogWriter(path: root + "/plain/b.log", name: "b", isCRI: false),
+                LogWriter(path: root + "/pods/c.log", name: "c", isCRI: true),
+            ]
+            var random = SystemRandomNumberGenerator()
+            let rounds = 6
+            for _ in 0..<rounds {
+                let shipper = try ShipperProcess(binary: binary, config: config, dataDir: root + "/data", logPath: root + "/ship.log")
+                let steps = Int.random(in: 10...50, using: &random)
+                let renameAt = Int.random(in: 0..<steps, using: &random)
+                let truncateAt = Int.random(in: 0..<steps, using: &random)
+                for step in 0..<steps {
+                    for writer in writers {
+                        writer.append(Int.random(in: 1...8, using: &random), leavePartial: Bool.random(using: &random))
+                    }
+                    if step == renameAt {
+                        writers[0].rotateByRename()
+                        writers[2].rotateByRename()
+                    }
+                    if step == truncateAt { writers[1].rotateByCopyTruncate() }
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 2...15, using: &random)))
+                }
+                shipper.kill()
+                // Lines written while nothing reads them.
+                for writer in writers { writer.append(Int.random(in: 0...10, using: &random)) }
+            }
+            let shipper = try ShipperProcess(binary: binary, config: config, dataDir: root + "/data", logPath: root + "/ship.log")
+            for writer in writers { writer.append(5) }
+            for writer in writers { writer.completePartial() }
+            let expected = writers.map(\.written)
+            let complete = await eventually(timeout: .seconds(60)) {
+                let entries = sink.entries
+                return zip(writers, expected).allSatisfy { writer, count in
+                    Set(entries.lazy.filter { $0.line.hasPrefix(writer.name + " ") }.map(\.line)).count >= count
+                }
+            }
+            shipper.terminate()
+            return (complete, expected, sink.entries, rounds)
+        }
+        let (complete, expected, entries, rounds) = summary
+        let log = (try? String(contentsOfFile: root + "/ship.log", encoding: .utf8)) ?? ""
+        #expect(complete, "not every line arrived; shipper log:\n\(log.suffix(6000))")
+        if !complete {
+            // Kept for a person to read; the temporary directory goes away.
+            try? log.write(toFile: NSTemporaryDirectory() + "vigil-logs-delivery-failure.log", atomically: true, encoding: .utf8)
+        }
+        var duplicates = 0
+        for (name, count) in zip(["a", "b", "c"], expected) {
+            let numbers = entries.compactMap { entry -> Int? in
+                let fields = entry.line.split(separator: " ")
+                guard fields.count == 3, fields[0] == name else { return nil }
+                return Int(fields[1])
+            }
+            var seen: Set<Int> = []
+            var firstSeen: [Int] = []
+            for number in numbers where seen.insert(number).inserted { firstSeen.append(number) }
+            let missing = Set(1...count).subtracting(seen).sorted()
+            #expect(missing.isEmpty, "file \(name): \(missing.count) of \(count) lines missing, first \(missing.prefix(40))")
+            #expect(firstSeen == firstSeen.sorted(), "file \(name): lines out of order")
+            duplicates += numbers.count - seen.count
+            // Every line's text arrived whole (CRI pieces joined, half-written lines completed).
+            let writerText = LogWriter(path: "/dev/null", name: name, isCRI: false)
+            let wrong = entries.filter { $0.line.hasPrefix(name + " ") && Int($0.line.split(separator: " ")[1]).map(writerText.text) != $0.line }
+            #expect(wrong.isEmpty, "file \(name): mangled lines \(wrong.prefix(3))")
+        }
+        let batchLines = 2 * Self.batchBytes / Self.shortestLine
+        #expect(duplicates <= rounds * batchLines, "\(duplicates) duplicates over \(rounds) kills")
+        print("delivery proof: \(expected.reduce(0, +)) lines in 3 files, \(rounds) SIGKILLs, \(duplicates) duplicates (bound \(rounds * batchLines))")
+    }
+}
