@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilTestSupport
 
@@ -48,21 +49,34 @@ import VigilTestSupport
             ]
             var random = SystemRandomNumberGenerator()
             let rounds = 6
-            for _ in 0..<rounds {
+            for round in 0..<rounds {
                 let shipper = try ShipperProcess(binary: binary, config: config, dataDir: root + "/data", logPath: root + "/ship.log")
-                let steps = Int.random(in: 10...50, using: &random)
-                let renameAt = Int.random(in: 0..<steps, using: &random)
-                let truncateAt = Int.random(in: 0..<steps, using: &random)
-                for step in 0..<steps {
+                let started = ContinuousClock.now
+                // Odd rounds are killed at once (often before the first scan); even ones live long enough
+                // to see the files, then rotate. A file generation created and rotated away while
+                // nothing sees it cannot be found by any tailer (docs/LOGS.md), so rotations wait
+                // until this lifetime has scanned.
+                let rotates = round % 2 == 0
+                let lifetime: Duration = rotates
+                    ? .milliseconds(Int.random(in: 1400...2200, using: &random)) : .milliseconds(Int.random(in: 20...400, using: &random))
+                let rotateAfter = Duration.milliseconds(Int.random(in: 1200...1300, using: &random))
+                var renamed = false
+                var truncated = false
+                while ContinuousClock.now - started < lifetime {
                     for writer in writers {
-                        writer.append(Int.random(in: 1...8, using: &random), leavePartial: Bool.random(using: &random))
+                        writer.append(Int.random(in: 1...6, using: &random), leavePartial: Bool.random(using: &random))
                     }
-                    if step == renameAt {
+                    let elapsed = ContinuousClock.now - started
+                    if rotates && !renamed && elapsed >= rotateAfter {
                         writers[0].rotateByRename()
                         writers[2].rotateByRename()
+                        renamed = true
                     }
-                    if step == truncateAt { writers[1].rotateByCopyTruncate() }
-                    try await Task.sleep(for: .milliseconds(Int.random(in: 2...15, using: &random)))
+                    if rotates && !truncated && elapsed >= rotateAfter + .milliseconds(50) {
+                        writers[1].rotateByCopyTruncate()
+                        truncated = true
+                    }
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 5...25, using: &random)))
                 }
                 shipper.kill()
                 // Lines written while nothing reads them.
@@ -79,6 +93,7 @@ import VigilTestSupport
                 }
             }
             shipper.terminate()
+            if !complete { print("sink batches: \(sink.batches.withLock { $0 })") }
             return (complete, expected, sink.entries, rounds)
         }
         let (complete, expected, entries, rounds) = summary
@@ -86,7 +101,9 @@ import VigilTestSupport
         #expect(complete, "not every line arrived; shipper log:\n\(log.suffix(6000))")
         if !complete {
             // Kept for a person to read; the temporary directory goes away.
-            try? log.write(toFile: NSTemporaryDirectory() + "vigil-logs-delivery-failure.log", atomically: true, encoding: .utf8)
+            let keep = NSTemporaryDirectory() + "vigil-logs-delivery-failure"
+            try? FileManager.default.removeItem(atPath: keep)
+            try? FileManager.default.copyItem(atPath: root, toPath: keep)
         }
         var duplicates = 0
         for (name, count) in zip(["a", "b", "c"], expected) {

@@ -45,6 +45,10 @@ struct LokiSender {
                 continue
             }
             guard await deliver(batch) else { return }
+            logger.debug("Batch delivered", metadata: [
+                "output": "\(config.name)", "frames": "\(batch.first!.sequence)-\(batch.last!.sequence)",
+                "lines": "\(batch.reduce(0) { $0 + $1.records.count })", "position": "\(cursor.position)",
+            ])
             buffer.markSent(through: cursor.position, sequence: batch.last!.sequence)
             batch.removeAll(keepingCapacity: true)
             batchBytes = 0

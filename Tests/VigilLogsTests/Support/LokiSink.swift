@@ -17,6 +17,8 @@ final class LokiSink: Sendable {
     private let answers = Mutex<[HTTPResponse.Status]>([])
     private let received = Mutex<[Entry]>([])
     private let requestCount = Atomic<Int>(0)
+    /// Per accepted request: its first line's start and its line count.
+    let batches = Mutex<[String]>([])
     let port: Int
 
     private init(port: Int) {
@@ -53,6 +55,7 @@ final class LokiSink: Sendable {
                 }
             }
             sink.received.withLock { $0.append(contentsOf: entries) }
+            sink.batches.withLock { $0.append(entries.first.map { "\($0.line.prefix(8))+\(entries.count)" } ?? "empty") }
             return Response(status: .noContent)
         }
         let (ports, continuation) = AsyncStream<Int>.makeStream()

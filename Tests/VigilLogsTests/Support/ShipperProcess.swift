@@ -29,7 +29,7 @@ final class ShipperProcess {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["logs", "ship", "--config", config, "--data-dir", dataDir, "--log.level", "info"]
+        process.arguments = ["logs", "ship", "--config", config, "--data-dir", dataDir, "--log.level", "debug"]
         process.standardOutput = log
         process.standardError = log
         try process.run()
