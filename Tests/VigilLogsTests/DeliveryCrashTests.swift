@@ -62,6 +62,10 @@ import VigilTestSupport
                 let rotateAfter = Duration.milliseconds(Int.random(in: 1200...1300, using: &random))
                 var renamed = false
                 var truncated = false
+                // Short rounds rename a.log too, so a generation may be created and rotated away
+                // before any lifetime scanned it: found beside the checkpointed generation it follows.
+                let quickRenameAfter = Duration.milliseconds(Int.random(in: 0...300, using: &random))
+                var quickRenamed = rotates
                 while ContinuousClock.now - started < lifetime {
                     for writer in writers {
                         writer.append(Int.random(in: 1...6, using: &random), leavePartial: Bool.random(using: &random))
@@ -71,6 +75,10 @@ import VigilTestSupport
                         writers[0].rotateByRename()
                         writers[2].rotateByRename()
                         renamed = true
+                    }
+                    if !quickRenamed && elapsed >= quickRenameAfter {
+                        writers[0].rotateByRename()
+                        quickRenamed = true
                     }
                     if rotates && !truncated && elapsed >= rotateAfter + .milliseconds(50) {
                         writers[1].rotateByCopyTruncate()
@@ -119,6 +127,12 @@ import VigilTestSupport
             #expect(missing.isEmpty, "file \(name): \(missing.count) of \(count) lines missing, first \(missing.prefix(40))")
             #expect(firstSeen == firstSeen.sorted(), "file \(name): lines out of order")
             duplicates += numbers.count - seen.count
+            if numbers.count > seen.count {
+                var counts: [Int: Int] = [:]
+                for number in numbers { counts[number, default: 0] += 1 }
+                let repeated = counts.filter { $0.value > 1 }.keys.sorted()
+                print("file \(name): \(numbers.count - seen.count) duplicates, lines \(repeated.first!)...\(repeated.last!)")
+            }
             // Every line's text arrived whole (CRI pieces joined, half-written lines completed).
             let writerText = LogWriter(path: "/dev/null", name: name, isCRI: false)
             let wrong = entries.filter { $0.line.hasPrefix(name + " ") && Int($0.line.split(separator: " ")[1]).map(writerText.text) != $0.line }

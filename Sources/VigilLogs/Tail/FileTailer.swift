@@ -166,7 +166,33 @@ final class FileTailer {
                     "path": "\(file.path)", "was": "\(checkpoint.path)", "offset": "\(checkpoint.offset)",
                 ])
                 open(path: file.path, status: file.status, rotated: true, continuing: checkpoint)
+                openUnseenGenerations(of: checkpoint, newerThan: file.status, matched: matched)
             }
+        }
+    }
+
+    /// Rotated generations of a file that were created and rotated away while Vigil was down: files
+    /// beside it named `<name>.<suffix>`, no glob matches, never seen, and written after the
+    /// generation the checkpoint names stopped changing. Read from their start, oldest first, under
+    /// the same `filename`, before the current file.
+    private func openUnseenGenerations(of checkpoint: FileCheckpoint, newerThan anchor: PosixFile.Status, matched: Set<String>) {
+        let slash = checkpoint.path.lastIndex(of: "/")
+        let directory = slash.map { String(checkpoint.path[..<$0]) } ?? "."
+        let base = slash.map { String(checkpoint.path[checkpoint.path.index(after: $0)...]) } ?? checkpoint.path
+        var found: [(path: String, status: PosixFile.Status)] = []
+        for name in PosixFile.names(in: directory.isEmpty ? "/" : directory) where name.hasPrefix(base + ".") {
+            let path = (directory.isEmpty ? "" : directory) + "/" + name
+            guard !matched.contains(path), let status = PosixFile.status(path: path), status.isRegular,
+                  status.modified > anchor.modified, files[status.key] == nil, checkpoints[status.key] == nil,
+                  !PosixFile.isCompressed(path)
+            else { continue }
+            found.append((path, status))
+        }
+        for file in found.sorted(by: { $0.status.modified < $1.status.modified }) {
+            logger.info("Reading a generation rotated away while stopped", metadata: ["path": "\(file.path)"])
+            var start = checkpoint
+            start.offset = 0
+            open(path: file.path, status: file.status, rotated: true, continuing: start)
         }
     }
 

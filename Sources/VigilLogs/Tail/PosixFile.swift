@@ -13,22 +13,31 @@ enum PosixFile {
         var key: InodeKey
         var size: Int64
         var isRegular: Bool
+        /// Last modification, nanoseconds since the epoch.
+        var modified: Int64
+    }
+
+    private static func status(_ info: stat) -> Status {
+        #if canImport(Darwin)
+        let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+        #else
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        #endif
+        return Status(
+            key: InodeKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), size: Int64(info.st_size),
+            isRegular: (info.st_mode & S_IFMT) == S_IFREG, modified: modified)
     }
 
     static func status(path: String) -> Status? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return Status(
-            key: InodeKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), size: Int64(info.st_size),
-            isRegular: (info.st_mode & S_IFMT) == S_IFREG)
+        return status(info)
     }
 
     static func status(descriptor: Int32) -> Status? {
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { return nil }
-        return Status(
-            key: InodeKey(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), size: Int64(info.st_size),
-            isRegular: (info.st_mode & S_IFMT) == S_IFREG)
+        return status(info)
     }
 
     static func openForReading(_ path: String) -> Int32? {

@@ -134,6 +134,28 @@ import VigilTestSupport
         #expect(Set(lines.map(\.label)) == [path])
     }
 
+    @Test func findsGenerationsCreatedAndRotatedAwayWhileStopped() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/a.log"
+        try append(path, "1\n")
+        let first = try tailer(directory.path)
+        #expect(poll(first).count == 1)
+        try append(path, "2\n")
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        usleep(2000)
+        try append(path, "3\n")
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".2")
+        usleep(2000)
+        try append(path, "4\n")
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".3")
+        usleep(2000)
+        try append(path, "5\n")
+        let resumed = try tailer(directory.path, checkpoints: Array(first.checkpoints.values))
+        let lines = poll(resumed)
+        #expect(lines.map(\.line) == ["2", "3", "4", "5"])
+        #expect(Set(lines.map(\.label)) == [path])
+    }
+
     @Test func skipsCompressedFilesAndCutsLongLines() throws {
         let directory = try TemporaryDirectory()
         try Data([0x1f, 0x8b, 0x08, 0x00, 0x0a]).write(to: URL(fileURLWithPath: directory.path + "/z.log"))
