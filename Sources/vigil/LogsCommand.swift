@@ -22,7 +22,7 @@ struct LogsShipCommand: AsyncParsableCommand {
         commandName: "ship",
         abstract: "Tail the files of the config's logs: section and ship them to its outputs.",
         discussion: """
-            Reads only the logs: section of FILE (other sections are left to vigil server/agent).
+            FILE is checked whole, as vigil check config does; only its logs: section is run.
             Checkpoints and the outputs' buffers live under --data-dir; after a crash, every line
             is delivered at least once.
             """
@@ -40,7 +40,7 @@ struct LogsShipCommand: AsyncParsableCommand {
         let logger = logging.bootstrap(label: "vigil.logs")
         let logsConfig: LogsConfig
         do {
-            logsConfig = try LogsConfigFile.load(path: config)
+            logsConfig = try PrometheusConfig.load(path: config).logs
         } catch {
             StandardError.write("vigil: \(error)\n")
             throw VigilExit.badInput

@@ -1,12 +1,12 @@
 import Testing
+import VigilTestSupport
 import VigilConfig
 @testable import VigilLogs
 
 @Suite struct LogsConfigTests {
     @Test func decodesTheSectionWithDefaults() throws {
-        let config = try ConfigDecoder.decode(
-            LogsConfigFile.self,
-            fromYAML: """
+        let config = try PrometheusConfig.parse(
+            yaml: """
                 global:
                   scrape_interval: 15s
                 logs:
@@ -41,6 +41,14 @@ import VigilConfig
         #expect(output.httpConfig.basicAuth?.username == "u")
     }
 
+    @Test func resolvesRelativePathsAgainstTheConfigDirectory() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            "vigil.yml", "logs:\n  inputs:\n    - paths: [logs/*.log]\n  outputs:\n    - url: http://l/p\n")
+        let config = try PrometheusConfig.load(path: path).logs
+        #expect(config.inputs.first?.paths == [directory.path + "/logs/*.log"])
+    }
+
     @Test(arguments: [
         ("logs:\n  inputs:\n    - paths: [/x]\n      formatt: cri\n  outputs:\n    - url: http://l/p\n", "vigil.yml:4:7: logs.inputs[0].formatt"),
         ("logs:\n  inputs:\n    - paths: [/x]\n      format: json\n  outputs:\n    - url: http://l/p\n", "vigil.yml:4:15"),
@@ -54,7 +62,7 @@ import VigilConfig
     ])
     func rejectsBadSectionsWithPositions(yaml: String, expected: String) {
         do {
-            _ = try ConfigDecoder.decode(LogsConfigFile.self, fromYAML: yaml, fileName: "vigil.yml")
+            _ = try PrometheusConfig.parse(yaml: yaml, fileName: "vigil.yml")
             Issue.record("accepted: \(yaml)")
         } catch {
             #expect(error.description.contains(expected), "\(error.description)")

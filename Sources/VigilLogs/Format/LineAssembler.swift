@@ -1,3 +1,4 @@
+import VigilConfig
 /// Turns the lines of one file into records: parses the file's format and joins the pieces of a
 /// long container line (CRI `P` records until an `F`; Docker `log` values without a newline).
 ///

@@ -1,4 +1,5 @@
 import Testing
+import VigilConfig
 @testable import VigilLogs
 
 @Suite struct FormatTests {

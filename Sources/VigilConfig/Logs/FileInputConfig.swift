@@ -1,5 +1,3 @@
-public import VigilConfig
-
 /// One `type: file` entry of `logs.inputs`: files to tail, found by glob patterns.
 public struct FileInputConfig: Sendable, Hashable, Decodable {
     /// How each line of a file is framed.

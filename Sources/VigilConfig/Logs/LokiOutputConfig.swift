@@ -1,5 +1,3 @@
-public import VigilConfig
-
 /// One `type: loki` entry of `logs.outputs`: Loki's push API, fed from a durable on-disk buffer.
 public struct LokiOutputConfig: Sendable, Hashable, Decodable {
     /// A name for metrics, logs and the buffer's directory (default `loki`).

@@ -1,10 +1,8 @@
-import VigilConfig
-
 /// Vigil's `logs:` section: where log lines are read from and where they are shipped.
 ///
-/// It sits beside `prometheus.yml`'s own sections in the same file. Every line read by any input is
-/// sent to every output. Decode it strictly with `ConfigDecoder` (unknown keys are errors naming
-/// file:line:column), or as the `logs` key of ``LogsConfigFile``.
+/// It sits beside `prometheus.yml`'s own sections in the same file (``PrometheusConfig/logs``), so
+/// `vigil check config` checks it and a reload re-reads it. Every line read by any input is sent to
+/// every output. `VigilLogs` runs it; the schema lives here with the rest of the file's.
 public struct LogsConfig: Sendable, Hashable, Decodable {
     /// Files to tail (`inputs`).
     public var inputs: [FileInputConfig]
