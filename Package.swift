@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "VigilLogs",
             dependencies: [
-                "VigilModel", "VigilConfig", "VigilHTTPClient",
+                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilRemote",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -291,7 +291,7 @@ let package = Package(
         .testTarget(
             name: "VigilLogsTests",
             dependencies: [
-                "VigilLogs", "VigilConfig", "VigilModel", "VigilTestSupport",
+                "VigilLogs", "VigilConfig", "VigilModel", "VigilRemote", "VigilTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

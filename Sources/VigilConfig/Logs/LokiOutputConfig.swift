@@ -25,8 +25,19 @@ public struct LokiOutputConfig: Sendable, Hashable, Decodable {
     public var maxBackoff: PromDuration
     /// Retries of one batch before it is dropped and counted; 0 (default) retries forever.
     public var maxRetries: Int
+    /// The request body: `json` (default) or `protobuf` (snappy-compressed `logproto.PushRequest`,
+    /// what Promtail sends).
+    public var encoding: Encoding
     /// TLS, authentication, proxy and headers (`http_config`, Prometheus's `http_client_config`).
     public var httpConfig: HTTPClientConfig
+
+    /// How a push request's body is encoded.
+    public enum Encoding: String, Sendable, Hashable, Decodable {
+        /// `application/json`.
+        case json
+        /// `application/x-protobuf`, snappy-compressed.
+        case protobuf
+    }
 
     /// What a full buffer does.
     public enum WhenFull: String, Sendable, Hashable, Decodable {
@@ -37,7 +48,7 @@ public struct LokiOutputConfig: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case type, name, url, labels, timeout
+        case type, name, url, labels, timeout, encoding
         case tenantID = "tenant_id"
         case batchSize = "batch_size"
         case batchWait = "batch_wait"
@@ -63,6 +74,7 @@ public struct LokiOutputConfig: Sendable, Hashable, Decodable {
         minBackoff = PromDuration(milliseconds: 500)
         maxBackoff = .minutes(5)
         maxRetries = 0
+        encoding = .json
         httpConfig = HTTPClientConfig()
     }
 
@@ -82,6 +94,7 @@ public struct LokiOutputConfig: Sendable, Hashable, Decodable {
         minBackoff = try container.value(.minBackoff, default: PromDuration(milliseconds: 500))
         maxBackoff = try container.value(.maxBackoff, default: .minutes(5))
         maxRetries = try container.count(.maxRetries)
+        encoding = try container.value(.encoding, default: .json)
         httpConfig = try container.value(.httpConfig, default: HTTPClientConfig())
         guard type == "loki" else {
             throw ConfigValidationError("unsupported output type \"\(type)\" (supported: loki)", field: "type")

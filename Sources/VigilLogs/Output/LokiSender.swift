@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import VigilConfig
 import VigilHTTPClient
+import VigilRemote
 
 /// Drains one output's ``DiskBuffer`` to Loki's push API: whole frames per batch, sent until the
 /// receiver accepts or rejects them for good, the buffer's sent position advanced only after.
@@ -60,7 +61,11 @@ struct LokiSender {
     func deliver(_ frames: [BufferFrame]) async -> Bool {
         let lines = frames.reduce(0) { $0 + $1.records.count }
         guard lines > 0 else { return true }
-        let body = LokiPushEncoder.json(frames, extraLabels: config.labels)
+        let body: [UInt8]
+        switch config.encoding {
+        case .json: body = LokiPushEncoder.json(frames, extraLabels: config.labels)
+        case .protobuf: body = Snappy.compress(LokiPushEncoder.protobuf(frames, extraLabels: config.labels))
+        }
         var backoff = config.minBackoff.duration
         var attempt = 0
         while !Task.isCancelled {
@@ -116,7 +121,8 @@ struct LokiSender {
         } catch {
             return .retry("\(error)")
         }
-        request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
+        request.headers.replaceOrAdd(
+            name: "Content-Type", value: config.encoding == .json ? "application/json" : "application/x-protobuf")
         request.headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
         if !config.tenantID.isEmpty { request.headers.replaceOrAdd(name: "X-Scope-OrgID", value: config.tenantID) }
         request.body = .bytes(ByteBuffer(bytes: body))

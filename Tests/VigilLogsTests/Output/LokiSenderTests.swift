@@ -18,7 +18,7 @@ import VigilTestSupport
             labels: [(name: "filename", value: "/p")], records: [LogRecord(timestamp: Int64(sequence), line: Array(line.utf8))])
     }
 
-    func run(_ statuses: [Int], lines: [String]) async throws -> (entries: [LokiSink.Entry], metrics: LogsMetrics.Output, requests: Int) {
+    func run(_ statuses: [Int], lines: [String], encoding: LokiOutputConfig.Encoding = .json) async throws -> (entries: [LokiSink.Entry], metrics: LogsMetrics.Output, requests: Int) {
         let directory = try TemporaryDirectory()
         return try await LokiSink.with { sink in
             sink.answer(statuses.map { .init(code: $0) })
@@ -26,6 +26,7 @@ import VigilTestSupport
             config.minBackoff = PromDuration(milliseconds: 10)
             config.batchWait = PromDuration(milliseconds: 10)
             config.tenantID = "t1"
+            config.encoding = encoding
             let buffer = try DiskBuffer(directory: directory.path + "/q", segmentSize: 1 << 20, maxBytes: 1 << 30)
             for (index, line) in lines.enumerated() {
                 let sequence = UInt64(index + 1)
@@ -53,6 +54,15 @@ import VigilTestSupport
         #expect(entries.first?.labels == ["filename": "/p"])
         #expect(requests == 4)
         #expect(metrics.linesRetried.value == 6)
+        #expect(metrics.linesSent.value == 2)
+    }
+
+    @Test func sendsProtobufWithSnappy() async throws {
+        let (entries, metrics, _) = try await run([], lines: ["a", "b \"q\""], encoding: .protobuf)
+        let lines = entries.map(\.line)
+        #expect(lines == ["a", "b \"q\""])
+        #expect(entries.first?.labels == ["filename": "/p"])
+        #expect(entries.first?.timestamp == "1")
         #expect(metrics.linesSent.value == 2)
     }
 

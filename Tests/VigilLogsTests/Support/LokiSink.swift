@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
+import VigilRemote
 
 /// A Loki push receiver on a loopback port: decodes each JSON push it accepts, in arrival order,
 /// and answers with the statuses a test queues (then 204).
@@ -44,10 +45,23 @@ final class LokiSink: Sendable {
             if let status = sink.answers.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
                 return Response(status: status)
             }
+            var entries: [Entry] = []
+            if request.headers[.contentType] == "application/x-protobuf" {
+                guard let raw = try? Snappy.decompress(Array(buffer: body), maxDecodedLength: 64 << 20),
+                      let streams = LokiProtobufDecoder.decode(raw)
+                else { return Response(status: .badRequest) }
+                for stream in streams {
+                    let labels = LokiSink.parseLabels(stream.labels)
+                    for entry in stream.entries {
+                        entries.append(Entry(labels: labels, timestamp: String(entry.nanoseconds), line: entry.line))
+                    }
+                }
+                sink.received.withLock { $0.append(contentsOf: entries) }
+                return Response(status: .noContent)
+            }
             guard let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
                   let streams = object["streams"] as? [[String: Any]]
             else { return Response(status: .badRequest) }
-            var entries: [Entry] = []
             for stream in streams {
                 let labels = stream["stream"] as? [String: String] ?? [:]
                 for value in stream["values"] as? [[String]] ?? [] where value.count == 2 {
@@ -80,4 +94,14 @@ final class LokiSink: Sendable {
     }
 
     struct SinkFailure: Error {}
+
+    /// `{a="b", c="d"}` as Loki writes stream selectors (values without escapes, as the tests use).
+    static func parseLabels(_ text: String) -> [String: String] {
+        var labels: [String: String] = [:]
+        for pair in text.dropFirst().dropLast().components(separatedBy: ", ") where !pair.isEmpty {
+            guard let equals = pair.firstIndex(of: "=") else { continue }
+            labels[String(pair[..<equals])] = String(pair[pair.index(equals, offsetBy: 2)..<pair.index(before: pair.endIndex)])
+        }
+        return labels
+    }
 }
