@@ -33,6 +33,16 @@ import VigilTestSupport
         return out
     }
 
+    /// A tailer that has read the first line, `1`, of `<directory>/a.log`.
+    func tailerAfterOneLine(_ directory: String) throws -> (path: String, tailer: FileTailer) {
+        let path = directory + "/a.log"
+        try append(path, "1\n")
+        let tailer = try tailer(directory)
+        let lines = poll(tailer).map(\.line)
+        #expect(lines == ["1"])
+        return (path, tailer)
+    }
+
     func append(_ path: String, _ text: String) throws {
         let handle = FileHandle(forWritingAtPath: path) ?? {
             FileManager.default.createFile(atPath: path, contents: nil)
@@ -69,10 +79,7 @@ import VigilTestSupport
 
     @Test func drainsARenamedFileBeforeItsSuccessor() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path + "/a.log"
-        try append(path, "1\n")
-        let tailer = try tailer(directory.path)
-        #expect(poll(tailer).map(\.line) == ["1"])
+        let (path, tailer) = try tailerAfterOneLine(directory.path)
         try append(path, "2\n3\n")
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
         try append(path, "4\n")
@@ -88,10 +95,7 @@ import VigilTestSupport
 
     @Test func readsTheCopyOfACopyTruncatedFile() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path + "/a.log"
-        try append(path, "1\n")
-        let tailer = try tailer(directory.path)
-        #expect(poll(tailer).map(\.line) == ["1"])
+        let (path, tailer) = try tailerAfterOneLine(directory.path)
         try append(path, "2\n3\n")
         try FileManager.default.copyItem(atPath: path, toPath: path + ".1")
         try Data().write(to: URL(fileURLWithPath: path))
@@ -121,10 +125,7 @@ import VigilTestSupport
 
     @Test func findsAFileRenamedWhileStopped() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path + "/a.log"
-        try append(path, "1\n")
-        let first = try tailer(directory.path)
-        #expect(poll(first).count == 1)
+        let (path, first) = try tailerAfterOneLine(directory.path)
         try append(path, "2\n")
         try FileManager.default.moveItem(atPath: path, toPath: path + ".20260101")
         try append(path, "3\n")
@@ -136,10 +137,7 @@ import VigilTestSupport
 
     @Test func findsGenerationsCreatedAndRotatedAwayWhileStopped() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path + "/a.log"
-        try append(path, "1\n")
-        let first = try tailer(directory.path)
-        #expect(poll(first).count == 1)
+        let (path, first) = try tailerAfterOneLine(directory.path)
         try append(path, "2\n")
         try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
         usleep(2000)
