@@ -97,7 +97,7 @@ final class LogWriter {
         completePartial()
         rotations += 1
         let content = FileManager.default.contents(atPath: path) ?? Data()
-        FileManager.default.createFile(atPath: "\(path).\(rotations)", contents: content)
+        _ = FileManager.default.createFile(atPath: "\(path).\(rotations)", contents: content)
         ftruncate(descriptor, 0)
     }
 

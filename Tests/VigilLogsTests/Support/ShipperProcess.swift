@@ -24,7 +24,7 @@ final class ShipperProcess {
     init(binary: String, config: String, dataDir: String, logPath: String) throws {
         self.logPath = logPath
         if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         }
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()

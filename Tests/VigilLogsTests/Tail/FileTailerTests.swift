@@ -45,7 +45,7 @@ import VigilTestSupport
 
     func append(_ path: String, _ text: String) throws {
         let handle = FileHandle(forWritingAtPath: path) ?? {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             return FileHandle(forWritingAtPath: path)!
         }()
         handle.seekToEndOfFile()
