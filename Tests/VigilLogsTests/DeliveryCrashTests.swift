@@ -59,10 +59,8 @@ import VigilTestSupport
             for round in 0..<rounds {
                 let shipper = try ShipperProcess(binary: binary, config: config, dataDir: root + "/data", logPath: root + "/ship.log")
                 let started = ContinuousClock.now
-                // Odd rounds are killed at once (often before the first scan); even ones live long enough
-                // to see the files, then rotate. A file generation created and rotated away while
-                // nothing sees it cannot be found by any tailer (docs/LOGS.md), so rotations wait
-                // until this lifetime has scanned.
+                // Odd rounds are killed at once (often before the first scan); even ones live long
+                // enough to see the files, then rotate all three.
                 let rotates = round % 2 == 0
                 let lifetime: Duration = rotates
                     ? .milliseconds(Int.random(in: 1400...2200, using: &random)) : .milliseconds(Int.random(in: 20...400, using: &random))
@@ -73,12 +71,21 @@ import VigilTestSupport
                 // before any lifetime scanned it: found beside the checkpointed generation it follows.
                 let quickRenameAfter = Duration.milliseconds(Int.random(in: 0...300, using: &random))
                 var quickRenamed = rotates
-                while ContinuousClock.now - started < lifetime {
+                // The first lifetime rotates only once every file's first generation is checkpointed
+                // (its lines reached the sink): what it is then renamed to is found from that checkpoint.
+                var warmedUp = round > 0
+                while ContinuousClock.now - started < lifetime || (rotates && !(renamed && truncated)),
+                      ContinuousClock.now - started < .seconds(60)
+                {
+                    if !warmedUp {
+                        let names = Set(sink.entries.map { $0.line.prefix(2) })
+                        warmedUp = names.isSuperset(of: ["a ", "b ", "c "])
+                    }
                     for writer in writers {
                         writer.append(Int.random(in: 1...6, using: &random), leavePartial: Bool.random(using: &random))
                     }
                     let elapsed = ContinuousClock.now - started
-                    if rotates && !renamed && elapsed >= rotateAfter {
+                    if rotates && !renamed && warmedUp && elapsed >= rotateAfter {
                         writers[0].rotateByRename()
                         writers[2].rotateByRename()
                         renamed = true
@@ -87,7 +94,7 @@ import VigilTestSupport
                         writers[0].rotateByRename()
                         quickRenamed = true
                     }
-                    if rotates && !truncated && elapsed >= rotateAfter + .milliseconds(50) {
+                    if rotates && renamed && !truncated && elapsed >= rotateAfter + .milliseconds(50) {
                         writers[1].rotateByCopyTruncate()
                         truncated = true
                     }

@@ -157,6 +157,7 @@ final class FileTailer {
                 if identity == checkpoint.identity {
                     if !matched.contains(checkpoint.path) {
                         open(path: checkpoint.path, status: status, rotated: true, continuing: checkpoint)
+                        openUnseenGenerations(of: checkpoint, newerThan: status, matched: matched)
                     }
                     continue
                 }
@@ -172,13 +173,15 @@ final class FileTailer {
     }
 
     /// Rotated generations of a file that were created and rotated away while Vigil was down: files
-    /// beside it named `<name>.<suffix>`, no glob matches, never seen, and written after the
+    /// beside its original path named `<name>.<suffix>`, no glob matches, never seen, and written after the
     /// generation the checkpoint names stopped changing. Read from their start, oldest first, under
     /// the same `filename`, before the current file.
     private func openUnseenGenerations(of checkpoint: FileCheckpoint, newerThan anchor: PosixFile.Status, matched: Set<String>) {
-        let slash = checkpoint.path.lastIndex(of: "/")
-        let directory = slash.map { String(checkpoint.path[..<$0]) } ?? "."
-        let base = slash.map { String(checkpoint.path[checkpoint.path.index(after: $0)...]) } ?? checkpoint.path
+        // Generations are named after the file's original name, the one its `filename` label keeps.
+        let original = checkpoint.labelPath
+        let slash = original.lastIndex(of: "/")
+        let directory = slash.map { String(original[..<$0]) } ?? "."
+        let base = slash.map { String(original[original.index(after: $0)...]) } ?? original
         var found: [(path: String, status: PosixFile.Status)] = []
         for name in PosixFile.names(in: directory.isEmpty ? "/" : directory) where name.hasPrefix(base + ".") {
             let path = (directory.isEmpty ? "" : directory) + "/" + name
