@@ -183,12 +183,19 @@ final class FileTailer {
         let directory = slash.map { String(original[..<$0]) } ?? "."
         let base = slash.map { String(original[original.index(after: $0)...]) } ?? original
         var found: [(path: String, status: PosixFile.Status)] = []
+        let knownFingerprints = Set(checkpoints.values.map(\.identity.fingerprint))
+            .union(files.values.compactMap { $0.identity?.fingerprint })
         for name in PosixFile.names(in: directory.isEmpty ? "/" : directory) where name.hasPrefix(base + ".") {
             let path = (directory.isEmpty ? "" : directory) + "/" + name
             guard !matched.contains(path), let status = PosixFile.status(path: path), status.isRegular,
                   status.modified > anchor.modified, files[status.key] == nil, checkpoints[status.key] == nil,
-                  !PosixFile.isCompressed(path)
+                  !PosixFile.isCompressed(path), let descriptor = PosixFile.openForReading(path)
             else { continue }
+            let identity = PosixFile.identity(of: descriptor, key: status.key)
+            PosixFile.close(descriptor)
+            // A copy (copytruncate) of content a checkpoint already covers is resumed from that
+            // checkpoint, by its own recovery, not read again from its start.
+            guard let identity, !knownFingerprints.contains(identity.fingerprint) else { continue }
             found.append((path, status))
         }
         for file in found.sorted(by: { $0.status.modified < $1.status.modified }) {

@@ -154,6 +154,26 @@ import VigilTestSupport
         #expect(Set(lines.map(\.label)) == [path])
     }
 
+    @Test func doesNotReadAgainACopyOfCheckpointedContent() throws {
+        let directory = try TemporaryDirectory()
+        let (path, first) = try tailerAfterOneLine(directory.path)
+        // Truncated while running: the copy is resumed from where the original was.
+        try append(path, "2\n")
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".1")
+        try Data().write(to: URL(fileURLWithPath: path))
+        usleep(2000)
+        try append(path, "3\n")
+        #expect(poll(first).map(\.line) == ["2", "3"])
+        // Truncated again while stopped: the new copy holds "3", already read.
+        try append(path, "4\n")
+        usleep(2000)
+        try FileManager.default.copyItem(atPath: path, toPath: path + ".2")
+        try Data().write(to: URL(fileURLWithPath: path))
+        try append(path, "5\n")
+        let resumed = try tailer(directory.path, checkpoints: Array(first.checkpoints.values))
+        #expect(poll(resumed).map(\.line) == ["4", "5"])
+    }
+
     @Test func skipsCompressedFilesAndCutsLongLines() throws {
         let directory = try TemporaryDirectory()
         try Data([0x1f, 0x8b, 0x08, 0x00, 0x0a]).write(to: URL(fileURLWithPath: directory.path + "/z.log"))
