@@ -34,6 +34,7 @@ let package = Package(
         .library(name: "VigilNotifier", targets: ["VigilNotifier"]),
         .library(name: "VigilCollectors", targets: ["VigilCollectors"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
+        .library(name: "VigilLogs", targets: ["VigilLogs"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -120,6 +121,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "VigilLogs",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilRemote",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
         .target(
             name: "VigilCollectors",
@@ -180,7 +193,9 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape",
-                "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
+                "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors", "VigilLogs",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -289,6 +304,18 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilLogsTests",
+            dependencies: [
+                "VigilLogs", "VigilConfig", "VigilModel", "VigilRemote", "VigilTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

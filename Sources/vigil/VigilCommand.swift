@@ -34,7 +34,7 @@ struct VigilCommand: AsyncParsableCommand {
         subcommands: [
             ServerCommand.self, AgentCommand.self, QueryCommand.self, PushCommand.self, ImportCommand.self, CheckCommand.self,
             TestCommand.self, SilenceCommand.self,
-            TSDBCommand.self, VersionCommand.self,
+            TSDBCommand.self, LogsCommand.self, VersionCommand.self,
         ]
     )
 

@@ -40,7 +40,7 @@ struct BadConfigTests {
         BadConfig(file: "timeout_greater_than_interval.yml", kind: .invalidValue, line: 6, column: 21, fieldPath: "scrape_configs[0].scrape_timeout", message: #"scrape timeout greater than scrape interval for scrape config with job name "slow""#),
         BadConfig(file: "unknown_action.yml", kind: .invalidValue, line: 4, column: 17, fieldPath: "scrape_configs[0].relabel_configs[0].action", message: #"unknown relabel action "rename""#),
         BadConfig(file: "unknown_field.yml", kind: .unknownField, line: 5, column: 5, fieldPath: "scrape_configs[0].scrape_intervall", message: #"unknown field "scrape_intervall" (did you mean "scrape_interval"?)"#),
-        BadConfig(file: "unknown_top_level.yml", kind: .unknownField, line: 3, column: 1, fieldPath: "logs", message: #"unknown field "logs""#),
+        BadConfig(file: "unknown_top_level.yml", kind: .unknownField, line: 3, column: 1, fieldPath: "pipelines", message: #"unknown field "pipelines""#),
         BadConfig(file: "unsupported_sd.yml", kind: .unknownField, line: 3, column: 5, fieldPath: "scrape_configs[0].consul_sd_configs", message: #"unknown field "consul_sd_configs": consul service discovery is not supported by Vigil; use file_sd_configs or http_sd_configs"#),
         BadConfig(file: "wrong_type.yml", kind: .typeMismatch, line: 3, column: 19, fieldPath: "scrape_configs[0].honor_labels", message: #"expected a boolean (true or false), got the string "maybe""#),
         BadConfig(file: "wrong_type_list.yml", kind: .typeMismatch, line: 4, column: 7, fieldPath: "scrape_configs[0].static_configs", message: #"expected a list, got a mapping"#),

@@ -27,6 +27,8 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
     public var remoteWrite: [RemoteWriteConfig]
     /// Remote stores to read from (`remote_read`).
     public var remoteRead: [RemoteReadConfig]
+    /// Vigil's log collection (`logs`): empty when absent.
+    public var logs: LogsConfig
 
     /// The YAML text as loaded, for `/api/v1/status/config`. Empty for a value built in code.
     public internal(set) var source: String = ""
@@ -47,10 +49,11 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         tracing = nil
         remoteWrite = []
         remoteRead = []
+        logs = LogsConfig()
     }
 
     enum CodingKeys: String, CodingKey {
-        case global, runtime, alerting, storage, tracing
+        case global, runtime, alerting, storage, tracing, logs
         case ruleFiles = "rule_files"
         case scrapeConfigFiles = "scrape_config_files"
         case scrapeConfigs = "scrape_configs"
@@ -72,6 +75,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         tracing = try container.optional(.tracing)
         remoteWrite = try container.list(.remoteWrite)
         remoteRead = try container.list(.remoteRead)
+        logs = try container.value(.logs, default: LogsConfig())
         try validate()
     }
 
@@ -138,6 +142,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         for index in remoteRead.indices {
             remoteRead[index].httpClient.resolvePaths(in: directory)
         }
+        logs.resolvePaths(in: directory)
         tracing?.tlsConfig.resolvePaths(in: directory)
     }
 }

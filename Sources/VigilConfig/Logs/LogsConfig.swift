@@ -1,0 +1,50 @@
+/// Vigil's `logs:` section: where log lines are read from and where they are shipped.
+///
+/// It sits beside `prometheus.yml`'s own sections in the same file (``PrometheusConfig/logs``), so
+/// `vigil check config` checks it and a reload re-reads it. Every line read by any input is sent to
+/// every output. `VigilLogs` runs it; the schema lives here with the rest of the file's.
+public struct LogsConfig: Sendable, Hashable, Decodable {
+    /// Files to tail (`inputs`).
+    public var inputs: [FileInputConfig]
+    /// Destinations (`outputs`).
+    public var outputs: [LokiOutputConfig]
+
+    /// An empty section: nothing is read, nothing is shipped.
+    public init(inputs: [FileInputConfig] = [], outputs: [LokiOutputConfig] = []) {
+        self.inputs = inputs
+        self.outputs = outputs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case inputs, outputs
+    }
+
+    /// Decodes the inputs and outputs and checks their names are unique.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        inputs = try container.list(.inputs)
+        outputs = try container.list(.outputs)
+        var names: Set<String> = []
+        for (index, input) in inputs.enumerated() where !names.insert(input.name).inserted {
+            throw ConfigValidationError("duplicate input name \"\(input.name)\"", field: "inputs", .index(index), "name")
+        }
+        names = []
+        for (index, output) in outputs.enumerated() where !names.insert(output.name).inserted {
+            throw ConfigValidationError("duplicate output name \"\(output.name)\"", field: "outputs", .index(index), "name")
+        }
+        if !inputs.isEmpty && outputs.isEmpty {
+            throw ConfigValidationError("inputs are configured but no output", field: "outputs")
+        }
+    }
+
+    /// Joins relative paths (globs, TLS and credential files) to `directory`, the config file's.
+    public mutating func resolvePaths(in directory: String) {
+        for index in inputs.indices {
+            inputs[index].paths = inputs[index].paths.map { joinDirectory(directory, $0) }
+            inputs[index].exclude = inputs[index].exclude.map { joinDirectory(directory, $0) }
+        }
+        for index in outputs.indices {
+            outputs[index].httpConfig.resolvePaths(in: directory)
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import VigilConfig
+import VigilModel
+import Logging
+
+/// The reading side of the pipeline: discovers and reads files, appends each chunk to every
+/// output's buffer as a frame, and writes the positions file. One task owns it.
+final class TailLoop {
+    let state: PipelineState
+    let tailers: [FileTailer]
+    private var sequence: UInt64
+    private var persistedSequence: UInt64
+    private var lastPersist = ContinuousClock.now
+    /// Files are looked for this often (and at once when a file was truncated).
+    static let scanInterval = Duration.seconds(1)
+    /// Positions are written at most this often.
+    static let persistInterval = Duration.seconds(1)
+    /// How long an idle loop sleeps.
+    static let idleSleep = Duration.milliseconds(100)
+
+    init(state: PipelineState) throws {
+        self.state = state
+        sequence = state.sequence
+        persistedSequence = state.sequence
+        var tailers: [FileTailer] = []
+        for input in state.config.inputs {
+            let metrics = try state.metrics.input(input.name)
+            tailers.append(
+                FileTailer(
+                    config: input, checkpoints: state.checkpoints.filter { $0.input == input.name },
+                    isFirstStart: state.isFirstStart, metrics: metrics, logger: state.logger))
+        }
+        self.tailers = tailers
+    }
+
+    /// Bytes per frame: the smallest batch any output sends, so one frame never spans batches.
+    var frameBytes: Int {
+        Int(state.config.outputs.map(\.batchSize.bytes).min() ?? (1 << 20))
+    }
+
+    func run() async throws {
+        // After a failed append the in-memory checkpoints are ahead of the buffers: keep the old positions.
+        var appendFailed = false
+        defer { if !appendFailed { try? persist() } }
+        var nextScan = ContinuousClock.now
+        let outputMetrics = try state.config.outputs.map { try state.metrics.output($0.name) }
+        while !Task.isCancelled {
+            let now = ContinuousClock.now
+            if now >= nextScan {
+                for tailer in tailers { tailer.discover(now: now) }
+                nextScan = now + Self.scanInterval
+            }
+            let blocked = zip(state.config.outputs, state.buffers).contains { $0.whenFull == .block && $1.isFull }
+            state.metrics.paused.set(blocked ? 1 : 0)
+            var more = false
+            if !blocked {
+                var chunks: [TailChunk] = []
+                for (index, tailer) in tailers.enumerated() {
+                    more = tailer.read(now: now, frameBytes: frameBytes, budget: 4 * frameBytes, into: &chunks) || more
+                    do {
+                        try append(chunks, input: state.config.inputs[index])
+                    } catch {
+                        appendFailed = true
+                        state.logger.error("Cannot write to a log buffer; stopping", metadata: ["err": "\(error)"])
+                        throw error
+                    }
+                    chunks.removeAll(keepingCapacity: true)
+                }
+            }
+            for (index, buffer) in state.buffers.enumerated() where state.config.outputs[index].whenFull == .dropOldest {
+                guard buffer.totalBytes > buffer.maxBytes else { continue }
+                try persist()
+                let dropped = buffer.dropOldest()
+                if dropped > 0 {
+                    outputMetrics[index].droppedBufferFull.increment(by: Double(dropped))
+                    state.logger.warning("Log buffer full; dropped its oldest lines", metadata: [
+                        "output": "\(state.config.outputs[index].name)", "lines": "\(dropped)",
+                    ])
+                }
+            }
+            if sequence != persistedSequence && ContinuousClock.now - lastPersist >= Self.persistInterval {
+                try persist()
+            }
+            if !more {
+                try? await Task.sleep(for: Self.idleSleep)
+            }
+        }
+    }
+
+    private func append(_ chunks: [TailChunk], input: FileInputConfig) throws(LogsError) {
+        for chunk in chunks {
+            sequence += 1
+            var labels = input.labels
+            labels["filename"] = chunk.checkpoint.labelPath
+            let frame = BufferFrame(
+                sequence: sequence, checkpoint: chunk.checkpoint,
+                labels: labels.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }, records: chunk.records)
+            let bytes = frame.encoded()
+            for buffer in state.buffers {
+                try buffer.append(bytes, sequence: sequence, lines: chunk.records.count)
+            }
+        }
+    }
+
+    /// Syncs the buffers, then writes every tailer's checkpoints as the positions file.
+    func persist() throws(LogsError) {
+        for buffer in state.buffers { buffer.sync() }
+        var file = PositionsFile(sequence: sequence)
+        for tailer in tailers { file.checkpoints.append(contentsOf: tailer.checkpoints.values) }
+        try PosixFile.writeAtomically(state.positionsPath, file.encoded())
+        persistedSequence = sequence
+        lastPersist = .now
+        for buffer in state.buffers { buffer.positionsPersisted(through: sequence) }
+    }
+}

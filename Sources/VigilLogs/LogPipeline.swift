@@ -1,0 +1,89 @@
+public import Logging
+public import ServiceLifecycle
+public import VigilModel
+import VigilHTTPClient
+public import VigilConfig
+
+/// The log pipeline as a `Service`: tails the `logs:` inputs into every output's on-disk buffer
+/// and ships each buffer to its destination, delivering every line at least once.
+///
+/// Add it to the process's `ServiceGroup` (after storage, before HTTP); `run()` returns on
+/// graceful shutdown, after syncing the buffers and writing the positions. State lives under
+/// `dataDirectory`: `positions/positions` and `queues/logs-<output>/`.
+///
+/// **Delivery rule.** Each chunk of lines read from a file is appended, as one frame carrying
+/// the file's new checkpoint, to every output's buffer; the positions file is rewritten (after
+/// syncing the buffers) at most every second and names the newest frame it covers. After a
+/// crash, the checkpoints are the positions file's, updated by every frame after it that all
+/// outputs hold — so a line is read again only if it never reached every buffer. A sender marks
+/// frames sent only after the receiver accepted them, so at most the one batch in flight at the
+/// crash is sent twice.
+public final class LogPipeline: Service, Sendable {
+    let config: LogsConfig
+    let dataDirectory: String
+    let logger: Logger
+    let metrics: LogsMetrics
+
+    /// A pipeline for `config`, storing its state under `dataDirectory`, its self-metrics on `registry`.
+    ///
+    /// - Throws: ``LogsError`` when a metric cannot be registered.
+    public init(config: LogsConfig, dataDirectory: String, registry: MetricsRegistry, logger: Logger) throws {
+        self.config = config
+        self.dataDirectory = dataDirectory
+        self.logger = logger
+        do {
+            metrics = try LogsMetrics(registry: registry)
+        } catch {
+            throw LogsError("cannot register the log pipeline's metrics: \(error)")
+        }
+    }
+
+    /// Runs until cancelled or a graceful shutdown; throws when its state cannot be opened or a
+    /// buffer cannot be written (the lines are read again after a restart).
+    public func run() async throws {
+        guard !config.inputs.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
+        let state = try PipelineState.open(config: config, dataDirectory: dataDirectory, metrics: metrics, logger: logger)
+        var clients: [ConfiguredHTTPClient] = []
+        do {
+            for output in config.outputs { clients.append(try ConfiguredHTTPClient(config: output.httpConfig)) }
+        } catch {
+            state.close()
+            throw LogsError("cannot build the HTTP client of a logs output: \(error)")
+        }
+        let senders = try zip(config.outputs, zip(state.buffers, clients)).map { output, pair in
+            LokiSender(
+                config: output, buffer: pair.0, client: pair.1, metrics: try metrics.output(output.name),
+                logger: logger)
+        }
+        logger.info("Log pipeline started", metadata: [
+            "inputs": "\(config.inputs.count)", "outputs": "\(config.outputs.count)",
+        ])
+        let outcome: Result<Void, any Error> = await withTaskGroup(of: Result<Void, any Error>.self) { group in
+            for sender in senders {
+                group.addTask {
+                    await cancelWhenGracefulShutdown { await sender.run() }
+                    return .success(())
+                }
+            }
+            group.addTask {
+                do {
+                    try await cancelWhenGracefulShutdown { try await TailLoop(state: state).run() }
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            let first = await group.next() ?? .success(())
+            group.cancelAll()
+            for await _ in group {}
+            return first
+        }
+        state.close()
+        for client in clients { await client.shutdown() }
+        logger.info("Log pipeline stopped")
+        try outcome.get()
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Logging
+import ServiceLifecycle
+import UnixSignals
+import VigilConfig
+import VigilLogs
+import VigilModel
+
+/// `vigil logs`: the log pipeline on its own.
+struct LogsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "Log collection.",
+        subcommands: [LogsShipCommand.self]
+    )
+}
+
+/// `vigil logs ship`: tails the `logs:` inputs of a config file and ships them to its outputs,
+/// until SIGTERM or SIGINT (see docs/LOGS.md).
+struct LogsShipCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ship",
+        abstract: "Tail the files of the config's logs: section and ship them to its outputs.",
+        discussion: """
+            FILE is checked whole, as vigil check config does; only its logs: section is run.
+            Checkpoints and the outputs' buffers live under --data-dir; after a crash, every line
+            is delivered at least once.
+            """
+    )
+
+    @Option(name: .long, help: "The config file holding a logs: section.")
+    var config: String
+
+    @Option(name: .customLong("data-dir"), help: "Where checkpoints and output buffers are kept.")
+    var dataDir: String = "./data"
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "vigil.logs")
+        let logsConfig: LogsConfig
+        do {
+            logsConfig = try PrometheusConfig.load(path: config).logs
+        } catch {
+            StandardError.write("vigil: \(error)\n")
+            throw VigilExit.badInput
+        }
+        if logsConfig.inputs.isEmpty {
+            StandardError.write("vigil: \(config) has no logs inputs\n")
+            throw VigilExit.badInput
+        }
+        do {
+            let pipeline = try LogPipeline(
+                config: logsConfig, dataDirectory: dataDir, registry: MetricsRegistry(), logger: logger)
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [.init(service: pipeline)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        } catch {
+            logger.error("Log shipping stopped on an error", metadata: ["err": "\(error)"])
+            throw VigilExit.failure
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+import VigilConfig
+import VigilModel
+import VigilTestSupport
+@testable import VigilLogs
+
+/// The pipeline as the lead wires it: a `Service` in a `ServiceGroup`, stopped gracefully.
+@Suite struct LogPipelineTests {
+    func config(_ root: String, url: String, whenFull: LokiOutputConfig.WhenFull = .dropOldest) throws -> LogsConfig {
+        var input = FileInputConfig(name: "files", paths: [root + "/*.log"], format: .cri, readFromHead: true)
+        input.labels = ["job": "test"]
+        var output = LokiOutputConfig(name: "out", url: try ConfigURL(url))
+        output.batchWait = PromDuration(milliseconds: 20)
+        output.labels = ["cluster": "c1"]
+        output.whenFull = whenFull
+        return LogsConfig(inputs: [input], outputs: [output])
+    }
+
+    @Test func shipsLinesAndWritesPositionsOnGracefulShutdown() async throws {
+        let directory = try TemporaryDirectory()
+        try "2026-01-01T00:00:00.000000001Z stdout F hello\n2026-01-01T00:00:00.5Z stderr P wor\n2026-01-01T00:00:01Z stderr F ld\n"
+            .write(toFile: directory.path + "/app.log", atomically: false, encoding: .utf8)
+        let registry = MetricsRegistry()
+        let (entries, metricsText) = try await LokiSink.with { sink in
+            let pipeline = try LogPipeline(
+                config: try config(directory.path, url: sink.url), dataDirectory: directory.path + "/data", registry: registry,
+                logger: Logger(label: "test"))
+            let group = ServiceGroup(services: [pipeline], logger: Logger(label: "test"))
+            let running = Task { try await group.run() }
+            let arrived = await eventually(timeout: .seconds(60)) { sink.entries.count >= 2 }
+            #expect(arrived)
+            await group.triggerGracefulShutdown()
+            try await running.value
+            let families = registry.collect().map(\.name)
+            return (sink.entries, families)
+        }
+        let lines = entries.map(\.line)
+        #expect(lines == ["hello", "world"])
+        let first = try #require(entries.first)
+        #expect(first.timestamp == "1767225600000000001")
+        #expect(first.labels == ["job": "test", "cluster": "c1", "stream": "stdout", "filename": directory.path + "/app.log"])
+        #expect(metricsText.contains("vigil_logs_lines_sent_total"))
+        #expect(metricsText.contains("vigil_logs_lines_read_total"))
+        let positions = try String(contentsOfFile: directory.path + "/data/positions/positions", encoding: .utf8)
+        #expect(positions.hasPrefix("vigil-log-positions 1\n"))
+        #expect(positions.contains(" 115 "))
+    }
+
+    @Test func blockModePausesReadingInsteadOfDropping() async throws {
+        let directory = try TemporaryDirectory()
+        let line = String(repeating: "z", count: 1000)
+        var text = ""
+        for number in 0..<200 { text += "2026-01-01T00:00:00Z stdout F \(number) \(line)\n" }
+        try text.write(toFile: directory.path + "/app.log", atomically: false, encoding: .utf8)
+        let registry = MetricsRegistry()
+        // Nothing listens here: every push fails and is retried, the buffer fills.
+        var logs = try config(directory.path, url: "http://127.0.0.1:9/loki/api/v1/push", whenFull: .block)
+        logs.outputs[0].batchSize = ByteSize(bytes: 4096)
+        logs.outputs[0].bufferMaxBytes = ByteSize(bytes: 16384)
+        logs.inputs[0].maxLineSize = ByteSize(bytes: 2048)
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let pipeline = try LogPipeline(config: logs, dataDirectory: directory.path + "/data", registry: registry, logger: logger)
+        let group = ServiceGroup(services: [pipeline], logger: logger)
+        let running = Task { try await group.run() }
+        let paused = try registry.gauge(name: "vigil_logs_input_paused", help: "1 while reading is paused because an output's buffer is full.")
+        let pausedSeen = await eventually(timeout: .seconds(60)) { paused.value == 1 }
+        #expect(pausedSeen)
+        await group.triggerGracefulShutdown()
+        try await running.value
+        let dropped = try registry.counter(
+            name: "vigil_logs_lines_dropped_total", help: "Log lines an output dropped, by reason.",
+            labels: ["output": "out", "reason": "buffer_full"])
+        #expect(dropped.value == 0)
+        let read = try registry.counter(name: "vigil_logs_lines_read_total", help: "Log lines read by an input.", labels: ["input": "files"])
+        #expect(read.value < 200)
+    }
+}
