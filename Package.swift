@@ -181,6 +181,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
+                "VigilLogs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

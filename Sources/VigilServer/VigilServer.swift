@@ -10,6 +10,7 @@ public import VigilModel
 import VigilNotifier
 import VigilPromQL
 import VigilDiscovery
+import VigilLogs
 import VigilRemoteWrite
 import VigilRules
 import VigilScrape
@@ -198,6 +199,14 @@ public struct VigilServer: Sendable {
             ).register(on: router)
         }
 
+        let logPipeline: LogPipeline
+        do {
+            logPipeline = try LogPipeline(
+                config: await configManager.current.logs, dataDirectory: dataDirectory.path, registry: registry, logger: logger)
+        } catch {
+            throw ServerStartError.config(error)
+        }
+
         let logger = self.logger
         let listen = options.listen
         let application = HTTPApplication.make(
@@ -212,6 +221,9 @@ public struct VigilServer: Sendable {
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: MetricsStorageService(tsdb: tsdb, logger: logger)),
+            // The `logs:` section as loaded at start (a reload does not change it). A failing log
+            // output must not take the metrics down with it: the error is logged, the rest runs on.
+            .init(service: logPipeline, failureTerminationBehavior: .ignore),
             .init(service: ReloadSignalService(configManager: configManager, logger: logger)),
             .init(service: remoteWrite),
             .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
