@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "VigilCollectors", targets: ["VigilCollectors"]),
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
         .library(name: "VigilLogs", targets: ["VigilLogs"]),
+        .library(name: "VigilLogQL", targets: ["VigilLogQL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -134,6 +135,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
+        // LogQL: parser, pipeline and evaluator over a `LogSource`; the log store is one source.
+        .target(name: "VigilLogQL", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(
             name: "VigilCollectors",
             dependencies: ["VigilModel", "VigilExposition", .product(name: "Logging", package: "swift-log")],
