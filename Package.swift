@@ -136,7 +136,7 @@ let package = Package(
         ),
         .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
         // LogQL: parser, pipeline and evaluator over a `LogSource`; the log store is one source.
-        .target(name: "VigilLogQL", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
+        .target(name: "VigilLogQL", dependencies: ["VigilModel", "VigilTemplate"], swiftSettings: hotPathSettings),
         .target(
             name: "VigilCollectors",
             dependencies: ["VigilModel", "VigilExposition", .product(name: "Logging", package: "swift-log")],
@@ -321,6 +321,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilLogQLTests", dependencies: ["VigilLogQL", "VigilModel", "VigilTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

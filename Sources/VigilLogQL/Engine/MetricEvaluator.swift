@@ -1,0 +1,247 @@
+import VigilModel
+
+/// Evaluates metric queries step by step over samples extracted from log lines.
+struct MetricEvaluator {
+    let source: any LogSource
+
+    /// Evaluates `expr` and shapes the answer: points at step times, no empty series, sorted
+    /// by labels (or by value for `sort`/`sort_desc`/`topk`/`bottomk` of an instant query), and
+    /// the series limit applied.
+    func evaluateTop(_ expr: MetricExpr, _ context: inout EvaluationContext) async throws -> [MetricSeries] {
+        let value = try await evaluate(expr, &context)
+        let steps = context.steps
+        var series: [MetricSeries]
+        switch value {
+        case .scalar(let number):
+            series = [MetricSeries(labels: Labels(), points: (0..<steps.count).map { MetricPoint(timestamp: steps.time($0), value: number) })]
+        case .vector(let vector):
+            series = vector.filter { !$0.points.isEmpty }.map { item in
+                MetricSeries(labels: item.labels, points: item.points.map { MetricPoint(timestamp: steps.time($0.step), value: $0.value) })
+            }
+        }
+        guard series.count <= context.limits.maxSeries else { throw LogQLEngineError.seriesLimit(context.limits.maxSeries) }
+        if steps.step == 0, case .vectorAggregation(let aggregation) = expr,
+            ["sort", "sort_desc", "topk", "bottomk"].contains(aggregation.operation)
+        {
+            let descending = aggregation.operation == "sort_desc" || aggregation.operation == "topk"
+            series.sort { lhs, rhs in
+                let (a, b) = (lhs.points[0].value, rhs.points[0].value)
+                if a == b || (a.isNaN && b.isNaN) { return lhs.labels < rhs.labels }
+                if a.isNaN { return false }
+                if b.isNaN { return true }
+                return descending ? a > b : a < b
+            }
+        } else {
+            series.sort { $0.labels < $1.labels }
+        }
+        return series
+    }
+
+    func evaluate(_ expr: MetricExpr, _ context: inout EvaluationContext) async throws -> StepValue {
+        try context.checkDeadline()
+        switch expr {
+        case .number(let value): return .scalar(value)
+        case .vector(let value):
+            return .vector([StepSeries(labels: Labels(), points: (0..<context.steps.count).map { StepPoint(step: $0, value: value) })])
+        case .rangeAggregation(let aggregation):
+            return .vector(try await rangeAggregation(aggregation, reducer: nil, &context))
+        case .vectorAggregation(let aggregation):
+            if aggregation.operation == "sum", case .rangeAggregation(let inner) = aggregation.inner, inner.grouping == nil,
+                Self.pushable.contains(inner.function)
+            {
+                // Summing counts over a grouping equals counting within the grouping: reduce each
+                // line's labels to the group first, so only as many series exist as groups.
+                let grouping = aggregation.grouping ?? Grouping(without: false, labels: [])
+                let series = try await rangeAggregation(inner, reducer: grouping, &context)
+                return .vector(VectorOperations.aggregate(aggregation, series, stepCount: context.steps.count))
+            }
+            guard case .vector(let inner) = try await evaluate(aggregation.inner, &context) else {
+                throw LogQLEngineError.badQuery("unexpected literal for aggregation \(aggregation.operation)")
+            }
+            return .vector(VectorOperations.aggregate(aggregation, inner, stepCount: context.steps.count))
+        case .binary(let binary):
+            let lhs = try await evaluate(binary.lhs, &context)
+            let rhs = try await evaluate(binary.rhs, &context)
+            return try VectorOperations.binary(binary, lhs, rhs)
+        case .labelReplace(let replace):
+            guard case .vector(let inner) = try await evaluate(replace.inner, &context) else {
+                throw LogQLEngineError.badQuery("label_replace needs a vector")
+            }
+            return .vector(try VectorOperations.labelReplace(replace, inner))
+        }
+    }
+
+    /// Range functions whose sum over a grouping can be computed by grouping the lines first.
+    static let pushable: Set<String> = ["count_over_time", "rate", "bytes_over_time", "bytes_rate", "sum_over_time"]
+
+    /// Samples of one series before windowing.
+    struct Samples {
+        var labels: Labels
+        var timestamps: [Int64] = []
+        var values: [Double] = []
+    }
+
+    func rangeAggregation(_ aggregation: RangeAggregationExpr, reducer: Grouping?, _ context: inout EvaluationContext)
+        async throws -> [StepSeries]
+    {
+        let range = aggregation.range
+        let steps = context.steps
+        let pipeline = try CompiledPipeline(range.selector.stages)
+        let postFilters = try (range.unwrap?.postFilters ?? []).map { filter throws(LogQLEngineError) in try CompiledLabelFilter(filter) }
+        let firstWindowEnd = steps.start - range.offset
+        let lastWindowEnd = steps.end - range.offset
+        let selection = LogSelection(
+            matchers: range.selector.matchers, start: firstWindowEnd - range.range + 1, end: lastWindowEnd + 1,
+            direction: .forward, requiredSubstrings: range.selector.requiredSubstrings)
+        let grouping = aggregation.grouping ?? reducer
+        let keepErrors = aggregation.grouping == nil
+        let function = aggregation.function
+        let countsBytes = function == "bytes_over_time" || function == "bytes_rate"
+        let unwrap = range.unwrap
+
+        var seriesIndex: [Labels: Int] = [:]
+        var series: [Samples] = []
+        var lastStream: Labels?
+        var lastStreamIndex = 0
+        var stats = context.statistics
+        let deadline = context.deadline
+        var counted = 0
+
+        func index(for labels: Labels) -> Int {
+            let key = grouping.map { keepErrors ? $0.reduceKeepingErrors(labels) : $0.reduce(labels) } ?? labels
+            if let existing = seriesIndex[key] { return existing }
+            series.append(Samples(labels: key))
+            seriesIndex[key] = series.count - 1
+            return series.count - 1
+        }
+
+        try await source.select(selection) { batch in
+            for entry in batch.entries {
+                counted += 1
+                if counted & 0xFFF == 0, ContinuousClock().now > deadline || Task.isCancelled { throw LogQLEngineError.timedOut }
+                stats.totalLinesProcessed += 1
+                stats.totalBytesProcessed += entry.line.count
+                if pipeline.onlyLineFilters, unwrap == nil, entry.metadata.isEmpty {
+                    guard pipeline.passesLineFilters(entry.line) else { continue }
+                    if batch.labels != lastStream {
+                        lastStream = batch.labels
+                        lastStreamIndex = index(for: batch.labels)
+                    }
+                    series[lastStreamIndex].timestamps.append(entry.timestamp)
+                    series[lastStreamIndex].values.append(countsBytes ? Double(entry.line.count) : 1)
+                    stats.totalPostFilterLines += 1
+                    continue
+                }
+                var labels = LineLabels(base: batch.labels.merging(metadata: entry.metadata))
+                guard let line = pipeline.run(line: entry.line, timestamp: entry.timestamp, labels: &labels) else { continue }
+                var value = countsBytes ? Double(line.count) : 1
+                if let unwrap {
+                    value = Self.unwrapValue(unwrap, &labels)
+                    var kept = true
+                    for filter in postFilters where !filter.evaluate(&labels) {
+                        kept = false
+                        break
+                    }
+                    guard kept else { continue }
+                    labels.remove(unwrap.label)
+                }
+                stats.totalPostFilterLines += 1
+                let target = index(for: labels.build())
+                series[target].timestamps.append(entry.timestamp)
+                series[target].values.append(value)
+            }
+            return true
+        }
+        context.statistics = stats
+
+        for item in series where item.labels[LineLabels.errorLabel] != nil {
+            let error = item.labels[LineLabels.errorLabel] ?? ""
+            throw LogQLEngineError.badQuery(
+                "pipeline error: '\(error)' for series: '\(item.labels.description)'.\n"
+                    + "Use a label filter to intentionally skip this error. (e.g | __error__!=\"\(error)\").\n"
+                    + "To skip all potential errors you can match all errors with the label filter (e.g | __error__!=\"\").")
+        }
+
+        if function == "absent_over_time" {
+            return absent(series, range: range, steps: steps)
+        }
+
+        var result: [StepSeries] = []
+        result.reserveCapacity(series.count)
+        for var item in series {
+            try context.checkDeadline()
+            Self.sortIfNeeded(&item)
+            var points: [StepPoint] = []
+            var low = 0
+            var high = 0
+            for stepIndex in 0..<steps.count {
+                let windowEnd = steps.time(stepIndex) - range.offset
+                while high < item.timestamps.count, item.timestamps[high] <= windowEnd { high += 1 }
+                while low < high, item.timestamps[low] <= windowEnd - range.range { low += 1 }
+                guard low < high else { continue }
+                if let value = RangeFunctions.evaluate(
+                    function, values: item.values[low..<high], timestamps: item.timestamps[low..<high], range: range.range,
+                    windowEnd: windowEnd, parameter: aggregation.parameter, unwrapped: unwrap != nil)
+                {
+                    points.append(StepPoint(step: stepIndex, value: value))
+                }
+            }
+            if !points.isEmpty { result.append(StepSeries(labels: item.labels, points: points)) }
+        }
+        return result
+    }
+
+    static func sortIfNeeded(_ samples: inout Samples) {
+        var sorted = true
+        for index in samples.timestamps.indices.dropFirst() where samples.timestamps[index] < samples.timestamps[index - 1] {
+            sorted = false
+            break
+        }
+        if sorted { return }
+        let order = samples.timestamps.indices.sorted { samples.timestamps[$0] < samples.timestamps[$1] }
+        samples.timestamps = order.map { samples.timestamps[$0] }
+        samples.values = order.map { samples.values[$0] }
+    }
+
+    static func unwrapValue(_ unwrap: UnwrapExpr, _ labels: inout LineLabels) -> Double {
+        let text = labels[unwrap.label] ?? ""
+        let converted: Double?
+        switch unwrap.conversion {
+        case .none: converted = Parser.number(String(text.trimmingSpaces))
+        case .duration, .durationSeconds: converted = GoDurationParser.parse(text).map { Double($0) / 1e9 }
+        case .bytes: converted = ByteSizeParser.parse(text)
+        }
+        guard let converted else {
+            let details: String
+            switch unwrap.conversion {
+            case .none: details = "strconv.ParseFloat: parsing \(GoQuote.quote(text)): invalid syntax"
+            case .duration, .durationSeconds: details = "time: invalid duration \(GoQuote.quote(text))"
+            case .bytes: details = "strconv.ParseFloat: parsing \(GoQuote.quote(text)): invalid syntax"
+            }
+            labels.setError("SampleExtractionErr", details: details)
+            return 0
+        }
+        return converted
+    }
+
+    /// `absent_over_time`: 1 at the steps whose window holds no line of any stream, labelled
+    /// from the selector's equality matchers.
+    func absent(_ series: [Samples], range: LogRangeExpr, steps: StepRange) -> [StepSeries] {
+        let timestamps = series.flatMap(\.timestamps).sorted()
+        var points: [StepPoint] = []
+        var low = 0
+        var high = 0
+        for stepIndex in 0..<steps.count {
+            let windowEnd = steps.time(stepIndex) - range.offset
+            while high < timestamps.count, timestamps[high] <= windowEnd { high += 1 }
+            while low < high, timestamps[low] <= windowEnd - range.range { low += 1 }
+            if low == high { points.append(StepPoint(step: stepIndex, value: 1)) }
+        }
+        var labels: [Label] = []
+        var seen = Set<String>()
+        for matcher in range.selector.matchers where matcher.type == .equal && seen.insert(matcher.name).inserted {
+            labels.append(Label(name: matcher.name, value: matcher.value))
+        }
+        return points.isEmpty ? [] : [StepSeries(labels: Labels(labels), points: points)]
+    }
+}
