@@ -31,6 +31,15 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            // LogQL scan speed: `|=` over generated lines and `sum by … | json` (docs/PERFORMANCE.md).
+            name: "LogQLBenchmarks",
+            dependencies: [
+                .product(name: "VigilLogQL", package: "vigil"),
+                .product(name: "VigilModel", package: "vigil"),
+            ],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .executableTarget(
             name: "WALBenchmarks",
             dependencies: [
                 .product(name: "VigilTSDB", package: "vigil"),

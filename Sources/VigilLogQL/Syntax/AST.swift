@@ -1,4 +1,5 @@
 public import VigilModel
+import VigilTemplate
 
 /// A parsed LogQL query: either a log query (returns lines) or a metric query (returns samples).
 public enum LogQLExpr: Sendable, Hashable, CustomStringConvertible {
@@ -135,7 +136,7 @@ public indirect enum LabelFilterExpr: Sendable, Hashable, CustomStringConvertibl
         case .or(let lhs, let rhs): "(\(lhs) or \(rhs))"
         case .string(let matcher): matcher.description
         case .number(let name, let op, let value): "\(name)\(op.rawValue)\(GoFloat.format(value))"
-        case .duration(let name, let op, let value): "\(name)\(op.rawValue)\(GoDurationParser.format(value))"
+        case .duration(let name, let op, let value): "\(name)\(op.rawValue)\(GoDuration.format(value))"
         case .bytes(let name, let op, _, let text): "\(name)\(op.rawValue)\(text)"
         case .ip(let name, let equal, let pattern): "\(name)\(equal ? "=" : "!=")ip(\(GoQuote.quote(pattern)))"
         }

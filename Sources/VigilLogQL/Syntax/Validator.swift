@@ -36,7 +36,7 @@ enum Validator {
             if aggregation.range.unwrap != nil, linesOnly.contains(function) {
                 throw LogQLParseError(message: "invalid aggregation \(function) with unwrap")
             }
-            if aggregation.grouping != nil, !unwrapOnly.contains(function) || function == "rate_counter" {
+            if aggregation.grouping != nil, aggregation.range.unwrap == nil {
                 throw LogQLParseError(message: "grouping not allowed for \(function) aggregation")
             }
         case .vectorAggregation(let aggregation): try validate(aggregation.inner)
