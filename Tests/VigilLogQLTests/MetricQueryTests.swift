@@ -161,6 +161,28 @@ import VigilModel
             == [#"{status="200"}"#: 1])
     }
 
+    @Test func groupingBeforeParsingKeepsNestedAndSanitisedKeys() async throws {
+        let stream: Labels = ["job": "ingress", "status": "stream"]
+        let data = source([
+            (stream, 10, #"{"status":"200","req":{"method":"GET"},"user-agent":"curl","other":[1,{"x":2}]}"#),
+            (stream, 11, #"{"status":"500","req":{"method":"GET"},"user-agent":"curl"}"#),
+            (stream, 12, #"{"status":"200","req":{"method":"POST"},"user-agent":"wget","extra":"\u00e9"}"#),
+        ])
+        let grouped = try await instant(
+            #"sum by (req_method, user_agent, status_extracted) (count_over_time({job="ingress"} | json [1m]))"#, data, at: 60)
+        #expect(grouped == [
+            #"{req_method="GET", status_extracted="200", user_agent="curl"}"#: 1,
+            #"{req_method="GET", status_extracted="500", user_agent="curl"}"#: 1,
+            #"{req_method="POST", status_extracted="200", user_agent="wget"}"#: 1,
+        ])
+        // The same answer as aggregating the full series afterwards.
+        let full = try await instant(
+            #"sum by (req_method) (count_over_time({job="ingress"} | json [1m]) > 0)"#, data, at: 60)
+        #expect(full == [#"{req_method="GET"}"#: 2, #"{req_method="POST"}"#: 1])
+        #expect(try await instant(#"sum by (status) (count_over_time({job="ingress"} | json [1m]))"#, data, at: 60)
+            == [#"{status="stream"}"#: 3])
+    }
+
     @Test func instantLogQueryIsRefused() async throws {
         await #expect(throws: LogQLEngineError.self) {
             _ = try await LogQLEngine(source: data).instantQuery(#"{app="api"}"#, time: ns(60))

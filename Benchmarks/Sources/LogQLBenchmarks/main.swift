@@ -124,5 +124,5 @@ func benchmarkJSONGrouping() async throws {
         + "\(Int(Double(count) / best / 1000)) k lines/s (\(Int(best * 1000)) ms)")
 }
 
-try await benchmarkRareToken()
-try await benchmarkJSONGrouping()
+if !CommandLine.arguments.contains("--json-only") { try await benchmarkRareToken() }
+if !CommandLine.arguments.contains("--rare-only") { try await benchmarkJSONGrouping() }

@@ -147,6 +147,9 @@ extension LogSelectorExpr {
 }
 
 extension Labels {
+    /// Bytes of names and values, as Loki counts structured metadata.
+    var byteCount: Int { reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count } }
+
     /// `labels` merged with structured `metadata` (metadata wins on a clash, as Loki's label
     /// builder lets it).
     func merging(metadata: Labels) -> Labels {

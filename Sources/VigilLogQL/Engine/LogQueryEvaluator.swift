@@ -28,6 +28,7 @@ struct LogQueryEvaluator {
             // Entries of a stream arrive in direction order, so after `limit` of them the rest
             // of the stream can never make the answer.
             guard takenFromStream < limit else { return true }
+            let fast = pipeline.onlyLineFilters
             for entry in batch.entries {
                 counted += 1
                 if counted & 0xFFF == 0, ContinuousClock().now > deadline || Task.isCancelled {
@@ -35,8 +36,9 @@ struct LogQueryEvaluator {
                 }
                 stats.totalLinesProcessed += 1
                 stats.totalBytesProcessed += entry.line.count
-                if pipeline.onlyLineFilters && entry.metadata.isEmpty {
-                    guard pipeline.passesLineFilters(entry.line) else { continue }
+                if !entry.metadata.isEmpty { stats.totalStructuredMetadataBytesProcessed += entry.metadata.byteCount }
+                if fast && entry.metadata.isEmpty {
+                    guard entry.line.withUnsafeBytes({ pipeline.passesLineFilters($0) }) else { continue }
                     candidates.append((batch.labels, entry))
                 } else {
                     var labels = LineLabels(base: batch.labels.merging(metadata: entry.metadata))

@@ -99,6 +99,22 @@ struct MetricEvaluator {
         let countsBytes = function == "bytes_over_time" || function == "bytes_rate"
         let unwrap = range.unwrap
 
+        // With a `by` grouping and a pipeline that only filters and parses, only the grouping's
+        // labels (and the error labels) can reach the result: parse and keep just those.
+        var hints: Set<String>?
+        var hintNames: [String] = []
+        if let grouping, !grouping.without, unwrap == nil, pipeline.labelHintsAllowed {
+            var names = Set(grouping.labels)
+            names.insert(LineLabels.errorLabel)
+            names.insert(LineLabels.errorDetailsLabel)
+            // A parsed `x` clashing with a stream label lands as `x_extracted`.
+            for name in grouping.labels where name.hasSuffix("_extracted") { names.insert(String(name.dropLast(10))) }
+            hints = names
+            hintNames = names.sorted()
+        }
+
+        // Series found through the hinted labels' values, so most lines build no `Labels`.
+        var hintedIndex: [[String]: Int] = [:]
         var seriesIndex: [Labels: Int] = [:]
         var series: [Samples] = []
         var lastStream: Labels?
@@ -121,8 +137,9 @@ struct MetricEvaluator {
                 if counted & 0xFFF == 0, ContinuousClock().now > deadline || Task.isCancelled { throw LogQLEngineError.timedOut }
                 stats.totalLinesProcessed += 1
                 stats.totalBytesProcessed += entry.line.count
+                if !entry.metadata.isEmpty { stats.totalStructuredMetadataBytesProcessed += entry.metadata.byteCount }
                 if pipeline.onlyLineFilters, unwrap == nil, entry.metadata.isEmpty {
-                    guard pipeline.passesLineFilters(entry.line) else { continue }
+                    guard entry.line.withUnsafeBytes({ pipeline.passesLineFilters($0) }) else { continue }
                     if batch.labels != lastStream {
                         lastStream = batch.labels
                         lastStreamIndex = index(for: batch.labels)
@@ -133,7 +150,9 @@ struct MetricEvaluator {
                     continue
                 }
                 var labels = LineLabels(base: batch.labels.merging(metadata: entry.metadata))
-                guard let line = pipeline.run(line: entry.line, timestamp: entry.timestamp, labels: &labels) else { continue }
+                guard let line = pipeline.run(line: entry.line, timestamp: entry.timestamp, labels: &labels, wanted: hints) else {
+                    continue
+                }
                 var value = countsBytes ? Double(line.count) : 1
                 if let unwrap {
                     value = Self.unwrapValue(unwrap, &labels)
@@ -146,7 +165,18 @@ struct MetricEvaluator {
                     labels.remove(unwrap.label)
                 }
                 stats.totalPostFilterLines += 1
-                let target = index(for: labels.build())
+                let target: Int
+                if hints != nil {
+                    let values = hintNames.map { labels[$0] ?? "" }
+                    if let known = hintedIndex[values] {
+                        target = known
+                    } else {
+                        target = index(for: labels.build(keeping: hintNames))
+                        hintedIndex[values] = target
+                    }
+                } else {
+                    target = index(for: labels.build())
+                }
                 series[target].timestamps.append(entry.timestamp)
                 series[target].values.append(value)
             }

@@ -4,6 +4,13 @@ import Glibc
 import Darwin
 #endif
 
+/// glibc's and Darwin's `memmem` (SIMD two-way search); Swift's Glibc module hides it behind
+/// `_GNU_SOURCE`, so it is declared here. The signature is the C one: pointers and sizes only.
+@_silgen_name("memmem")
+func libcMemmem(
+    _ haystack: UnsafeRawPointer, _ haystackLength: Int, _ needle: UnsafeRawPointer, _ needleLength: Int
+) -> UnsafeMutableRawPointer?
+
 /// Substring search over raw bytes, which is what keeps a `|=` filter near `grep -F` speed:
 /// libc's vectorised `memchr` finds candidates for the needle's rarest-looking byte, and
 /// `memcmp` confirms them.
@@ -61,6 +68,10 @@ enum ByteSearch {
         guard haystack.count - from >= count, let base = haystack.baseAddress else { return nil }
         return needle.bytes.withUnsafeBytes { pattern -> Int? in
             let patternBase = pattern.baseAddress!
+            if count > 1 {
+                guard let found = libcMemmem(base + from, haystack.count - from, patternBase, count) else { return nil }
+                return base.distance(to: UnsafeRawPointer(found))
+            }
             let anchor = needle.anchor
             let anchorByte = Int32(needle.bytes[anchor])
             // Candidate starts run from `from` to `haystack.count - count`; the anchor byte sits

@@ -22,6 +22,8 @@ final class CompiledPipeline: Sendable {
     let stages: [Stage]
     /// Whether every stage is a line filter, so labels never change.
     let onlyLineFilters: Bool
+    /// The filters of a pipeline of line filters alone, for the fast path.
+    let lineFilters: [CompiledLineFilter]
 
     init(_ stages: [PipelineStage]) throws(LogQLEngineError) {
         var compiled: [Stage] = []
@@ -29,10 +31,12 @@ final class CompiledPipeline: Sendable {
             compiled.append(try Self.compile(stage))
         }
         self.stages = compiled
-        onlyLineFilters = compiled.allSatisfy {
-            if case .lineFilter = $0 { return true }
-            return false
+        let filters = compiled.compactMap { stage -> CompiledLineFilter? in
+            if case .lineFilter(let filter) = stage { return filter }
+            return nil
         }
+        onlyLineFilters = filters.count == compiled.count
+        lineFilters = onlyLineFilters ? filters : []
     }
 
     static func compile(_ stage: PipelineStage) throws(LogQLEngineError) -> Stage {
@@ -73,18 +77,30 @@ final class CompiledPipeline: Sendable {
 
     /// Whether `line` passes every stage when they are all line filters (the fast path).
     @inline(__always)
-    func passesLineFilters(_ line: [UInt8]) -> Bool {
-        line.withUnsafeBytes { bytes in
-            for stage in stages {
-                if case .lineFilter(let filter) = stage, !filter.matches(bytes) { return false }
+    func passesLineFilters(_ line: UnsafeRawBufferPointer) -> Bool {
+        for index in lineFilters.indices where !lineFilters[index].matches(line) { return false }
+        return true
+    }
+
+    /// Whether the stages only filter lines and parse (`json`/`logfmt` without parameters), so a
+    /// caller that needs a few labels at the end may ask the parsers for those alone.
+    var labelHintsAllowed: Bool {
+        stages.allSatisfy { stage in
+            switch stage {
+            case .lineFilter: true
+            case .json(let parameters): parameters.isEmpty
+            case .logfmt(_, _, let parameters): parameters.isEmpty
+            default: false
             }
-            return true
         }
     }
 
     /// Runs the pipeline on one entry: nil when a filter drops it, else the (possibly rewritten)
     /// line and its labels.
-    func run(line original: [UInt8], timestamp: Int64, labels: inout LineLabels) -> [UInt8]? {
+    ///
+    /// With `wanted`, parsers only set those labels: the caller promises nothing downstream reads
+    /// any other (see ``labelHintsAllowed``).
+    func run(line original: [UInt8], timestamp: Int64, labels: inout LineLabels, wanted: Set<String>? = nil) -> [UInt8]? {
         var line = original
         for stage in stages {
             switch stage {
@@ -95,7 +111,11 @@ final class CompiledPipeline: Sendable {
                     if parameters.isEmpty {
                         var reader = JSONFields(bytes)
                         do {
-                            try reader.flatten { name, value in labels.setParsed(name, value) }
+                            if let wanted {
+                                try reader.flatten(wanted: wanted) { name, value in labels.setParsed(name, value) }
+                            } else {
+                                try reader.flatten { name, value in labels.setParsed(name, value) }
+                            }
                         } catch {
                             labels.setError("JSONParserErr", details: "\(error)")
                         }
@@ -110,7 +130,8 @@ final class CompiledPipeline: Sendable {
                     do {
                         if parameters.isEmpty {
                             try LogfmtFields.parse(bytes, strict: strict, keepEmpty: keepEmpty) { key, value in
-                                labels.setParsed(JSONFields.sanitize(key, prefix: true), value)
+                                let name = JSONFields.sanitize(key, prefix: true)
+                                if wanted?.contains(name) ?? true { labels.setParsed(name, value) }
                             }
                         } else {
                             var found: [String: String] = [:]
@@ -235,6 +256,9 @@ struct CompiledLineFilter: Sendable {
 
     @inline(__always)
     func matches(_ line: UnsafeRawBufferPointer) -> Bool {
+        if alternatives.count == 1, case .literal(let needle) = alternatives[0] {
+            return ByteSearch.contains(line, needle) != negated
+        }
         var any = false
         for alternative in alternatives {
             let hit: Bool

@@ -18,15 +18,35 @@ struct JSONFields {
 
     /// Calls `emit(key, value)` for every scalar field; `wanted` (when non-nil) limits which
     /// flattened keys become Strings.
-    mutating func flatten(_ emit: (String, String) -> Void) throws(Failure) {
+    mutating func flatten(wanted: Set<String>? = nil, _ emit: (String, String) -> Void) throws(Failure) {
         skipSpace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw fail("expected {") }
-        try object(prefix: "", emit)
+        try object(prefix: "", wanted: wanted, emit)
         skipSpace()
         guard index == bytes.count else { throw fail("unexpected data after the object") }
     }
 
     func fail(_ message: String) -> Failure { Failure(message: message, offset: index) }
+
+    /// The index of the closing quote when the key starting at `start` is only ASCII letters,
+    /// digits and `_` and does not start with a digit; nil otherwise.
+    func plainKeyEnd(from start: Int) -> Int? {
+        var position = start
+        guard position < bytes.count, Lexer.isIdentifierStart(bytes[position]) else { return nil }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { return position }
+            guard Lexer.isLetter(byte) || Lexer.isDigit(byte) || byte == UInt8(ascii: "_") else { return nil }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Whether `wanted` holds the name spelled by `key`'s bytes.
+    static func contains(_ wanted: Set<String>, _ key: Slice<UnsafeRawBufferPointer>) -> Bool {
+        for name in wanted where name.utf8.count == key.count && name.utf8.elementsEqual(key) { return true }
+        return false
+    }
 
     mutating func skipSpace() {
         while index < bytes.count {
@@ -37,7 +57,7 @@ struct JSONFields {
         }
     }
 
-    mutating func object(prefix: String, _ emit: (String, String) -> Void) throws(Failure) {
+    mutating func object(prefix: String, wanted: Set<String>?, _ emit: (String, String) -> Void) throws(Failure) {
         depth += 1
         guard depth < 128 else { throw fail("nesting too deep") }
         index += 1
@@ -50,6 +70,32 @@ struct JSONFields {
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+            let keyStart = index + 1
+            let plainKeyEnd = plainKeyEnd(from: keyStart)
+            if let wanted, prefix.isEmpty, let plainKeyEnd {
+                // A top-level key of letters, digits and `_` is its own label name: when a
+                // scalar under it is not wanted, skip it without making Strings.
+                index = plainKeyEnd + 1
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected :") }
+                index += 1
+                skipSpace()
+                guard index < bytes.count else { throw fail("unexpected end") }
+                if bytes[index] != UInt8(ascii: "{"), !Self.contains(wanted, bytes[keyStart..<plainKeyEnd]) {
+                    try skipValue()
+                    skipSpace()
+                    guard index < bytes.count else { throw fail("unexpected end") }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                        continue
+                    }
+                    guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected , or }") }
+                    index += 1
+                    depth -= 1
+                    return
+                }
+                index = keyStart - 1
+            }
             let key = try string()
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected :") }
@@ -57,16 +103,18 @@ struct JSONFields {
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end") }
             let name = prefix.isEmpty ? Self.sanitize(key, prefix: true) : prefix + "_" + Self.sanitize(key, prefix: false)
+            let isWanted = wanted?.contains(name) ?? true
             switch bytes[index] {
-            case UInt8(ascii: "{"): try object(prefix: name, emit)
+            case UInt8(ascii: "{"): try object(prefix: name, wanted: wanted, emit)
             case UInt8(ascii: "["): try skipValue()
-            case UInt8(ascii: "\""): emit(name, try string())
+            case UInt8(ascii: "\""):
+                if isWanted { emit(name, try string()) } else { try skipValue() }
             case UInt8(ascii: "n"):
                 try literal("null")
             default:
                 let start = index
                 try skipScalar()
-                emit(name, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+                if isWanted { emit(name, String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
             }
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end") }

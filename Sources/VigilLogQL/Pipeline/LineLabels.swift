@@ -61,6 +61,16 @@ struct LineLabels {
         return base.dictionary
     }
 
+    /// The labels named in `names` (sorted), skipping empty values.
+    func build(keeping names: [String]) -> Labels {
+        var result: [Label] = []
+        result.reserveCapacity(names.count)
+        for name in names {
+            if let value = self[name], !value.isEmpty { result.append(Label(name: name, value: value)) }
+        }
+        return Labels(result)
+    }
+
     /// The final label set; labels with empty values are absent, as in Prometheus's model.
     func build() -> Labels {
         guard let values else { return base }

@@ -65,13 +65,22 @@ public final class InMemoryLogSource: LogSource, Sendable {
             let lower = Self.firstIndex(entries, atOrAfter: selection.start)
             let upper = Self.firstIndex(entries, atOrAfter: selection.end)
             guard lower < upper else { continue }
-            var window = Array(entries[lower..<upper])
-            if selection.direction == .backward { window.reverse() }
-            var offset = 0
-            while offset < window.count {
-                let end = min(offset + Self.batchSize, window.count)
-                guard try visit(LogStreamBatch(labels: stream.labels, entries: Array(window[offset..<end]))) else { return }
-                offset = end
+            if selection.direction == .forward {
+                var offset = lower
+                while offset < upper {
+                    let end = min(offset + Self.batchSize, upper)
+                    guard try visit(LogStreamBatch(labels: stream.labels, entries: Array(entries[offset..<end]))) else { return }
+                    offset = end
+                }
+            } else {
+                var offset = upper
+                while offset > lower {
+                    let start = max(offset - Self.batchSize, lower)
+                    guard try visit(LogStreamBatch(labels: stream.labels, entries: entries[start..<offset].reversed())) else {
+                        return
+                    }
+                    offset = start
+                }
             }
         }
     }
