@@ -84,12 +84,8 @@ public struct LogQLEngine: Sendable {
         max((end - start) / 250 / 1_000_000_000, 1) * 1_000_000_000
     }
 
-    private func parseForEngine(_ query: String) throws -> LogQLExpr {
-        do {
-            return try LogQLParser.parse(query)
-        } catch {
-            throw error
-        }
+    private func parseForEngine(_ query: String) throws(LogQLParseError) -> LogQLExpr {
+        try LogQLParser.parse(query)
     }
 
     static func seconds(_ duration: Duration) -> Double {

@@ -161,9 +161,6 @@ enum LokiTemplates {
             guard let time = GoTime(arguments[1]) else { throw TemplateFunctionError("date needs a time") }
             return .string(time.format(string(arguments, 0)))
         }
-        table.register("toDateInZone") { arguments in
-            throw TemplateFunctionError("toDateInZone is not supported")
-        }
         table.register("alignLeft") { arguments in
             try TemplateFunctions.arity("alignLeft", arguments, 2)
             let count = Int(try TemplateFunctions.float(arguments[0]))
