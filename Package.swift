@@ -197,6 +197,7 @@ let package = Package(
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
                 "VigilLogs", "VigilLogStore", "VigilLogQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

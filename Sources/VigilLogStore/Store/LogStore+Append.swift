@@ -109,7 +109,14 @@ extension LogStore {
             var batches: [LogStreamBatch] = []
             state.withLock { state in
                 for stream in accepted {
+                    let isNew = state.byKey[StreamKey(tenant: tenant, labels: stream.labels)] == nil
                     let id = state.stream(tenant: tenant, labels: stream.labels, now: now, options: options)
+                    if isNew {
+                        // A new stream's first push counts against its own bucket too.
+                        _ = state.streams[id].limiter.take(
+                            stream.entries.reduce(0) { $0 + $1.line.count }, rate: options.perStreamRate,
+                            burst: options.perStreamBurst, now: now)
+                    }
                     state.appendToHead(id, stream.entries, now: now)
                     result.accepted += stream.entries.count
                     if state.streams[id].head.bytes >= options.chunkTargetSize { state.seal(id) }

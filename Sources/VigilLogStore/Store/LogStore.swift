@@ -196,14 +196,16 @@ public final class LogStore: Sendable {
     /// Seals every head, writes all chunks, and closes the WAL; the store refuses writes after.
     public func close() throws(LogStoreError) {
         try checkpoint(sealHeads: true)
-        ingest.withLock { _ in
-            state.withLock { state in
+        let subscribers = ingest.withLock { _ in
+            defer { wal.shutDown() }
+            return state.withLock { state in
                 state.closed = true
-                for subscriber in state.subscribers.values { subscriber.continuation.finish() }
-                state.subscribers = [:]
+                defer { state.subscribers = [:] }
+                return Array(state.subscribers.values)
             }
-            wal.shutDown()
         }
+        // Outside the lock: finishing runs each stream's termination handler, which takes it.
+        for subscriber in subscribers { subscriber.continuation.finish() }
     }
 
     /// A read view of `tenant`'s streams.

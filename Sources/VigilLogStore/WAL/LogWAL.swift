@@ -46,6 +46,12 @@ final class LogWAL: Sendable {
         state = Mutex(initial)
     }
 
+    deinit {
+        state.withLock { state in
+            if !state.closed { close(state.descriptor) }
+        }
+    }
+
     static func path(_ directory: String, _ segment: Int) -> String {
         let digits = String(segment)
         return directory + "/" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
