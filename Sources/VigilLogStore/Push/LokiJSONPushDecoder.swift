@@ -30,11 +30,9 @@ public enum LokiJSONPushDecoder {
     static func stream(_ reader: inout JSONReader, index: Int) throws(JSONReader.Error) -> PushStream {
         var labels: [Label] = []
         var entries: [LogEntry] = []
-        var sawStream = false
         try reader.readObject { reader, key throws(JSONReader.Error) in
             switch key {
             case "stream":
-                sawStream = true
                 if reader.readNull() { return }
                 try reader.readObject { reader, name throws(JSONReader.Error) in
                     labels.append(Label(name: name, value: try reader.readString()))
@@ -47,7 +45,6 @@ public enum LokiJSONPushDecoder {
             default: try reader.skipValue()
             }
         }
-        _ = sawStream
         let source = labels.map { "\($0.name)=\(GoQuote.quote($0.value))" }.joined(separator: ", ")
         do {
             return PushStream(labels: try PushValidation.labels(labels, source: "{\(source)}"), entries: entries)
