@@ -59,7 +59,6 @@ let package = Package(
                 .product(name: "VigilLogQL", package: "vigil"),
                 .product(name: "VigilRemote", package: "vigil"),
                 .product(name: "VigilModel", package: "vigil"),
-                .product(name: "VigilTestSupport", package: "vigil"),
             ]
         ),
         .executableTarget(

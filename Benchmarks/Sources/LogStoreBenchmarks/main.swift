@@ -11,7 +11,6 @@ import VigilLogQL
 import VigilLogStore
 import VigilModel
 import VigilRemote
-import VigilTestSupport
 
 let arguments = CommandLine.arguments
 let totalLines = arguments.count > 1 ? Int(arguments[1])! : 1_000_000
@@ -28,8 +27,21 @@ func cpuSeconds() -> Double {
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
+/// SplitMix64, so every run generates the same lines (VigilTestSupport's would pull Hummingbird
+/// into this release build).
+struct Generator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
 // MARK: Generated JSON application logs, about 200 bytes a line.
-var random = SplitMix64(seed: 42)
+var random = Generator(state: 42)
 let services = ["checkout", "cart", "payments", "search", "auth"]
 let paths = ["/api/v1/orders", "/api/v1/cart/items", "/api/v1/pay", "/api/v1/search", "/login", "/api/v1/users/me"]
 let messages = ["request served", "request served", "request served", "cache miss", "upstream slow", "validation failed"]

@@ -84,6 +84,6 @@ public enum LokiJSONPushDecoder {
             position += 1
         }
         guard position >= 2 else { throw reader.failure("a value needs a timestamp and a line") }
-        return LogEntry(timestamp: timestamp, line: line, metadata: Labels(metadata))
+        return LogEntry(timestamp: timestamp, line: line, metadata: metadata.isEmpty ? Labels() : Labels(metadata))
     }
 }

@@ -140,6 +140,6 @@ public enum LokiProtobufPushDecoder {
         }
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         let timestamp = overflow ? (seconds < 0 ? Int64.min : Int64.max) : product &+ nanos
-        return LogEntry(timestamp: timestamp, line: line, metadata: Labels(metadata))
+        return LogEntry(timestamp: timestamp, line: line, metadata: metadata.isEmpty ? Labels() : Labels(metadata))
     }
 }
