@@ -22,9 +22,9 @@ func format(_ value: Double) -> String { String(format: "%.3g", value) }
 
 /// CPU seconds of this process (user + system), so other load on the machine does not count.
 func cpuSeconds() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    var spec = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
 }
 
 /// SplitMix64, so every run generates the same lines (VigilTestSupport's would pull Hummingbird
@@ -48,7 +48,7 @@ let messages = ["request served", "request served", "request served", "cache mis
 let methods = ["GET", "GET", "GET", "POST", "PUT", "DELETE"]
 let statuses = [200, 200, 200, 200, 201, 204, 304, 400, 404, 500]
 let start: Int64 = 1_800_000_000_000_000_000
-func line(_ index: Int) -> String {
+@MainActor func line(_ index: Int) -> String {
     let pick = { (count: Int) in Int(random.next() % UInt64(count)) }
     let level = pick(20) == 0 ? "error" : (pick(5) == 0 ? "debug" : "info")
     let traceID = String(random.next(), radix: 16)
@@ -80,7 +80,7 @@ func field(_ number: UInt64, _ payload: [UInt8], _ out: inout [UInt8]) {
     varint(UInt64(payload.count), &out)
     out.append(contentsOf: payload)
 }
-func protobufPush(_ first: Int) -> [UInt8] {
+@MainActor func protobufPush(_ first: Int) -> [UInt8] {
     var request: [UInt8] = []
     for stream in 0..<10 {
         var adapter: [UInt8] = []
@@ -101,7 +101,7 @@ func protobufPush(_ first: Int) -> [UInt8] {
     }
     return Snappy.compress(request)
 }
-func jsonPush(_ first: Int) -> [UInt8] {
+@MainActor func jsonPush(_ first: Int) -> [UInt8] {
     var out = #"{"streams":["#
     for stream in 0..<10 {
         if stream > 0 { out += "," }
@@ -127,11 +127,14 @@ options.rejectOlderThan = 0
 options.creationGracePeriod = 0
 options.maxStreamsPerTenant = 0
 
-func ingest(_ name: String, sync: Bool, decode: ([UInt8]) throws -> PushRequest, bodies: [[UInt8]]) throws -> LogStore {
+@MainActor func ingest(_ name: String, sync: Bool, decode: ([UInt8]) throws -> PushRequest, bodies: [[UInt8]], lineCount: Int = totalLines) throws -> LogStore {
+    let rawBytes = lines.prefix(lineCount).reduce(0) { $0 + $1.utf8.count }
+    let totalLines = lineCount
     var runOptions = options
     runOptions.walSync = sync
     let directory = base + "/\(name)-\(sync)"
-    let store = try LogStore.open(directory: directory, options: runOptions, clock: { start })
+    let now = start
+    let store = try LogStore.open(directory: directory, options: runOptions, clock: { now })
     let cpu = cpuSeconds()
     let wall = ContinuousClock.now
     for body in bodies {
@@ -160,7 +163,7 @@ do {
 
 let store = try ingest("protobuf", sync: false, decode: { try LokiProtobufPushDecoder.decode(snappy: $0, maxDecodedBytes: 64 << 20) }, bodies: protobufBodies)
 _ = try ingest("json", sync: false, decode: { try LokiJSONPushDecoder.decode($0) }, bodies: jsonBodies)
-_ = try ingest("protobuf", sync: true, decode: { try LokiProtobufPushDecoder.decode(snappy: $0, maxDecodedBytes: 64 << 20) }, bodies: Array(protobufBodies.prefix(200)))
+_ = try ingest("protobuf", sync: true, decode: { try LokiProtobufPushDecoder.decode(snappy: $0, maxDecodedBytes: 64 << 20) }, bodies: Array(protobufBodies.prefix(100)), lineCount: min(totalLines, 100 * linesPerPush))
 
 // MARK: Compression: seal and write every chunk, then compare the files with the raw lines.
 try store.checkpoint(sealHeads: true)

@@ -229,21 +229,29 @@ extension LogStore.State {
         return id
     }
 
-    /// Appends accepted entries to the stream's head.
+    /// Appends accepted entries to the stream's head, in place (a copy of the stream would copy
+    /// the head's array on every push).
     mutating func appendToHead(_ id: Int, _ entries: [LogEntry], now: Int64) {
         guard !entries.isEmpty else { return }
-        var stream = streams[id]
-        if stream.head.entries.isEmpty { stream.head.created = now }
-        stream.head.lastAppend = now
-        for entry in entries {
-            stream.head.bytes += entry.line.count
-            stream.head.mint = min(stream.head.mint, entry.timestamp)
-            stream.head.maxt = max(stream.head.maxt, entry.timestamp)
-            stream.maxTime = max(stream.maxTime, entry.timestamp)
+        streams.withUnsafeMutableBufferPointer { all in
+            let stream = all.baseAddress! + id
+            if stream.pointee.head.entries.isEmpty { stream.pointee.head.created = now }
+            stream.pointee.head.lastAppend = now
+            var bytes = 0
+            var mint = stream.pointee.head.mint
+            var maxt = stream.pointee.head.maxt
+            for entry in entries {
+                bytes += entry.line.count
+                mint = min(mint, entry.timestamp)
+                maxt = max(maxt, entry.timestamp)
+            }
+            stream.pointee.head.bytes += bytes
+            stream.pointee.head.mint = mint
+            stream.pointee.head.maxt = maxt
+            stream.pointee.maxTime = max(stream.pointee.maxTime, maxt)
+            stream.pointee.head.entries.append(contentsOf: entries)
+            if let last = entries.last { stream.pointee.lastLine = (last.timestamp, last.line) }
         }
-        stream.head.entries.append(contentsOf: entries)
-        if let last = entries.last { stream.lastLine = (last.timestamp, last.line) }
-        streams[id] = stream
     }
 
     /// Seals the stream's head into an in-memory chunk.
