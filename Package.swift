@@ -36,6 +36,7 @@ let package = Package(
         .library(name: "VigilTestSupport", targets: ["VigilTestSupport"]),
         .library(name: "VigilLogs", targets: ["VigilLogs"]),
         .library(name: "VigilLogQL", targets: ["VigilLogQL"]),
+        .library(name: "VigilLogStore", targets: ["VigilLogStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -137,6 +138,16 @@ let package = Package(
         .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
         // LogQL: parser, pipeline and evaluator over a `LogSource`; the log store is one source.
         .target(name: "VigilLogQL", dependencies: ["VigilModel", "VigilTemplate"], swiftSettings: hotPathSettings),
+        // The Loki-compatible log store: push decoding, WAL, chunks, label index; a `LogSource`.
+        .target(
+            name: "VigilLogStore",
+            dependencies: [
+                "VigilModel", "VigilLogQL", "VigilRemote",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: hotPathSettings
+        ),
         .target(
             name: "VigilCollectors",
             dependencies: ["VigilModel", "VigilExposition", .product(name: "Logging", package: "swift-log")],
@@ -184,8 +195,9 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
-                "VigilLogs",
+                "VigilLogs", "VigilLogStore", "VigilLogQL",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -210,7 +222,8 @@ let package = Package(
         ),
         .executableTarget(
             // The child process the crash tests SIGKILL; not shipped.
-            name: "VigilCrashTester", dependencies: ["VigilTSDB", "VigilModel"], swiftSettings: strictSettings
+            name: "VigilCrashTester", dependencies: ["VigilTSDB", "VigilModel", "VigilLogStore", "VigilLogQL"],
+            swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel", "VigilTestSupport"], swiftSettings: strictSettings),
         .testTarget(
@@ -328,10 +341,18 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "VigilLogStoreTests",
+            dependencies: [
+                "VigilLogStore", "VigilLogQL", "VigilModel", "VigilRemote", "VigilTestSupport", "VigilCrashTester",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer", "VigilTestSupport", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
-                "VigilRules", "VigilCollectors",
+                "VigilRules", "VigilCollectors", "VigilLogStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -61,6 +61,16 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            // Log store ingest, compression and bloom skipping (docs/PERFORMANCE.md).
+            name: "LogStoreBenchmarks",
+            dependencies: [
+                .product(name: "VigilLogStore", package: "vigil"),
+                .product(name: "VigilLogQL", package: "vigil"),
+                .product(name: "VigilRemote", package: "vigil"),
+                .product(name: "VigilModel", package: "vigil"),
+            ]
+        ),
+        .executableTarget(
             // Feeds identical remote-write batches to Vigil and its peers (compat/tsdb-compare.sh).
             name: "RemoteWriteLoad",
             dependencies: [

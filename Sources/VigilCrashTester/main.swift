@@ -4,6 +4,7 @@
 // Usage:
 //   VigilCrashTester wal  <directory> [segment-size]   batches straight into a WAL
 //   VigilCrashTester tsdb <directory>                  batches through TSDB.appender().commit()
+//   VigilCrashTester logstore <directory>              log pushes through LogStore.push
 //
 // Batch b is one series {__name__="crash", batch="b"} with count(b) = 1 + (b * 37) % 400 samples
 // at timestamps 1000*b + i and values i. Each run first recovers (replays) to find the highest
@@ -15,6 +16,8 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import VigilLogQL
+import VigilLogStore
 import VigilModel
 import VigilTSDB
 
@@ -70,15 +73,55 @@ func runTSDB(directory: String) throws(TSDBError) -> Never {
     }
 }
 
+/// Batch b is `sampleCount(b)` lines `batch=<b> line=<i> …` in stream {job="crash"} at
+/// nanosecond timestamps b·1e6 + i. Small chunks and a small checkpoint threshold make kills land
+/// inside chunk cuts and checkpoints too.
+func runLogStore(directory: String) throws(LogStoreError) -> Never {
+    var options = LogStoreOptions()
+    options.rejectOlderThan = 0
+    options.creationGracePeriod = 0
+    options.ingestionRate = 0
+    options.perStreamRate = 0
+    options.chunkTargetSize = 32 << 10
+    options.walSegmentSize = 64 << 10
+    options.checkpointWALSize = 256 << 10
+    let store = try LogStore.open(directory: directory, options: options)
+    var last: UInt64 = 0
+    let selection = LogSelection(
+        matchers: [try! LabelMatcher(.equal, "job", "crash")], start: .min, end: .max, direction: .backward)
+    do {
+        try store.select(selection, tenant: options.defaultTenant) { batch in
+            if let newest = batch.entries.first { last = UInt64(newest.timestamp / 1_000_000) }
+            return false
+        }
+    } catch {
+        fail("VigilCrashTester: reading back: \(error)")
+    }
+    var batch = last + 1
+    let labels: Labels = ["job": "crash"]
+    while true {
+        let entries = (0..<sampleCount(batch)).map { index in
+            LogEntry(
+                timestamp: Int64(batch) * 1_000_000 + Int64(index),
+                line: Array("batch=\(batch) line=\(index) msg=\"the quick brown fox jumps over the lazy dog\"".utf8))
+        }
+        let result = try store.push(PushRequest(streams: [PushStream(labels: labels, entries: entries)]))
+        guard result.errors.isEmpty else { fail("push refused: \(result.message)") }
+        acknowledge(batch)
+        batch += 1
+    }
+}
+
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    fail("usage: VigilCrashTester wal|tsdb <directory> [segment-size]")
+    fail("usage: VigilCrashTester wal|tsdb|logstore <directory> [segment-size]")
 }
 do {
     switch arguments[1] {
     case "wal": try runWAL(directory: arguments[2], segmentSize: arguments.count >= 4 ? Int(arguments[3]) ?? 256 << 10 : 256 << 10)
     case "tsdb": try runTSDB(directory: arguments[2])
-    default: fail("unknown mode \(arguments[1]); expected wal or tsdb")
+    case "logstore": try runLogStore(directory: arguments[2])
+    default: fail("unknown mode \(arguments[1]); expected wal, tsdb or logstore")
     }
 } catch {
     fail("VigilCrashTester: \(error)")

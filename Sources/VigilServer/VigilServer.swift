@@ -11,6 +11,7 @@ import VigilNotifier
 import VigilPromQL
 import VigilDiscovery
 import VigilLogs
+import VigilLogStore
 import VigilRemoteWrite
 import VigilRules
 import VigilScrape
@@ -199,6 +200,31 @@ public struct VigilServer: Sendable {
             ).register(on: router)
         }
 
+        // The log store: `log_store:` as loaded at start (a reload does not change it).
+        var logStore: LogStore?
+        let logStoreConfig = await configManager.current.logStore
+        if logStoreConfig.enabled && !options.agentMode {
+            do {
+                let store = try LogStore.open(
+                    directory: try dataDirectory.subdirectory("logs"), options: LogStoreOptions(logStoreConfig), logger: logger)
+                let report = store.openReport
+                logger.info(
+                    "Log store opened",
+                    metadata: ["chunks": "\(report.chunks)", "wal_records": "\(report.records)", "entries": "\(report.entries)"])
+                logStore = store
+            } catch let error as DataDirectoryError {
+                throw ServerStartError.dataDirectory(error)
+            } catch {
+                throw ServerStartError.logStorage(error)
+            }
+        }
+        if let logStore {
+            LokiAPI(
+                store: logStore, maxBodyBytes: options.maxRequestBodyBytes,
+                maxPushBytes: Int(logStoreConfig.maxPushSize.bytes), logger: logger
+            ).register(on: router)
+        }
+
         let logPipeline: LogPipeline
         do {
             logPipeline = try LogPipeline(
@@ -229,6 +255,9 @@ public struct VigilServer: Sendable {
             .init(service: ScrapeService(discovery: discovery, manager: scrapeManager)),
             .init(service: pushgatewayIngestor),
         ]
+        // After the TSDB, before everything that writes: on shutdown the store seals and writes
+        // its chunks once HTTP has stopped taking pushes.
+        if let logStore { services.insert(.init(service: LogStoreService(store: logStore, logger: logger)), at: 1) }
         // The Alertmanager starts before the notifier and the notifier before the rules, so on
         // shutdown the rules stop first and their last alerts still reach the Alertmanager.
         if let embeddedAlertmanager { services.append(.init(service: embeddedAlertmanager.alertmanager)) }
@@ -257,6 +286,8 @@ public enum ServerStartError: Error, CustomStringConvertible {
     case dataDirectory(DataDirectoryError)
     /// The metrics store could not be opened.
     case storage(any Error)
+    /// The log store could not be opened.
+    case logStorage(any Error)
     /// A node collector flag is invalid (an unknown collector, a pattern that does not compile).
     case collector(any Error)
 
@@ -266,6 +297,7 @@ public enum ServerStartError: Error, CustomStringConvertible {
         case .config(let error): "error loading config: \(error)"
         case .dataDirectory(let error): "\(error)"
         case .storage(let error): "opening the metrics store: \(error)"
+        case .logStorage(let error): "opening the log store: \(error)"
         case .collector(let error): "node collector: \(error)"
         }
     }

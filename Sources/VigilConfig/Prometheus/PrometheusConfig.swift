@@ -29,6 +29,8 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
     public var remoteRead: [RemoteReadConfig]
     /// Vigil's log collection (`logs`): empty when absent.
     public var logs: LogsConfig
+    /// Vigil's log store (`log_store`): Loki's defaults when absent.
+    public var logStore: LogStoreConfig
 
     /// The YAML text as loaded, for `/api/v1/status/config`. Empty for a value built in code.
     public internal(set) var source: String = ""
@@ -50,6 +52,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         remoteWrite = []
         remoteRead = []
         logs = LogsConfig()
+        logStore = LogStoreConfig()
     }
 
     enum CodingKeys: String, CodingKey {
@@ -59,6 +62,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         case scrapeConfigs = "scrape_configs"
         case remoteWrite = "remote_write"
         case remoteRead = "remote_read"
+        case logStore = "log_store"
     }
 
     /// Decodes the sections, applies the global settings to every scrape config and checks
@@ -76,6 +80,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         remoteWrite = try container.list(.remoteWrite)
         remoteRead = try container.list(.remoteRead)
         logs = try container.value(.logs, default: LogsConfig())
+        logStore = try container.value(.logStore, default: LogStoreConfig())
         try validate()
     }
 

@@ -1,5 +1,5 @@
 /// The wire types a protobuf field can have (groups are parsed only to be skipped).
-enum WireType: UInt8 {
+package enum WireType: UInt8 {
     case varint = 0
     case fixed64 = 1
     case lengthDelimited = 2
@@ -9,8 +9,8 @@ enum WireType: UInt8 {
 }
 
 /// Why bytes are not a well-formed protobuf message, and where.
-struct ProtobufError: Error, Sendable, Hashable {
-    enum Code: Sendable, Hashable {
+package struct ProtobufError: Error, Sendable, Hashable {
+    package enum Code: Sendable, Hashable {
         case truncated
         case varintTooLong
         case invalidWireType(UInt8)
@@ -22,11 +22,11 @@ struct ProtobufError: Error, Sendable, Hashable {
         case invalidEnum(field: UInt32)
     }
 
-    let code: Code
+    package let code: Code
     /// Offset from the start of the outermost message.
-    let offset: Int
+    package let offset: Int
 
-    var message: String {
+    package var message: String {
         switch code {
         case .truncated: "unexpected end of message"
         case .varintTooLong: "varint longer than 10 bytes"
@@ -45,12 +45,12 @@ struct ProtobufError: Error, Sendable, Hashable {
 ///
 /// Nested messages are read with ``subReader(_:)``, which shares the base so error offsets stay
 /// relative to the outermost buffer. Does not own the memory.
-struct ProtobufReader {
+package struct ProtobufReader {
     let base: UnsafeRawPointer?
-    private(set) var position: Int
+    package private(set) var position: Int
     let end: Int
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         base = bytes.baseAddress
         position = 0
         end = bytes.count
@@ -63,7 +63,7 @@ struct ProtobufReader {
     }
 
     @inline(__always)
-    var isAtEnd: Bool { position >= end }
+    package var isAtEnd: Bool { position >= end }
 
     @inline(__always)
     func error(_ code: ProtobufError.Code, at offset: Int? = nil) -> ProtobufError {
@@ -71,7 +71,7 @@ struct ProtobufReader {
     }
 
     @inline(__always)
-    mutating func readVarint() throws(ProtobufError) -> UInt64 {
+    package mutating func readVarint() throws(ProtobufError) -> UInt64 {
         guard position < end, let base else { throw error(.truncated) }
         let first = base.load(fromByteOffset: position, as: UInt8.self)
         if first < 0x80 {
@@ -101,7 +101,7 @@ struct ProtobufReader {
 
     /// Reads a field key; `nil` at the end of the message.
     @inline(__always)
-    mutating func readTag() throws(ProtobufError) -> (field: UInt32, type: WireType)? {
+    package mutating func readTag() throws(ProtobufError) -> (field: UInt32, type: WireType)? {
         if position >= end { return nil }
         let start = position
         let key = try readVarint()
@@ -114,7 +114,7 @@ struct ProtobufReader {
     }
 
     @inline(__always)
-    mutating func readFixed64() throws(ProtobufError) -> UInt64 {
+    package mutating func readFixed64() throws(ProtobufError) -> UInt64 {
         guard end - position >= 8, let base else { throw error(.truncated) }
         let value = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         position &+= 8
@@ -128,7 +128,7 @@ struct ProtobufReader {
 
     /// Reads a length prefix and returns the range of the payload, advancing past it.
     @inline(__always)
-    mutating func readLengthDelimited() throws(ProtobufError) -> Range<Int> {
+    package mutating func readLengthDelimited() throws(ProtobufError) -> Range<Int> {
         let start = position
         let length = try readVarint()
         guard length <= UInt64(end - position) else { throw error(.lengthOutOfBounds(Int(clamping: length)), at: start) }
@@ -139,30 +139,30 @@ struct ProtobufReader {
 
     /// A reader over a nested message's payload.
     @inline(__always)
-    func subReader(_ range: Range<Int>) -> ProtobufReader {
+    package func subReader(_ range: Range<Int>) -> ProtobufReader {
         ProtobufReader(base: base, position: range.lowerBound, end: range.upperBound)
     }
 
     /// The bytes of a payload range, valid while the underlying buffer is.
     @inline(__always)
-    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+    package func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
         guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
     }
 
     /// Decodes a length-delimited field as a string, replacing invalid UTF-8 (non-validating paths).
-    mutating func readString() throws(ProtobufError) -> String {
+    package mutating func readString() throws(ProtobufError) -> String {
         String(decoding: bytes(try readLengthDelimited()), as: UTF8.self)
     }
 
     /// Reads a varint as a signed 64-bit integer (protobuf `int64`).
     @inline(__always)
-    mutating func readInt64() throws(ProtobufError) -> Int64 {
+    package mutating func readInt64() throws(ProtobufError) -> Int64 {
         Int64(bitPattern: try readVarint())
     }
 
     /// Skips the value of a field of any wire type, including (deprecated) groups.
-    mutating func skip(_ type: WireType, field: UInt32) throws(ProtobufError) {
+    package mutating func skip(_ type: WireType, field: UInt32) throws(ProtobufError) {
         switch type {
         case .varint: _ = try readVarint()
         case .fixed64:
@@ -194,7 +194,7 @@ struct ProtobufReader {
 
     /// Throws unless the field has `expected` wire type.
     @inline(__always)
-    func expect(_ type: WireType, _ expected: WireType, field: UInt32, at start: Int) throws(ProtobufError) {
+    package func expect(_ type: WireType, _ expected: WireType, field: UInt32, at start: Int) throws(ProtobufError) {
         if type != expected { throw error(.wrongWireType(field: field, type), at: start) }
     }
 }

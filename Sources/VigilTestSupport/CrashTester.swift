@@ -2,8 +2,9 @@ import Foundation
 
 /// The `VigilCrashTester` child process: found beside the test bundle in the build directory
 /// (`swift build` builds it; `VIGIL_CRASH_TESTER` overrides the path), started, and SIGKILLed.
-enum CrashTester {
-    static var path: String? {
+public enum CrashTester {
+    /// The child's path, or nil when it was not built.
+    public static var path: String? {
         if let path = ProcessInfo.processInfo.environment["VIGIL_CRASH_TESTER"] { return path }
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
@@ -18,7 +19,7 @@ enum CrashTester {
 
     /// Starts the child, waits for its first acknowledgement, waits `delay` more, SIGKILLs it,
     /// and returns the batch numbers it acknowledged (complete lines only).
-    static func runAndKill(_ tester: String, arguments: [String], delayMicroseconds: UInt32) throws -> [UInt64] {
+    public static func runAndKill(_ tester: String, arguments: [String], delayMicroseconds: UInt32) throws -> [UInt64] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tester)
         process.arguments = arguments
