@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
