@@ -6,8 +6,16 @@ import VigilConfig
 import VigilTestSupport
 
 @Suite struct KubernetesClientTests {
-    static func client(_ url: String) throws -> KubernetesClient {
-        try KubernetesClient(connection: KubernetesConnection(server: url), logger: quietLogger)
+    /// Runs `body` with a client of `url`, shutting it down afterwards.
+    static func withClient(_ url: String, _ body: (KubernetesClient) async throws -> Void) async throws {
+        let client = try KubernetesClient(connection: KubernetesConnection(server: url), logger: quietLogger)
+        do {
+            try await body(client)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
     }
 
     @Test func listsFollowContinueTokensFromOneSnapshot() async throws {
@@ -15,18 +23,18 @@ import VigilTestSupport
         for index in 0..<7 { try server.apply(KubernetesFixtures.pod("p\(index)", ip: "10.1.0.\(index)")) }
         try server.apply(KubernetesFixtures.pod("elsewhere", ip: "10.2.0.1", namespace: "other"))
         try await server.run { url in
-            let client = try Self.client(url)
-            defer { Task { await client.shutdown() } }
-            let version = server.resourceVersion
-            let (items, listVersion) = try await client.list(Pod.self, namespace: "shop", options: ListOptions(limit: 3))
-            #expect(items.map(\.metadata.name) == (0..<7).map { "p\($0)" })
-            #expect(listVersion == String(version))
-            let lists = server.requests.filter { $0.hasPrefix("/api/v1/namespaces/shop/pods") }
-            #expect(lists.count == 3)
-            #expect(lists.first == "/api/v1/namespaces/shop/pods?limit=3")
-            #expect(lists.dropFirst().allSatisfy { $0.contains("continue=") })
-            let all = try await client.list(Pod.self, namespace: nil, options: ListOptions(limit: 0))
-            #expect(all.items.count == 8)
+            try await Self.withClient(url) { client in
+                let version = server.resourceVersion
+                let (items, listVersion) = try await client.list(Pod.self, namespace: "shop", options: ListOptions(limit: 3))
+                #expect(items.map(\.metadata.name) == (0..<7).map { "p\($0)" })
+                #expect(listVersion == String(version))
+                let lists = server.requests.filter { $0.hasPrefix("/api/v1/namespaces/shop/pods") }
+                #expect(lists.count == 3)
+                #expect(lists.first == "/api/v1/namespaces/shop/pods?limit=3")
+                #expect(lists.dropFirst().allSatisfy { $0.contains("continue=") })
+                let all = try await client.list(Pod.self, namespace: nil, options: ListOptions(limit: 0))
+                #expect(all.items.count == 8)
+            }
         }
     }
 
@@ -34,23 +42,23 @@ import VigilTestSupport
         let server = FakeKubernetesAPIServer()
         for object in KubernetesFixtures.cluster { try server.apply(object) }
         try await server.run { url in
-            let client = try Self.client(url)
-            defer { Task { await client.shutdown() } }
-            let pods = try await client.list(Pod.self, namespace: "shop").items
-            let web = try #require(pods.first { $0.metadata.name == "web-7d4b9c-x2x8k" })
-            #expect(web.status?.podIP == "10.244.1.7")
-            #expect(web.spec?.containers?.first?.ports?.map(\.containerPort) == [8080, 9090])
-            #expect(web.metadata.controller?.kind == "ReplicaSet")
-            #expect(web.metadata.annotations["prometheus.io/port"] == "8080")
-            let node = try #require(try await client.list(Node.self, namespace: nil).items.first)
-            #expect(node.status?.daemonEndpoints?.kubeletEndpoint?.port == 10250)
-            #expect(node.spec?.providerID == "aws:///eu-1a/i-0abc")
-            let slice = try #require(try await client.list(EndpointSlice.self, namespace: "shop").items.first)
-            #expect(slice.endpoints?.first?.conditions?.ready == true)
-            let ingress = try #require(try await client.list(Ingress.self, namespace: nil).items.first)
-            #expect(ingress.spec?.rules?.count == 2)
-            #expect(try await client.list(Service.self, namespace: "shop").items.first?.spec?.clusterIP == "10.96.0.20")
-            #expect(try await client.list(Endpoints.self, namespace: "shop").items.first?.subsets?.first?.addresses?.first?.ip == "10.244.1.7")
+            try await Self.withClient(url) { client in
+                let pods = try await client.list(Pod.self, namespace: "shop").items
+                let web = try #require(pods.first { $0.metadata.name == "web-7d4b9c-x2x8k" })
+                #expect(web.status?.podIP == "10.244.1.7")
+                #expect(web.spec?.containers?.first?.ports?.map(\.containerPort) == [8080, 9090])
+                #expect(web.metadata.controller?.kind == "ReplicaSet")
+                #expect(web.metadata.annotations["prometheus.io/port"] == "8080")
+                let node = try #require(try await client.list(Node.self, namespace: nil).items.first)
+                #expect(node.status?.daemonEndpoints?.kubeletEndpoint?.port == 10250)
+                #expect(node.spec?.providerID == "aws:///eu-1a/i-0abc")
+                let slice = try #require(try await client.list(EndpointSlice.self, namespace: "shop").items.first)
+                #expect(slice.endpoints?.first?.conditions?.ready == true)
+                let ingress = try #require(try await client.list(Ingress.self, namespace: nil).items.first)
+                #expect(ingress.spec?.rules?.count == 2)
+                #expect(try await client.list(Service.self, namespace: "shop").items.first?.spec?.clusterIP == "10.96.0.20")
+                #expect(try await client.list(Endpoints.self, namespace: "shop").items.first?.subsets?.first?.addresses?.first?.ip == "10.244.1.7")
+            }
         }
     }
 
@@ -58,52 +66,52 @@ import VigilTestSupport
         let server = FakeKubernetesAPIServer()
         try server.apply(KubernetesFixtures.pod("a", ip: "10.1.0.1"))
         try await server.run { url in
-            let client = try Self.client(url)
-            defer { Task { await client.shutdown() } }
-            let start = String(server.resourceVersion)
-            let seen = Mutex<[String]>([])
-            let watching = Task {
-                try await client.watch(Pod.self, namespace: "shop", resourceVersion: start, timeoutSeconds: 60, stallTimeout: .seconds(120)) { event in
-                    let text: String = switch event {
-                    case .added(let pod): "ADDED \(pod.metadata.name)"
-                    case .modified(let pod): "MODIFIED \(pod.metadata.name)"
-                    case .deleted(let pod): "DELETED \(pod.metadata.name)"
-                    case .bookmark(let version): "BOOKMARK \(version)"
+            try await Self.withClient(url) { client in
+                let start = String(server.resourceVersion)
+                let seen = Mutex<[String]>([])
+                let watching = Task {
+                    try await client.watch(Pod.self, namespace: "shop", resourceVersion: start, timeoutSeconds: 60, stallTimeout: .seconds(120)) { event in
+                        let text: String = switch event {
+                        case .added(let pod): "ADDED \(pod.metadata.name)"
+                        case .modified(let pod): "MODIFIED \(pod.metadata.name)"
+                        case .deleted(let pod): "DELETED \(pod.metadata.name)"
+                        case .bookmark(let version): "BOOKMARK \(version)"
+                        }
+                        seen.withLock { $0.append(text) }
                     }
-                    seen.withLock { $0.append(text) }
                 }
-            }
-            let open = await eventually { server.openWatches == 1 }
-            #expect(open)
-            try server.apply(KubernetesFixtures.pod("b", ip: "10.1.0.2"))
-            try server.apply(KubernetesFixtures.pod("b", ip: "10.1.0.3"))
-            try server.delete(apiVersion: "v1", kind: "Pod", namespace: "shop", name: "a")
-            server.sendBookmarks()
-            let bookmark = "BOOKMARK \(server.resourceVersion)"
-            let all = await eventually { seen.withLock { $0.count } == 4 }
-            #expect(all)
-            #expect(seen.withLock { $0 } == ["ADDED b", "MODIFIED b", "DELETED a", bookmark])
-            #expect(server.requests.last?.contains("allowWatchBookmarks=true") == true)
-            server.closeWatches()
-            let end = try await watching.value
-            #expect(end.events == 4)
-            #expect(end.resourceVersion == String(server.resourceVersion))
+                let open = await eventually { server.openWatches == 1 }
+                #expect(open)
+                try server.apply(KubernetesFixtures.pod("b", ip: "10.1.0.2"))
+                try server.apply(KubernetesFixtures.pod("b", ip: "10.1.0.3"))
+                try server.delete(apiVersion: "v1", kind: "Pod", namespace: "shop", name: "a")
+                server.sendBookmarks()
+                let bookmark = "BOOKMARK \(server.resourceVersion)"
+                let all = await eventually { seen.withLock { $0.count } == 4 }
+                #expect(all)
+                #expect(seen.withLock { $0 } == ["ADDED b", "MODIFIED b", "DELETED a", bookmark])
+                #expect(server.requests.last?.contains("allowWatchBookmarks=true") == true)
+                server.closeWatches()
+                let end = try await watching.value
+                #expect(end.events == 4)
+                #expect(end.resourceVersion == String(server.resourceVersion))
 
-            server.compact()
-            do {
-                _ = try await client.watch(Pod.self, namespace: "shop", resourceVersion: start, timeoutSeconds: 60, stallTimeout: .seconds(120)) { _ in }
-                Issue.record("a compacted version must be refused")
-            } catch let error as KubernetesError {
-                #expect(error.isGone)
-                #expect(error.status?.reason == "Expired")
-            }
-            server.expiredAnswer = .errorEvent
-            do {
-                _ = try await client.watch(Pod.self, namespace: "shop", resourceVersion: start, timeoutSeconds: 60, stallTimeout: .seconds(120)) { _ in }
-                Issue.record("an in-stream 410 must be an error")
-            } catch let error as KubernetesError {
-                #expect(error.isGone)
-                #expect(error.status?.code == 410)
+                server.compact()
+                do {
+                    _ = try await client.watch(Pod.self, namespace: "shop", resourceVersion: start, timeoutSeconds: 60, stallTimeout: .seconds(120)) { _ in }
+                    Issue.record("a compacted version must be refused")
+                } catch let error as KubernetesError {
+                    #expect(error.isGone)
+                    #expect(error.status?.reason == "Expired")
+                }
+                server.expiredAnswer = .errorEvent
+                do {
+                    _ = try await client.watch(Pod.self, namespace: "shop", resourceVersion: start, timeoutSeconds: 60, stallTimeout: .seconds(120)) { _ in }
+                    Issue.record("an in-stream 410 must be an error")
+                } catch let error as KubernetesError {
+                    #expect(error.isGone)
+                    #expect(error.status?.code == 410)
+                }
             }
         }
     }
@@ -112,13 +120,13 @@ import VigilTestSupport
         let server = FakeKubernetesAPIServer()
         server.stallNewWatches = true
         try await server.run { url in
-            let client = try Self.client(url)
-            defer { Task { await client.shutdown() } }
-            do {
-                _ = try await client.watch(Pod.self, namespace: nil, resourceVersion: "1", timeoutSeconds: 1, stallTimeout: .milliseconds(300)) { _ in }
-                Issue.record("a silent stream must be declared stalled")
-            } catch let error as KubernetesError {
-                #expect(error.isStall)
+            try await Self.withClient(url) { client in
+                do {
+                    _ = try await client.watch(Pod.self, namespace: nil, resourceVersion: "1", timeoutSeconds: 1, stallTimeout: .milliseconds(300)) { _ in }
+                    Issue.record("a silent stream must be declared stalled")
+                } catch let error as KubernetesError {
+                    #expect(error.isStall)
+                }
             }
         }
     }

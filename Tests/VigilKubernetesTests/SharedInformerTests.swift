@@ -26,7 +26,13 @@ import VigilTestSupport
             let client = try KubernetesClient(connection: KubernetesConnection(server: url), logger: quietLogger)
             let factory = SharedInformerFactory(client: client, settings: settings, logger: quietLogger)
             let informer = factory.informer(Pod.self, namespace: "shop")
-            try await consuming(informer) { log in try await body(client, informer, log) }
+            do {
+                try await consuming(informer) { log in try await body(client, informer, log) }
+            } catch {
+                factory.shutdown()
+                await client.shutdown()
+                throw error
+            }
             factory.shutdown()
             await client.shutdown()
         }
@@ -84,17 +90,17 @@ import VigilTestSupport
     @Test func an410AfterCompactionRelistsAndReconciles() async throws {
         let server = FakeKubernetesAPIServer()
         for index in 0..<4 { try server.apply(KubernetesFixtures.pod("p\(index)", ip: "10.1.0.\(index)")) }
-        for answer in [FakeKubernetesAPIServer.ExpiredAnswer.httpGone, .errorEvent] {
+        for (round, answer) in [FakeKubernetesAPIServer.ExpiredAnswer.httpGone, .errorEvent].enumerated() {
             server.expiredAnswer = answer
             try await withInformer(server) { client, informer, log in
                 let watching = await eventually { server.openWatches == 1 && informer.hasSynced }
                 #expect(watching)
-                // While no watch is open, change things and forget the history.
-                server.stallNewWatches = false
+                // Close the watch, change things and forget the history: the resumed watch is
+                // refused and only a relist can catch up.
                 server.closeWatches()
-                try server.apply(KubernetesFixtures.pod("new", ip: "10.2.0.1"))
-                try server.apply(KubernetesFixtures.pod("p0", ip: "10.2.0.2"))
-                try server.delete(apiVersion: "v1", kind: "Pod", namespace: "shop", name: "p3")
+                try server.apply(KubernetesFixtures.pod("new\(round)", ip: "10.2.0.1"))
+                try server.apply(KubernetesFixtures.pod("p0", ip: "10.2.0.\(round + 2)"))
+                try server.delete(apiVersion: "v1", kind: "Pod", namespace: "shop", name: "p\(3 - round)")
                 server.compact()
                 try await expectConverged(client, informer, log)
                 let relisted = await eventually { informer.statistics.lists >= 2 }
@@ -178,8 +184,14 @@ import VigilTestSupport
                     #expect(server.requests.filter { $0.contains("watch=true") }.count == 1)
                 }
             }
-            // The last consumer gone, the watch stops.
-            let stopped = await eventually { server.openWatches == 0 }
+            // The last consumer gone, the watch stops: the fake notices the closed connection
+            // when it next writes to it.
+            var churn = 0
+            let stopped = await eventually {
+                churn += 1
+                _ = try? server.apply(KubernetesFixtures.pod("churn", ip: "10.1.9.\(churn % 200)"))
+                return server.openWatches == 0
+            }
             #expect(stopped)
             factory.shutdown()
             await client.shutdown()

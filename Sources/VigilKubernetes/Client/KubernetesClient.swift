@@ -93,7 +93,7 @@ public final class KubernetesClient: Sendable {
         if let resourceVersion { query.append(("resourceVersion", resourceVersion)) }
         let url = url(Object.resource, namespace: namespace, query: query)
         let response = try await http.client.execute(
-            try await request(url), timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
+            try await request(url), timeout: .nanoseconds(Self.nanoseconds(timeout)))
         guard response.status == .ok else { throw await failure(response, url: url) }
         let body = try await response.body.collect(upTo: maximumListBytes)
         do {
@@ -153,7 +153,13 @@ public final class KubernetesClient: Sendable {
         let limit = maximumWatchEventBytes
         return try await withThrowingTaskGroup(of: WatchEnd?.self) { group in
             group.addTask {
-                let response = try await client.execute(request, timeout: .nanoseconds(Int64(stallTimeout.components.seconds) * 1_000_000_000 + 1))
+                let response: HTTPClientResponse
+                do {
+                    response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(stallTimeout)))
+                } catch let error as HTTPClientError where error == .deadlineExceeded {
+                    // No answer head within the stall timeout is a stall too.
+                    throw KubernetesError.stalled(after: stallTimeout, url: url)
+                }
                 guard response.status == .ok else { throw await self.failure(response, url: url) }
                 var splitter = WatchLineSplitter(limit: limit)
                 var end = WatchEnd(events: 0, resourceVersion: resourceVersion)
@@ -182,6 +188,10 @@ public final class KubernetesClient: Sendable {
             }
             throw CancellationError()
         }
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
     }
 
     private func deliver<Object: KubernetesObject>(
