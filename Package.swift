@@ -294,6 +294,7 @@ let package = Package(
             name: "VigilScrapeTests",
             dependencies: [
                 "VigilScrape", "VigilTestSupport", "VigilDiscovery", "VigilConfig", "VigilModel", "VigilTSDB", "VigilHTTPClient",
+                "VigilKubernetes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
