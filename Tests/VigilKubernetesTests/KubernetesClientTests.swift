@@ -8,7 +8,12 @@ import VigilTestSupport
 @Suite struct KubernetesClientTests {
     /// Runs `body` with a client of `url`, shutting it down afterwards.
     static func withClient(_ url: String, _ body: (KubernetesClient) async throws -> Void) async throws {
-        let client = try KubernetesClient(connection: KubernetesConnection(server: url), logger: quietLogger)
+        try await withClient(KubernetesConnection(server: url), body)
+    }
+
+    /// Runs `body` with a client of `connection`, shutting it down afterwards.
+    static func withClient(_ connection: KubernetesConnection, _ body: (KubernetesClient) async throws -> Void) async throws {
+        let client = try KubernetesClient(connection: connection, logger: quietLogger)
         do {
             try await body(client)
         } catch {
@@ -190,5 +195,77 @@ import VigilTestSupport
             }
         }
         #expect(decoded > 0)
+    }
+}
+
+@Suite struct KubernetesCredentialTests {
+    @Test func rotatedServiceAccountTokensAreUsedAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        _ = try directory.write("token", "first\n")
+        let server = FakeKubernetesAPIServer()
+        try await server.run { url in
+            let port = url.split(separator: ":").last.map(String.init) ?? ""
+            var connection = try KubernetesConnection.inCluster(
+                environment: ["KUBERNETES_SERVICE_HOST": "127.0.0.1", "KUBERNETES_SERVICE_PORT": port],
+                serviceAccountDirectory: directory.path)
+            // The fake serves plain HTTP; everything else is the in-cluster connection.
+            connection.server = url
+            try await KubernetesClientTests.withClient(connection) { client in
+                _ = try await client.list(Pod.self, namespace: nil)
+                _ = try directory.write("token", "second\n")
+                _ = try await client.list(Pod.self, namespace: nil)
+            }
+            #expect(server.authorizations == ["Bearer first", "Bearer second"])
+        }
+    }
+
+    @Test func execPluginTokensGoIntoRequests() async throws {
+        let directory = try TemporaryDirectory()
+        let script = try ExecCredentialPluginTests.plugin(
+            in: directory, version: "client.authentication.k8s.io/v1", expiry: "2999-01-01T00:00:00Z")
+        let kubeconfig = try directory.write(
+            "config",
+            """
+            current-context: c
+            contexts: [{name: c, context: {cluster: k, user: u}}]
+            clusters: [{name: k, cluster: {server: "http://placeholder"}}]
+            users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: \(script)}}}]
+            """)
+        let server = FakeKubernetesAPIServer()
+        try await server.run { url in
+            var connection = try KubeConfig.load(path: kubeconfig).connection()
+            connection.server = url
+            try await KubernetesClientTests.withClient(connection) { client in
+                _ = try await client.list(Pod.self, namespace: nil)
+                _ = try await client.list(Pod.self, namespace: nil)
+            }
+            // One plugin run, cached until its expiry.
+            #expect(server.authorizations == ["Bearer token-1", "Bearer token-1"])
+        }
+    }
+
+    @Test func fuzzedKubeconfigsFailCleanly() {
+        var generator = SplitMix64(seed: 11)
+        let seed = Array(KubeConfigTests.yaml.utf8)
+        var parsed = 0
+        for _ in 0..<300 {
+            var bytes = seed
+            for _ in 0..<Int(generator.next() % 6) + 1 {
+                let position = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 3 {
+                case 0: bytes[position] = UInt8(truncatingIfNeeded: generator.next() % 128)
+                case 1: bytes.remove(at: position)
+                default: bytes.insert(UInt8(ascii: ":"), at: position)
+                }
+            }
+            do {
+                let config = try KubeConfig(yaml: String(decoding: bytes, as: UTF8.self), path: "/k/config")
+                _ = try? config.connection()
+                parsed += 1
+            } catch {
+                #expect(error.message.hasPrefix("/k/config: invalid kubeconfig"))
+            }
+        }
+        #expect(parsed > 0)
     }
 }

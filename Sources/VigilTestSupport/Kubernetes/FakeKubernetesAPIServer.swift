@@ -61,6 +61,7 @@ public final class FakeKubernetesAPIServer: Sendable {
         var snapshots: [Int: (version: Int, items: [Stored])] = [:]
         var nextSnapshot = 0
         var requests: [String] = []
+        var authorizations: [String] = []
         var expiredAnswer = ExpiredAnswer.httpGone
         var stall = false
     }
@@ -180,6 +181,9 @@ public final class FakeKubernetesAPIServer: Sendable {
     /// Every request so far: path and query, in order.
     public var requests: [String] { state.withLock { $0.requests } }
 
+    /// The `Authorization` header of every request so far (empty when absent), in order.
+    public var authorizations: [String] { state.withLock { $0.authorizations } }
+
     /// Watches open now.
     public var openWatches: Int { state.withLock { $0.watchers.count } }
 
@@ -231,7 +235,10 @@ public final class FakeKubernetesAPIServer: Sendable {
     func respond(_ request: Request) -> Response {
         let path = request.uri.path
         let query = request.uri.queryParameters
-        state.withLock { $0.requests.append(path + (request.uri.query.map { "?" + $0 } ?? "")) }
+        state.withLock {
+            $0.requests.append(path + (request.uri.query.map { "?" + $0 } ?? ""))
+            $0.authorizations.append(request.headers[.authorization] ?? "")
+        }
         guard let (collection, namespace) = Self.route(path) else {
             return Self.status(404, reason: "NotFound", message: "the server could not find the requested resource")
         }
