@@ -43,6 +43,19 @@ import VigilTestSupport
         await #expect(throws: KubernetesError.self) { try await mismatched.token() }
     }
 
+    @Test func aHangingPluginIsKilled() async throws {
+        let directory = try TemporaryDirectory()
+        let script = try directory.write("hang.sh", "#!/bin/sh\nexec sleep 600\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let plugin = ExecCredentialPlugin(ExecCredentialConfig(command: script), timeout: .seconds(1))
+        do {
+            _ = try await plugin.token()
+            Issue.record("a hanging plugin must fail")
+        } catch {
+            #expect(error.message.contains("exited with status"))
+        }
+    }
+
     @Test func failingPluginsAndBadOutputAreErrors() async throws {
         let failing = ExecCredentialPlugin(ExecCredentialConfig(command: "/bin/false"))
         do {

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 import VigilModel
 
@@ -120,10 +125,12 @@ public final class ExecCredentialPlugin: Sendable {
                 return
             }
             let timeout = self.timeout
-            // The watchdog kills a plugin that hangs; reading stops at the cap.
+            // The watchdog kills a plugin that hangs; reading stops at the cap. SIGKILL, because
+            // a plugin may inherit an ignored SIGTERM from whatever started Vigil.
+            let pid = process.processIdentifier
             Thread.detachNewThread {
                 Thread.sleep(forTimeInterval: Double(timeout.components.seconds))
-                if !finished.withLock({ $0 }) { process.terminate() }
+                if !finished.withLock({ $0 }) { kill(pid, SIGKILL) }
             }
             Thread.detachNewThread {
                 var data = Data()
@@ -133,7 +140,7 @@ public final class ExecCredentialPlugin: Sendable {
                     if chunk.isEmpty { break }
                     data.append(chunk)
                     if data.count > limit {
-                        process.terminate()
+                        kill(pid, SIGKILL)
                         break
                     }
                 }
