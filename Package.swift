@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "VigilServer", targets: ["VigilServer"]),
         .library(name: "VigilScrape", targets: ["VigilScrape"]),
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
+        .library(name: "VigilKubernetes", targets: ["VigilKubernetes"]),
         .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
         .library(name: "VigilTemplate", targets: ["VigilTemplate"]),
         .library(name: "VigilRules", targets: ["VigilRules"]),
@@ -65,6 +66,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
@@ -87,9 +89,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
-            name: "VigilDiscovery",
+            name: "VigilKubernetes",
             dependencies: [
                 "VigilModel", "VigilConfig", "VigilHTTPClient",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilDiscovery",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilKubernetes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -292,6 +307,7 @@ let package = Package(
             name: "VigilScrapeTests",
             dependencies: [
                 "VigilScrape", "VigilTestSupport", "VigilDiscovery", "VigilConfig", "VigilModel", "VigilTSDB", "VigilHTTPClient",
+                "VigilKubernetes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -320,6 +336,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilKubernetesTests",
+            dependencies: [
+                "VigilKubernetes", "VigilConfig", "VigilModel", "VigilTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -25,19 +25,26 @@ public actor DiscoveryManager {
     private let httpFailures: Counter?
     private let dnsFailures: Counter?
     private let resolver: DNSResolver
+    private let kubernetes: KubernetesInformers
+    private let ownsKubernetes: Bool
     private var running: [Running] = []
     private var groups: [String: [Int: [TargetGroup]]] = [:]
     private var nextID = 0
     private let (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
 
-    /// A manager with no jobs; `registry` receives the discovery self-metrics.
+    /// A manager with no jobs; `registry` receives the discovery self-metrics. Kubernetes
+    /// discoveries take their informers from `kubernetes` (shared with other users of the API,
+    /// such as the event watcher); without one, the manager keeps its own and closes it when
+    /// ``run(consumer:)`` ends.
     public init(
         logger: Logger, registry: MetricsRegistry? = nil, updateInterval: Duration = .seconds(1),
-        resolver: DNSResolver = .system()
+        resolver: DNSResolver = .system(), kubernetes: KubernetesInformers? = nil
     ) {
         self.logger = logger
         self.updateInterval = updateInterval
         self.resolver = resolver
+        self.kubernetes = kubernetes ?? KubernetesInformers(logger: logger)
+        ownsKubernetes = kubernetes == nil
         dnsFailures = try? registry?.counter(
             name: "prometheus_sd_dns_lookup_failures_total", help: "The number of DNS-SD lookup failures.")
         fileReadErrors = try? registry?.counter(
@@ -67,7 +74,7 @@ public actor DiscoveryManager {
             nextID += 1
             let provider = spec.provider(
                 logger: logger, fileReadErrors: fileReadErrors, httpFailures: httpFailures, dnsFailures: dnsFailures,
-                resolver: resolver)
+                resolver: resolver, kubernetes: kubernetes)
             let manager = self
             let task = Task {
                 await provider.run { groups in await manager.receive(job: job, id: id, groups: groups) }
@@ -98,6 +105,7 @@ public actor DiscoveryManager {
             try? await Task.sleep(for: updateInterval)
         }
         stopAll()
+        if ownsKubernetes { await kubernetes.shutdown() }
     }
 
     private func stopAll() {
@@ -118,6 +126,7 @@ enum ProviderSpec: Hashable {
     case file(FileSDConfig)
     case http(HTTPSDConfig)
     case dns(DNSSDConfig)
+    case kubernetes(KubernetesSDConfig)
 
     static func specs(for configs: ServiceDiscoveryConfigs) -> [ProviderSpec] {
         var specs: [ProviderSpec] = []
@@ -125,17 +134,20 @@ enum ProviderSpec: Hashable {
         specs.append(contentsOf: configs.fileSDConfigs.map { .file($0) })
         specs.append(contentsOf: configs.httpSDConfigs.map { .http($0) })
         specs.append(contentsOf: configs.dnsSDConfigs.map { .dns($0) })
+        specs.append(contentsOf: configs.kubernetesSDConfigs.map { .kubernetes($0) })
         return specs
     }
 
     func provider(
-        logger: Logger, fileReadErrors: Counter?, httpFailures: Counter?, dnsFailures: Counter?, resolver: DNSResolver
+        logger: Logger, fileReadErrors: Counter?, httpFailures: Counter?, dnsFailures: Counter?, resolver: DNSResolver,
+        kubernetes: KubernetesInformers
     ) -> any DiscoveryProvider {
         switch self {
         case .statics(let configs): StaticDiscovery(configs)
         case .file(let config): FileDiscovery(config, logger: logger, readErrors: fileReadErrors)
         case .http(let config): HTTPDiscovery(config, logger: logger, failures: httpFailures)
         case .dns(let config): DNSDiscovery(config, resolver: resolver, logger: logger, failures: dnsFailures)
+        case .kubernetes(let config): KubernetesDiscovery(config, informers: kubernetes, logger: logger)
         }
     }
 }

@@ -143,6 +143,14 @@ public struct BasicAuth: Sendable, Hashable, Decodable {
     /// A file holding the password, instead of ``password``; resolved against the config's directory.
     public var passwordFile: String
 
+    /// Basic auth with the credentials given inline or in files.
+    public init(username: String = "", usernameFile: String = "", password: Secret? = nil, passwordFile: String = "") {
+        self.username = username
+        self.usernameFile = usernameFile
+        self.password = password
+        self.passwordFile = passwordFile
+    }
+
     enum CodingKeys: String, CodingKey {
         case username, password
         case usernameFile = "username_file"
