@@ -11,6 +11,7 @@ import VigilNotifier
 import VigilPromQL
 import VigilDiscovery
 import VigilLogs
+import VigilLogQL
 import VigilLogStore
 import VigilRemoteWrite
 import VigilRules
@@ -219,10 +220,11 @@ public struct VigilServer: Sendable {
             }
         }
         if let logStore {
-            LokiAPI(
+            let lokiAPI = LokiAPI(
                 store: logStore, maxBodyBytes: options.maxRequestBodyBytes,
-                maxPushBytes: Int(logStoreConfig.maxPushSize.bytes), logger: logger
-            ).register(on: router)
+                maxPushBytes: Int(logStoreConfig.maxPushSize.bytes), logger: logger)
+            lokiAPI.register(on: router)
+            lokiAPI.registerQueries(on: router, limits: LogQLLimits())
         }
 
         let logPipeline: LogPipeline
