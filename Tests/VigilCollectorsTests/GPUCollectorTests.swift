@@ -42,7 +42,7 @@ import VigilTestSupport
     @Test func garbageIsATypedErrorNamingTheLine() {
         let cases: [(String, String)] = [
             ("0, GPU-1, T4, 00:00.0, 1, 2\n", "nvidia-smi:1"),
-            (Self.twoGPUs + "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n", "nvidia-smi:4"),
+            (Self.twoGPUs + "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n", "nvidia-smi:3"),
             ("x, GPU-1, T4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10\n", "nvidia-smi:1"),
             ("0, 1234, T4, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10\n", "nvidia-smi:1"),
         ]

@@ -36,7 +36,7 @@ import VigilModel
         #expect(cpu.samples.first?.value == 12.5)
         let stamp = try #require(cpu.samples.first?.timestamp)
         #expect(stamp > 1_600_000_000_000, "milliseconds since the epoch")
-        #expect(families.value("container_memory_working_set_bytes", container) == 8_388_608 - 1_048_576)
+        #expect(families.value("container_memory_working_set_bytes", container) == Double(8_388_608 - 1_048_576))
         #expect(families.family("container_start_time_seconds")?.samples.first?.timestamp == nil)
         #expect(families.value("node_cpu_usage_seconds_total") == 900)
         #expect(families.value("node_memory_working_set_bytes") == Double((1 << 30) - (1 << 28)))
