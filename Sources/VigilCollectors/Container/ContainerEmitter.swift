@@ -38,17 +38,17 @@ struct ContainerEmitter {
         let id = entry.id
 
         counter("container_cpu_usage_seconds_total", "Cumulative cpu time consumed in seconds.", stats.cpuUsageNanoseconds,
-                scale: 1e-9, id, base.setting("cpu", to: "total"), extra: "")
+                divisor: 1e9, id, base.setting("cpu", to: "total"), extra: "")
         counter("container_cpu_user_seconds_total", "Cumulative user cpu time consumed in seconds.", stats.cpuUserNanoseconds,
-                scale: 1e-9, id, base)
+                divisor: 1e9, id, base)
         counter("container_cpu_system_seconds_total", "Cumulative system cpu time consumed in seconds.", stats.cpuSystemNanoseconds,
-                scale: 1e-9, id, base)
+                divisor: 1e9, id, base)
         // cAdvisor reports CFS throttling only for cgroups with a quota.
         if let quota = stats.cpuQuota, quota > 0 {
             counter("container_cpu_cfs_periods_total", "Number of elapsed enforcement period intervals.", stats.cfsPeriods, id, base)
             counter("container_cpu_cfs_throttled_periods_total", "Number of throttled period intervals.", stats.cfsThrottledPeriods, id, base)
             counter("container_cpu_cfs_throttled_seconds_total", "Total time duration the container has been throttled.",
-                    stats.cfsThrottledNanoseconds, scale: 1e-9, id, base)
+                    stats.cfsThrottledNanoseconds, divisor: 1e9, id, base)
         }
 
         gauge("container_memory_usage_bytes", "Current memory usage in bytes, including all memory regardless of when it was accessed",
@@ -133,7 +133,7 @@ struct ContainerEmitter {
     }
 
     private mutating func counter(
-        _ name: String, _ help: String, _ value: UInt64?, scale: Double = 1, _ id: String, _ labels: Labels, extra: String = ""
+        _ name: String, _ help: String, _ value: UInt64?, divisor: Double = 1, _ id: String, _ labels: Labels, extra: String = ""
     ) {
         guard let value else { return }
         let key = ContainerEmitter.key(id, name, extra)
@@ -144,7 +144,7 @@ struct ContainerEmitter {
                 metadata: ["id": "\(id)", "metric": "\(name)", "previous": "\(last)", "current": "\(value)"])
             return
         }
-        sink.append(name, help, .counter, .init(name: name, labels: labels, value: Double(value) * scale))
+        sink.append(name, help, .counter, .init(name: name, labels: labels, value: Double(value) / divisor))
     }
 
     static func key(_ id: String, _ name: String, _ extra: String) -> String {
