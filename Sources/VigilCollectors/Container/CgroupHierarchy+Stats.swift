@@ -4,8 +4,10 @@ extension CgroupHierarchy {
     /// Every file is optional: one that is missing, unreadable or malformed leaves its fields
     /// nil and is passed to `skipped`, so a cgroup that vanishes mid-read or a file the agent may
     /// not read costs only those fields.
+    /// `controllers` are the v1 hierarchies holding the cgroup (see ``members(limit:skipped:)``);
+    /// by default all are tried.
     public func stats(
-        of cgroup: String, reader: inout FileReader, skipped: (String, CollectorError) -> Void
+        of cgroup: String, controllers members: UInt8 = 0xFF, reader: inout FileReader, skipped: (String, CollectorError) -> Void
     ) -> CgroupStats {
         withoutActuallyEscaping(skipped) { skipped in
             var stats = CgroupStats()
@@ -16,7 +18,7 @@ extension CgroupHierarchy {
             case .v2(let root):
                 files.readV2(directory: cgroup == "/" ? root : root + cgroup, isRoot: cgroup == "/", into: &stats)
             case .v1(let controllers):
-                files.readV1(controllers: controllers, cgroup: cgroup, into: &stats)
+                files.readV1(controllers: controllers, members: members, cgroup: cgroup, into: &stats)
             }
             reader = files.reader
             return stats
@@ -29,9 +31,11 @@ struct CgroupFiles {
     var reader: FileReader
     let skipped: (String, CollectorError) -> Void
 
-    mutating func readV1(controllers: [String: String], cgroup: String, into stats: inout CgroupStats) {
+    mutating func readV1(controllers: [String: String], members: UInt8, cgroup: String, into stats: inout CgroupStats) {
         func directory(_ controller: String) -> String? {
-            guard let root = controllers[controller] else { return nil }
+            guard let root = controllers[controller],
+                let bit = CgroupHierarchy.v1Controllers.firstIndex(of: controller), members & (1 << bit) != 0
+            else { return nil }
             return cgroup == "/" ? root : root + cgroup
         }
         if let cpuacct = directory("cpuacct") {

@@ -34,21 +34,27 @@ public enum CgroupHierarchy: Sendable, Equatable {
     ///
     /// Unreadable directories are passed to `skipped` and left out. At most `limit` cgroups.
     public func cgroups(limit: Int = 20_000, skipped: (String, CollectorError) -> Void) -> [String] {
-        var found: Set<String> = ["/"]
+        members(limit: limit, skipped: skipped).map(\.path)
+    }
+
+    /// ``cgroups(limit:skipped:)`` with, for each, the v1 controllers holding it (bit `i` for
+    /// ``v1Controllers``[i]; every bit on v2), so files of controllers without it are not tried.
+    func members(limit: Int = 20_000, skipped: (String, CollectorError) -> Void) -> [(path: String, controllers: UInt8)] {
+        var found: [String: UInt8] = ["/": 0xFF]
         switch self {
         case .v2(let root):
-            CgroupHierarchy.walk(root, relative: "", depth: 0, limit: limit, into: &found, skipped: skipped)
+            CgroupHierarchy.walk(root, relative: "", bit: 0xFF, depth: 0, limit: limit, into: &found, skipped: skipped)
         case .v1(let controllers):
-            for name in CgroupHierarchy.v1Controllers {
+            for (index, name) in CgroupHierarchy.v1Controllers.enumerated() {
                 guard let root = controllers[name] else { continue }
-                CgroupHierarchy.walk(root, relative: "", depth: 0, limit: limit, into: &found, skipped: skipped)
+                CgroupHierarchy.walk(root, relative: "", bit: 1 << index, depth: 0, limit: limit, into: &found, skipped: skipped)
             }
         }
-        return found.sorted { ByteOrderOfPaths.less($0, $1) }
+        return found.map { (path: $0.key, controllers: $0.value) }.sorted { ByteOrderOfPaths.less($0.path, $1.path) }
     }
 
     private static func walk(
-        _ directory: String, relative: String, depth: Int, limit: Int, into found: inout Set<String>,
+        _ directory: String, relative: String, bit: UInt8, depth: Int, limit: Int, into found: inout [String: UInt8],
         skipped: (String, CollectorError) -> Void
     ) {
         guard depth < 64 else { return }
@@ -67,10 +73,10 @@ public enum CgroupHierarchy: Sendable, Equatable {
         }
         closedir(handle)
         for name in children {
-            guard found.count < limit else { return }
             let path = relative + "/" + name
-            found.insert(path)
-            walk(directory + "/" + name, relative: path, depth: depth + 1, limit: limit, into: &found, skipped: skipped)
+            guard found.count < limit || found[path] != nil else { return }
+            found[path, default: 0] |= bit
+            walk(directory + "/" + name, relative: path, bit: bit, depth: depth + 1, limit: limit, into: &found, skipped: skipped)
         }
     }
 }

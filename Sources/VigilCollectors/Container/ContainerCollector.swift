@@ -56,8 +56,8 @@ public final class ContainerCollector: Collector {
         if let hostNamespace { seenNamespaces.insert(hostNamespace) }
         var entries: [ContainerScan.Entry] = []
         var indexByID: [String: Int] = [:]
-        for cgroup in hierarchy.cgroups(skipped: skipped) {
-            let stats = hierarchy.stats(of: cgroup, reader: &reader, skipped: skipped)
+        for (cgroup, controllers) in hierarchy.members(skipped: skipped) {
+            let stats = hierarchy.stats(of: cgroup, controllers: controllers, reader: &reader, skipped: skipped)
             let kubernetes = KubernetesCgroup.parse(cgroup)
             let entry = ContainerScan.Entry(
                 id: cgroup, kubernetes: kubernetes, pod: kubernetes.flatMap { directory.pods[$0.podUID] },
