@@ -48,7 +48,7 @@ public final class NodeExporter: Sendable {
         resource = ResourceMetrics(collector: container, paths: options.paths)
     }
 
-    /// Runs a custom set of collectors (tests, the container collector later).
+    /// Runs a custom set of collectors (tests); `resource` reads through the set's container collector, or a new one.
     public init(collectors: [any Collector], paths: NodePaths, logger: Logger) {
         var options = NodeCollectorOptions()
         options.paths = paths
