@@ -3,11 +3,11 @@
 /// Every default is node_exporter's, except that the netdev collector excludes no device
 /// (Debian's package patches in `^lo$`; upstream excludes none).
 public struct NodeCollectorOptions: Sendable, Equatable {
-    /// Every collector Vigil implements, with whether node_exporter enables it by default (all
-    /// of these are on by default there).
+    /// Every collector Vigil implements, with whether it is on by default: node_exporter's (all
+    /// on by default there), plus `container` (cAdvisor's metrics) and `gpu` (DCGM's names).
     public static let available: [(name: String, enabledByDefault: Bool)] = [
-        ("conntrack", true), ("cpu", true), ("diskstats", true), ("entropy", true), ("filefd", true),
-        ("filesystem", true), ("hwmon", true), ("loadavg", true), ("meminfo", true), ("netdev", true),
+        ("conntrack", true), ("container", true), ("cpu", true), ("diskstats", true), ("entropy", true), ("filefd", true),
+        ("filesystem", true), ("gpu", true), ("hwmon", true), ("loadavg", true), ("meminfo", true), ("netdev", true),
         ("netstat", true), ("nvme", true), ("os", true), ("pressure", true), ("sockstat", true),
         ("stat", true), ("textfile", true), ("thermal_zone", true), ("time", true), ("timex", true),
         ("uname", true), ("vmstat", true),
@@ -50,6 +50,11 @@ public struct NodeCollectorOptions: Sendable, Equatable {
     public var vmstatFields = defaultVmstatFields
     /// `--collector.textfile.directory`: `*.prom` files in it are exposed; empty reads nothing.
     public var textfileDirectory = defaultTextfileDirectory
+    /// `--collector.container.pod-logs`: the directory (under the rootfs) whose `pods/` and
+    /// `containers/` name the node's pods and containers for the container collector's labels.
+    public var containerPodLogs = "/var/log"
+    /// `--collector.gpu.nvidia-smi`: the nvidia-smi program, looked up in `PATH` by default.
+    public var nvidiaSMI = "nvidia-smi"
     /// `--collector.cpu.guest`: expose `node_cpu_guest_seconds_total` (on by default).
     public var cpuGuest = true
 

@@ -20,26 +20,35 @@ public final class NodeExporter: Sendable {
     public let collectors: [any Collector]
     /// The options it was built from.
     public let options: NodeCollectorOptions
+    /// The kubelet's `/metrics/resource` over the same cgroups and pod metadata as the
+    /// container collector.
+    public let resource: ResourceMetrics
     private let logger: Logger
 
     /// Builds the enabled collectors.
     ///
+    /// `podMetadata` names pods and containers for the container collector and the resource
+    /// metrics; by default the kubelet's log layout under `options.containerPodLogs`.
+    ///
     /// - Throws: ``CollectorError`` for an unknown collector name or a pattern that does not
     ///   compile, naming the flag.
-    public init(options: NodeCollectorOptions, logger: Logger) throws(CollectorError) {
+    public init(options: NodeCollectorOptions, logger: Logger, podMetadata: (any PodMetadataSource)? = nil) throws(CollectorError) {
         self.options = options
         self.logger = logger
         for name in options.enabled where !NodeCollectorOptions.isKnown(name) {
             throw .malformed("--collector.\(name)", "unknown collector")
         }
+        let container = ContainerCollector(
+            metadata: podMetadata ?? PodLogDirectory(root: options.paths.root(options.containerPodLogs)), logger: logger)
         var built: [any Collector] = []
         for name in options.enabled.sorted() {
-            built.append(try NodeExporter.make(name, options: options))
+            built.append(name == "container" ? container : try NodeExporter.make(name, options: options))
         }
         collectors = built
+        resource = ResourceMetrics(collector: container, paths: options.paths)
     }
 
-    /// Runs a custom set of collectors (tests, the container collector later).
+    /// Runs a custom set of collectors (tests); `resource` reads through the set's container collector, or a new one.
     public init(collectors: [any Collector], paths: NodePaths, logger: Logger) {
         var options = NodeCollectorOptions()
         options.paths = paths
@@ -47,6 +56,8 @@ public final class NodeExporter: Sendable {
         self.options = options
         self.logger = logger
         self.collectors = collectors.sorted { $0.name < $1.name }
+        let container = collectors.lazy.compactMap { $0 as? ContainerCollector }.first
+        resource = ResourceMetrics(collector: container ?? ContainerCollector(logger: logger), paths: paths)
     }
 
     /// One scrape: every collector's families plus the scrape-collector families, sorted by name.
@@ -100,6 +111,7 @@ public final class NodeExporter: Sendable {
             return FilesystemCollector(
                 mountPoints: try NameFilter(options.mountPointsExclude, mode: .exclude, flag: "collector.filesystem.mount-points-exclude"),
                 fsTypes: try NameFilter(options.fsTypesExclude, mode: .exclude, flag: "collector.filesystem.fs-types-exclude"))
+        case "gpu": return GPUCollector(executable: options.nvidiaSMI)
         case "hwmon": return HwmonCollector()
         case "loadavg": return LoadavgCollector()
         case "meminfo": return MeminfoCollector()

@@ -7,7 +7,8 @@ public import VigilCollectors
 public import VigilModel
 
 /// `vigil agent` without a config: a node exporter and nothing else. Serves the node
-/// collector's metrics together with Vigil's process metrics at `/metrics`, plus `/-/healthy`
+/// collector's metrics (node_exporter's, cAdvisor's container metrics, GPUs) together with
+/// Vigil's process metrics at `/metrics`, the kubelet's `/metrics/resource`, `/-/healthy`
 /// and `/-/ready`; keeps no data and scrapes nothing, so it costs only what a scrape costs.
 public struct CollectorServer: Sendable {
     /// Where it listens.
@@ -40,6 +41,7 @@ public struct CollectorServer: Sendable {
         router.add(middleware: NotFoundMiddleware())
         ManagementRoutes(readiness: readiness, configManager: nil).register(on: router)
         MetricsRoute(registry: registry, node: exporter).register(on: router)
+        MetricsRoute(path: RouterPath(NodeMetrics.resourcePath)) { exporter.resource.collect() }.register(on: router)
         let logger = self.logger
         let listen = self.listen
         let application = HTTPApplication.make(

@@ -173,6 +173,9 @@ public struct VigilServer: Sendable {
         if let nodeExporter, !options.agentMode {
             MetricsRoute(path: RouterPath(NodeMetrics.serverPath)) { nodeExporter.collect() }.register(on: router)
         }
+        if let nodeExporter {
+            MetricsRoute(path: RouterPath(NodeMetrics.resourcePath)) { nodeExporter.resource.collect() }.register(on: router)
+        }
         PrometheusAPI(
             tsdb: tsdb, configManager: configManager,
             runtime: .current(storageRetention: options.flags.first { $0.name == "storage.tsdb.retention.time" }?.value ?? "15d"),

@@ -16,6 +16,10 @@ struct AgentCommand: AsyncParsableCommand {
             --collector.textfile.directory) at /metrics beside Vigil's own, with
             node_exporter's flags: --collector.<name>, --no-collector.<name>,
             --collector.disable-defaults, --path.procfs, --path.sysfs, --path.rootfs.
+            The container collector adds cAdvisor's container_* metrics for every cgroup
+            (pod, namespace and container names from the kubelet's log directories), the
+            gpu collector DCGM's metrics from nvidia-smi where it exists, and
+            /metrics/resource serves the kubelet's resource metrics for metrics-server.
             Without --config that is all the agent does: it keeps no data.
 
             With --config it is also like Prometheus's agent mode: the config's
@@ -32,6 +36,7 @@ struct AgentCommand: AsyncParsableCommand {
               vigil agent
               vigil agent --listen 0.0.0.0:9100 --collector.textfile.directory /var/lib/ne
               vigil agent --collector.disable-defaults --collector.cpu --collector.meminfo
+              vigil agent --no-collector.container --no-collector.gpu
               vigil agent --path.rootfs /host --path.procfs /host/proc --path.sysfs /host/sys
               vigil agent --config agent.yml
               vigil agent --config agent.yml --data-dir /var/lib/vigil-agent

@@ -10,6 +10,10 @@ struct NodeCollectorFlags: ParsableArguments {
 
     @Flag(name: .customLong("collector.conntrack"), inversion: .prefixedNo, help: "Connection-tracking table statistics (default: on).")
     var conntrack: Bool?
+    @Flag(
+        name: .customLong("collector.container"), inversion: .prefixedNo,
+        help: "cAdvisor's container_* metrics from the cgroups (default: on).")
+    var container: Bool?
     @Flag(name: .customLong("collector.cpu"), inversion: .prefixedNo, help: "CPU time per mode from /proc/stat (default: on).")
     var cpu: Bool?
     @Flag(name: .customLong("collector.diskstats"), inversion: .prefixedNo, help: "Disk I/O statistics from /proc/diskstats (default: on).")
@@ -20,6 +24,8 @@ struct NodeCollectorFlags: ParsableArguments {
     var filefd: Bool?
     @Flag(name: .customLong("collector.filesystem"), inversion: .prefixedNo, help: "File system space and inodes (default: on).")
     var filesystem: Bool?
+    @Flag(name: .customLong("collector.gpu"), inversion: .prefixedNo, help: "NVIDIA GPUs through nvidia-smi, with DCGM's names (default: on).")
+    var gpu: Bool?
     @Flag(name: .customLong("collector.hwmon"), inversion: .prefixedNo, help: "Hardware sensors from /sys/class/hwmon (default: on).")
     var hwmon: Bool?
     @Flag(name: .customLong("collector.loadavg"), inversion: .prefixedNo, help: "Load averages (default: on).")
@@ -84,14 +90,20 @@ struct NodeCollectorFlags: ParsableArguments {
     var netstatFields = NodeCollectorOptions.defaultNetstatFields
     @Option(name: .customLong("collector.vmstat.fields"), help: ArgumentHelp("Regexp of fields to return for the vmstat collector.", valueName: "regex"))
     var vmstatFields = NodeCollectorOptions.defaultVmstatFields
+    @Option(
+        name: .customLong("collector.container.pod-logs"),
+        help: ArgumentHelp("Directory (under --path.rootfs) whose pods/ and containers/ name the node's pods.", valueName: "dir"))
+    var containerPodLogs = "/var/log"
+    @Option(name: .customLong("collector.gpu.nvidia-smi"), help: ArgumentHelp("The nvidia-smi program (looked up in PATH).", valueName: "path"))
+    var nvidiaSMI = "nvidia-smi"
     @Flag(name: .customLong("collector.cpu.guest"), inversion: .prefixedNo, help: "Expose node_cpu_guest_seconds_total.")
     var cpuGuest = true
 
     /// The choices each `--collector.<name>` flag made, by collector name.
     private var choices: [(String, Bool?)] {
         [
-            ("conntrack", conntrack), ("cpu", cpu), ("diskstats", diskstats), ("entropy", entropy), ("filefd", filefd),
-            ("filesystem", filesystem), ("hwmon", hwmon), ("loadavg", loadavg), ("meminfo", meminfo), ("netdev", netdev),
+            ("conntrack", conntrack), ("container", container), ("cpu", cpu), ("diskstats", diskstats), ("entropy", entropy), ("filefd", filefd),
+            ("filesystem", filesystem), ("gpu", gpu), ("hwmon", hwmon), ("loadavg", loadavg), ("meminfo", meminfo), ("netdev", netdev),
             ("netstat", netstat), ("nvme", nvme), ("os", os), ("pressure", pressure), ("sockstat", sockstat), ("stat", stat),
             ("textfile", textfile), ("thermal_zone", thermalZone), ("time", time), ("timex", timex), ("uname", uname),
             ("vmstat", vmstat),
@@ -132,6 +144,8 @@ struct NodeCollectorFlags: ParsableArguments {
         options.vmstatFields = vmstatFields
         options.textfileDirectory = textfileDirectory
         options.cpuGuest = cpuGuest
+        options.containerPodLogs = containerPodLogs
+        options.nvidiaSMI = nvidiaSMI
         return options
     }
 

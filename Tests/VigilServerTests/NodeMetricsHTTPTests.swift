@@ -25,6 +25,12 @@ import VigilTestSupport
             let own = try parseFamilies(try await client.get("/metrics").text, format: .text)
             #expect(own["node_cpu_seconds_total"] == nil)
             #expect(own["process_cpu_seconds_total"] != nil)
+            #expect(families["container_cpu_usage_seconds_total"]?.type == .counter, "the container collector is on by default")
+            let resource = try await client.get("/metrics/resource")
+            #expect(resource.status == .ok)
+            let resourceFamilies = try parseFamilies(resource.text, format: .text)
+            #expect(resourceFamilies["node_cpu_usage_seconds_total"]?.samples.first?.timestamp != nil)
+            #expect(resourceFamilies["resource_scrape_error"]?.samples.first?.value == 0)
         }
     }
 
@@ -49,6 +55,10 @@ import VigilTestSupport
             let openMetrics = try await client.get("/metrics", headers: [.accept: "application/openmetrics-text;version=1.0.0"])
             #expect(openMetrics.text.hasSuffix("# EOF\n"))
             #expect(try await client.get("/-/ready").status == .ok)
+            // The resource endpoint works with the container collector off: it reads the cgroups itself.
+            let resource = try parseFamilies(try await client.get("/metrics/resource").text, format: .text)
+            #expect(resource["node_memory_working_set_bytes"]?.type == .gauge)
+            #expect(resource["scrape_error"]?.help.hasPrefix("[ALPHA] ") == true)
             #expect(try await client.post("/-/reload", body: ByteBuffer()).status == .notFound)
         }
         runTask.cancel()

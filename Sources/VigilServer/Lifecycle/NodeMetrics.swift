@@ -5,6 +5,8 @@ import VigilCollectors
 enum NodeMetrics {
     /// Where `vigil server` serves the node collector (its own `/metrics` stays self-metrics).
     static let serverPath = "/metrics/node"
+    /// Where the agent and the server serve the kubelet's resource metrics (metrics-server's input).
+    static let resourcePath = "/metrics/resource"
 
     /// The exporter `options` describe, or nil when the collector is off.
     ///
