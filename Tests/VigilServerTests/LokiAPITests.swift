@@ -106,6 +106,80 @@ import VigilTestSupport
         }
     }
 
+    @Test func queryAndQueryRangeAnswerWithTheLogQLEngine() async throws {
+        let temp = try TemporaryDirectory()
+        let now = Self.nowNanoseconds()
+        try await withRunningServer(configPath: nil, dataDirectory: temp.path + "/data") { client, _ in
+            let lines = ["GET /orders 200", "POST /pay 500", "GET /health 200", "POST /pay 500 ✗"]
+            let pushed = try await client.post(
+                "/loki/api/v1/push", headers: [.contentType: "application/json"],
+                body: Self.jsonPush(#"{"app":"api"}"#, lines, at: now))
+            #expect(pushed.status == .noContent, "\(pushed.text)")
+            let other = try await client.post(
+                "/loki/api/v1/push", headers: [.contentType: "application/json", Self.tenantHeader: "team-b"],
+                body: Self.jsonPush(#"{"app":"api"}"#, ["POST /pay 500 elsewhere"], at: now))
+            #expect(other.status == .noContent, "\(other.text)")
+            let window = "start=\(now - 60_000_000_000)&end=\(now + 60_000_000_000)"
+
+            // A log query: newest first by default, filtered on bytes, with the tenant's streams only.
+            let logs = try await client.get("/loki/api/v1/query_range?query=%7Bapp%3D%22api%22%7D%20%7C%3D%20%22500%22&\(window)")
+            #expect(logs.status == .ok, "\(logs.text)")
+            let logData = try #require(Self.data(logs.text))
+            #expect(logData["resultType"] as? String == "streams")
+            let streams = try #require(logData["result"] as? [[String: Any]])
+            #expect(streams.count == 1)
+            #expect(streams.first?["stream"] as? [String: String] == ["app": "api"])
+            let values = try #require(streams.first?["values"] as? [[String]])
+            #expect(values.map { $0[1] } == ["POST /pay 500 ✗", "POST /pay 500"])
+            #expect(values.map { $0[0] } == ["\(now + 3)", "\(now + 1)"])
+            #expect(logData["stats"] is [String: Any])
+
+            // Forward with a limit.
+            let forward = try await client.get("/loki/api/v1/query_range?query=%7Bapp%3D%22api%22%7D&direction=forward&limit=2&\(window)")
+            let forwardValues = (Self.data(forward.text)?["result"] as? [[String: Any]])?.first?["values"] as? [[String]]
+            #expect(forwardValues?.map { $0[1] } == ["GET /orders 200", "POST /pay 500"])
+
+            // A metric range query and an instant query.
+            let count = "query=sum%28count_over_time%28%7Bapp%3D%22api%22%7D%20%7C%3D%20%22500%22%20%5B5m%5D%29%29"
+            let matrix = try await client.get("/loki/api/v1/query_range?\(count)&step=30s&\(window)")
+            let matrixData = try #require(Self.data(matrix.text), "\(matrix.text)")
+            #expect(matrixData["resultType"] as? String == "matrix")
+            let points = ((matrixData["result"] as? [[String: Any]])?.first?["values"] as? [[Any]]) ?? []
+            #expect(points.last?[1] as? String == "2")
+            let vector = try await client.get("/loki/api/v1/query?\(count)&time=\(now + 1_000_000_000)")
+            let vectorData = try #require(Self.data(vector.text), "\(vector.text)")
+            #expect(vectorData["resultType"] as? String == "vector")
+            let sample = (vectorData["result"] as? [[String: Any]])?.first?["value"] as? [Any]
+            #expect(sample?[1] as? String == "2")
+            let otherTenant = try await client.get(
+                "/loki/api/v1/query?\(count)&time=\(now + 1_000_000_000)", headers: [Self.tenantHeader: "team-b"])
+            let otherSample = ((Self.data(otherTenant.text)?["result"] as? [[String: Any]])?.first?["value"] as? [Any])
+            #expect(otherSample?[1] as? String == "1")
+
+            // Errors: Loki's plain text with a position, and Loki's refusals.
+            let badQuery = try await client.get("/loki/api/v1/query_range?query=%7Bapp%3D%22api%22%7D%20%7C%3D&\(window)")
+            #expect(badQuery.status == .badRequest)
+            #expect(badQuery.text.hasPrefix("parse error at line 1, col "), "\(badQuery.text)")
+            let instantLogs = try await client.get("/loki/api/v1/query?query=%7Bapp%3D%22api%22%7D")
+            #expect(instantLogs.status == .badRequest)
+            #expect(instantLogs.text.contains("log queries are not supported as an instant query type"))
+            let missing = try await client.get("/loki/api/v1/query_range")
+            #expect(missing.status == .badRequest)
+            let badStep = try await client.get("/loki/api/v1/query_range?\(count)&step=-1&\(window)")
+            #expect(badStep.status == .badRequest)
+            #expect(badStep.text.contains("zero or negative query resolution step"))
+            let badDirection = try await client.get("/loki/api/v1/query_range?query=%7Bapp%3D%22api%22%7D&direction=up")
+            #expect(badDirection.status == .badRequest)
+        }
+    }
+
+    /// The `data` object of a Loki success envelope.
+    static func data(_ text: String) -> [String: Any]? {
+        let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        guard object?["status"] as? String == "success" else { return nil }
+        return object?["data"] as? [String: Any]
+    }
+
     @Test func limitsAnswer429WithLokisMessages() async throws {
         let temp = try TemporaryDirectory()
         let config = try temp.write("vigil.yml", """
