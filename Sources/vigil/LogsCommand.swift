@@ -6,12 +6,13 @@ import VigilConfig
 import VigilLogs
 import VigilModel
 
-/// `vigil logs`: the log pipeline on its own.
+/// `vigil logs`: LogQL queries against a server (`vigil logs QUERY`) and the log pipeline on its own.
 struct LogsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "Log collection.",
-        subcommands: [LogsShipCommand.self]
+        abstract: "Query logs (the default) or ship them.",
+        subcommands: [LogsQueryCommand.self, LogsShipCommand.self],
+        defaultSubcommand: LogsQueryCommand.self
     )
 }
 
