@@ -80,6 +80,13 @@ extension LogStore {
                         }
                         // Loki drops an exact repeat of the stream's previous line silently.
                         if let last = lastLine, last.timestamp == entry.timestamp, last.line == entry.line { continue }
+                        // …and, as its unordered head block does, of any (timestamp, line) the head
+                        // still holds: a batch a shipper re-sends after a crash is stored once.
+                        if let existing, entry.timestamp <= state.streams[existing].head.maxt,
+                            state.streams[existing].head.contains(timestamp: entry.timestamp, line: entry.line)
+                        {
+                            continue
+                        }
                         lastLine = (entry.timestamp, entry.line)
                         newest = max(newest, entry.timestamp)
                         kept.append(entry)

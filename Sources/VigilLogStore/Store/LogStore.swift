@@ -63,6 +63,14 @@ public final class LogStore: Sendable {
         /// Wall clock (ns) of the first append and of the latest.
         var created: Int64 = 0
         var lastAppend: Int64 = 0
+
+        /// Whether an entry with exactly this time and line is in the head (newest first, where
+        /// a re-sent batch finds its match soonest).
+        func contains(timestamp: Int64, line: [UInt8]) -> Bool {
+            guard timestamp >= mint && timestamp <= maxt else { return false }
+            for entry in entries.reversed() where entry.timestamp == timestamp && entry.line == line { return true }
+            return false
+        }
     }
 
     struct MemStream {

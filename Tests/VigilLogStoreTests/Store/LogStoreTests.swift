@@ -23,6 +23,25 @@ import VigilTestSupport
         try store.close()
     }
 
+    @Test func aResentBatchIsStoredOnceWhileItsLinesAreInTheHead() throws {
+        let directory = try TemporaryDirectory()
+        let clock = TestClock()
+        let store = try LogStore.open(directory: directory.path, options: testOptions(), clock: clock.function)
+        let now = clock.current
+        let batch = PushFixtures.request(["app": "api"], lines: ["a", "b", "c"], start: now)
+        #expect(try store.push(batch).accepted == 3)
+        #expect(try store.push(PushFixtures.request(["app": "api"], lines: ["d"], start: now + 3_000_000)).accepted == 1)
+        // The whole batch again (as after a shipper's crash), plus one line that differs only in text.
+        let resent = PushRequest(streams: batch.streams + [PushStream(labels: ["app": "api"], entries: [
+            LogEntry(timestamp: now + 1_000_000, line: Array("b2".utf8)),
+        ])])
+        let again = try store.push(resent)
+        #expect(again.accepted == 1 && again.httpStatus == 204)
+        let lines = try store.entries([app])[["app": "api"]]?.map { String(decoding: $0.line, as: UTF8.self) }
+        #expect(lines == ["a", "b", "b2", "c", "d"])
+        try store.close()
+    }
+
     @Test func unicodeVeryLongAndEmptyLinesSurviveChunksAndReload() throws {
         let directory = try TemporaryDirectory()
         let clock = TestClock()
