@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import VigilLogQL
 import VigilLogStore
 import VigilModel
 
@@ -179,7 +180,16 @@ struct LokiAPI {
 
     func matchers(_ text: String?) throws -> [LabelMatcher] {
         guard let text, !text.isEmpty else { return [] }
-        return try StreamSelector.parse(text)
+        return try Self.selector(text)
+    }
+
+    /// A stream selector as Loki reads it in `query` and `match[]`: LogQL's, with its errors.
+    static func selector(_ text: String) throws -> [LabelMatcher] {
+        do {
+            return try LogQLParser.parseLogSelector(text).matchers
+        } catch {
+            throw LokiRequestError(error.description)
+        }
     }
 
     func labels(_ request: Request) async -> Response {
@@ -207,7 +217,7 @@ struct LokiAPI {
     func series(_ request: Request) async -> Response {
         await answer {
             let window = try await window(request)
-            let selectors = try window.parameters.all("match[]").map { try StreamSelector.parse($0) }
+            let selectors = try window.parameters.all("match[]").map { try Self.selector($0) }
             guard !selectors.isEmpty else { throw LokiRequestError("at least one match[] argument is required") }
             let found = store.series(tenant: window.tenant, selectors: selectors, start: window.start, end: window.end)
             var json = JSONBytes(capacity: 64 + found.count * 64)
@@ -226,7 +236,7 @@ struct LokiAPI {
         await answer {
             let window = try await window(request)
             guard let query = window.parameters["query"], !query.isEmpty else { throw LokiRequestError("query is required") }
-            let stats = store.indexStats(tenant: window.tenant, matchers: try StreamSelector.parse(query), start: window.start, end: window.end)
+            let stats = store.indexStats(tenant: window.tenant, matchers: try Self.selector(query), start: window.start, end: window.end)
             let body = "{\"streams\":\(stats.streams),\"chunks\":\(stats.chunks),\"bytes\":\(stats.bytes),\"entries\":\(stats.entries)}"
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
