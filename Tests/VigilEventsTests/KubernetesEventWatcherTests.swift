@@ -159,4 +159,31 @@ import VigilTestSupport
             #expect(counted == 2)
         }
     }
+
+    @Test func aFullSinkQueueDropsAndCountsTheOverflow() async throws {
+        let server = FakeKubernetesAPIServer()
+        for index in 0..<5 { try server.apply(eventJSON("e\(index)", object: "web-\(index)")) }
+        let sink = RecordingSink()
+        let registry = MetricsRegistry()
+        try await server.run { url in
+            let client = try KubernetesClient(connection: KubernetesConnection(server: url), logger: quietLogger)
+            let factory = SharedInformerFactory(client: client, settings: fastInformerSettings, logger: quietLogger)
+            let informer = factory.informer(Event.self, namespace: nil)
+            // The informer hands the first list over as one update of five; the queue holds two.
+            let watcher = KubernetesEventWatcher(
+                filter: try KubernetesEventFilter(), sinks: [sink], queue: SinkQueueSettings(capacity: 2),
+                metrics: registry, logger: quietLogger)
+            let task = Task { await watcher.run(informer.updates(), subscribedAt: 0) }
+            let settled = await eventually {
+                sink.received.count == 2
+                    && counterValue(registry, "vigil_kubernetes_event_notifications_dropped_total", ["sink": "recording"]) == 3
+            }
+            task.cancel()
+            factory.shutdown()
+            await client.shutdown()
+            await task.value
+            #expect(settled, "sink got \(sink.names)")
+            #expect(watcher.remembered == 5)
+        }
+    }
 }
