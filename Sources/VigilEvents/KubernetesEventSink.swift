@@ -11,6 +11,14 @@ public struct KubernetesEventNotification: Sendable, Hashable {
 public protocol KubernetesEventSink: Sendable {
     /// A short name for logs and metrics (`stdout`, `dingtalk`).
     var name: String { get }
+    /// The most notifications one ``send(_:)`` takes. Sinks that make one request per event say
+    /// 1, so a failure part-way through a batch cannot make its retry repeat what was delivered.
+    var maxBatch: Int { get }
     /// Delivers a batch; throwing makes the caller retry it with backoff.
     func send(_ notifications: [KubernetesEventNotification]) async throws
+}
+
+extension KubernetesEventSink {
+    /// Batches of up to 100: the batch is one request (or one write).
+    public var maxBatch: Int { 100 }
 }

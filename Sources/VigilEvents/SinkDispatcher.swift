@@ -85,7 +85,7 @@ final class SinkDispatcher: Sendable {
             enum Step { case batch([KubernetesEventNotification]), done, wait }
             let step: Step = queue.withLock { queue in
                 if !queue.items.isEmpty {
-                    let batch = Array(queue.items.prefix(settings.batchSize))
+                    let batch = Array(queue.items.prefix(min(settings.batchSize, max(sink.maxBatch, 1))))
                     queue.items.removeFirst(batch.count)
                     return .batch(batch)
                 }

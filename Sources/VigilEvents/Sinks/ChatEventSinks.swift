@@ -8,6 +8,8 @@ import VigilModel
 public struct DingTalkEventSink: KubernetesEventSink {
     /// `dingtalk`.
     public let name = "dingtalk"
+    /// One request per event.
+    public let maxBatch = 1
     let url: String
     let secret: String?
     let label: String
@@ -55,6 +57,8 @@ public struct DingTalkEventSink: KubernetesEventSink {
 public struct WeComEventSink: KubernetesEventSink {
     /// `wecom`.
     public let name = "wecom"
+    /// One request per event.
+    public let maxBatch = 1
     let url: String
     let label: String
     let poster: EventHTTPPoster
@@ -80,6 +84,8 @@ public struct WeComEventSink: KubernetesEventSink {
 public struct SlackEventSink: KubernetesEventSink {
     /// `slack`.
     public let name = "slack"
+    /// One request per event.
+    public let maxBatch = 1
     let url: String
     let channel: String?
     let label: String

@@ -29,7 +29,8 @@ struct EventHTTPPoster: Sendable {
             response = try await client.execute(request, timeout: .nanoseconds(nanoseconds))
             answer = Array(try await response.body.collect(upTo: 1 << 20).readableBytesView)
         } catch {
-            throw EventSinkHTTPError(description: "request failed: \(type(of: error))")
+            // Robot and webhook URLs carry their token: keep the URL out of the message.
+            throw EventSinkHTTPError(description: "request failed: " + "\(error)".replacing(url, with: "<url>"))
         }
         guard (200..<300).contains(Int(response.status.code)) else {
             throw EventSinkHTTPError(

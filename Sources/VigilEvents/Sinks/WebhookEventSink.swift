@@ -7,6 +7,8 @@ public import VigilTemplate
 public struct WebhookEventSink: KubernetesEventSink {
     /// `webhook`.
     public let name = "webhook"
+    /// One request per event.
+    public let maxBatch = 1
     let url: String
     let method: String
     let headers: [(String, String)]
