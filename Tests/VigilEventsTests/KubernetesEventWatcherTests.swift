@@ -186,4 +186,25 @@ import VigilTestSupport
             #expect(watcher.remembered == 5)
         }
     }
+
+    @Test func aRobotFailingMidBatchGetsOnlyTheUndeliveredEventAgain() async throws {
+        let server = FakeKubernetesAPIServer()
+        for index in 0..<3 { try server.apply(eventJSON("e\(index)", object: "web-\(index)")) }
+        try await RecordingServer.with(defaultBody: #"{"errcode":0}"#) { robot in
+            robot.answer(200, #"{"errcode":0}"#)
+            robot.answer(503, "busy")
+            try await withWatcher(
+                server, filter: try KubernetesEventFilter(),
+                sinks: [WeComEventSink(url: robot.base + "/send?key=K")], subscribedAt: 0, registry: MetricsRegistry()
+            ) { _, _ in
+                let sent = await eventually { robot.requests.count == 4 }
+                #expect(sent)
+                let objects = robot.requests.map { request in
+                    ["web-0", "web-1", "web-2"].first { request.body.contains("shop/\($0)") } ?? "?"
+                }
+                // The informer's list order is by name; the 503 answered web-1's first try.
+                #expect(objects == ["web-0", "web-1", "web-1", "web-2"])
+            }
+        }
+    }
 }
