@@ -53,3 +53,23 @@ import VigilTestSupport
         #expect(try await store.search(KubernetesEventQuery()).map(\.name) == ["a"])
     }
 }
+
+@Suite struct KubernetesEventsAPITests {
+    @Test func answersInThePrometheusEnvelopeAndNamesABadParameter() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try KubernetesEventStore(directory: URL(fileURLWithPath: directory.path))
+        try await store.append(
+            [try record("a", lastTimestamp: "2026-11-26T10:00:00Z"), try record("b", namespace: "ops", lastTimestamp: "2026-11-27T10:00:00Z")],
+            now: 0)
+        let found = await KubernetesEventsAPI.respond(to: ["namespace": "ops", "start": "1795737600"], store: store)
+        #expect(found.status == 200)
+        #expect(found.body.hasPrefix(#"{"status":"success","data":[{"namespace":"ops","name":"b","#))
+        #expect(found.body.hasSuffix("}]}"))
+        let none = await KubernetesEventsAPI.respond(to: ["end": "2026-11-25T00:00:00Z"], store: store)
+        #expect(none.status == 200 && none.body == #"{"status":"success","data":[]}"#)
+        let bad = await KubernetesEventsAPI.respond(to: ["start": "yesterday"], store: store)
+        #expect(bad.status == 400 && bad.body.contains(#"invalid parameter \"start\""#))
+        let badLimit = await KubernetesEventsAPI.respond(to: ["limit": "-1"], store: store)
+        #expect(badLimit.status == 400 && badLimit.body.contains("limit"))
+    }
+}
