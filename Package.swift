@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "VigilScrape", targets: ["VigilScrape"]),
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
         .library(name: "VigilKubernetes", targets: ["VigilKubernetes"]),
+        .library(name: "VigilEvents", targets: ["VigilEvents"]),
         .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
         .library(name: "VigilTemplate", targets: ["VigilTemplate"]),
         .library(name: "VigilRules", targets: ["VigilRules"]),
@@ -98,6 +99,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "VigilEvents",
+            dependencies: [
+                "VigilModel", "VigilKubernetes", "VigilHTTPClient", "VigilTemplate",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -345,6 +357,18 @@ let package = Package(
             dependencies: [
                 "VigilKubernetes", "VigilConfig", "VigilModel", "VigilTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilEventsTests",
+            dependencies: [
+                "VigilEvents", "VigilKubernetes", "VigilModel", "VigilTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+import VigilTestSupport
+
+/// An HTTP server on a loopback port that records every request and answers with the responses a
+/// test queues (then 200 with `defaultBody`).
+final class RecordingServer: Sendable {
+    struct Request: Sendable {
+        let method: String
+        let path: String
+        let query: String
+        let headers: [String: String]
+        let body: String
+    }
+
+    private let answers = Mutex<[(Int, String)]>([])
+    private let recorded = Mutex<[Request]>([])
+    let port: Int
+    let defaultBody: String
+
+    private init(port: Int, defaultBody: String) {
+        self.port = port
+        self.defaultBody = defaultBody
+    }
+
+    var requests: [Request] { recorded.withLock { $0 } }
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Answers the next requests with these statuses and bodies, in order.
+    func answer(_ status: Int, _ body: String = "") {
+        answers.withLock { $0.append((status, body)) }
+    }
+
+    static func with<T>(defaultBody: String = "", _ body: (RecordingServer) async throws -> T) async throws -> T {
+        let holder = Mutex<RecordingServer?>(nil)
+        let router = Router()
+        router.post("**") { request, _ -> Response in
+            guard let server = holder.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
+            let bytes = try await request.body.collect(upTo: 16 << 20)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            let uri = request.uri
+            server.recorded.withLock {
+                $0.append(Request(
+                    method: "\(request.method)", path: uri.path, query: uri.query ?? "", headers: headers,
+                    body: String(buffer: bytes)))
+            }
+            let (status, text) = server.answers.withLock { $0.isEmpty ? (200, server.defaultBody) : $0.removeFirst() }
+            return Response(
+                status: HTTPResponse.Status(code: status), headers: [.contentType: "text/plain"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        }
+        return try await LoopbackHTTPServer.run(router) { port in
+            let server = RecordingServer(port: port, defaultBody: defaultBody)
+            holder.withLock { $0 = server }
+            return try await body(server)
+        }
+    }
+}
