@@ -222,7 +222,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
-                "VigilLogs", "VigilLogStore", "VigilLogQL",
+                "VigilLogs", "VigilLogStore", "VigilLogQL", "VigilEvents", "VigilKubernetes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -230,6 +230,20 @@ public struct VigilServer: Sendable {
             lokiAPI.registerQueries(on: router, limits: LogQLLimits())
         }
 
+        var kubernetesEvents: KubernetesEventsService?
+        if let eventsConfig = await configManager.current.kubernetesEvents, !options.agentMode {
+            do {
+                let service = try KubernetesEventsService.make(
+                    config: eventsConfig, directory: try dataDirectory.subdirectory("events"), registry: registry, logger: logger)
+                service.register(on: router)
+                kubernetesEvents = service
+            } catch let error as DataDirectoryError {
+                throw ServerStartError.dataDirectory(error)
+            } catch {
+                throw ServerStartError.config(error)
+            }
+        }
+
         let logPipeline: LogPipeline
         do {
             logPipeline = try LogPipeline(
@@ -263,6 +277,7 @@ public struct VigilServer: Sendable {
         // After the TSDB, before everything that writes: on shutdown the store seals and writes
         // its chunks once HTTP has stopped taking pushes.
         if let logStore { services.insert(.init(service: LogStoreService(store: logStore, logger: logger)), at: 1) }
+        if let kubernetesEvents { services.append(.init(service: kubernetesEvents)) }
         // The Alertmanager starts before the notifier and the notifier before the rules, so on
         // shutdown the rules stop first and their last alerts still reach the Alertmanager.
         if let embeddedAlertmanager { services.append(.init(service: embeddedAlertmanager.alertmanager)) }

@@ -31,6 +31,8 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
     public var logs: LogsConfig
     /// Vigil's log store (`log_store`): Loki's defaults when absent.
     public var logStore: LogStoreConfig
+    /// Vigil's Kubernetes event watcher (`kubernetes_events`); nil when absent (nothing watched).
+    public var kubernetesEvents: KubernetesEventsConfig?
 
     /// The YAML text as loaded, for `/api/v1/status/config`. Empty for a value built in code.
     public internal(set) var source: String = ""
@@ -53,6 +55,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         remoteRead = []
         logs = LogsConfig()
         logStore = LogStoreConfig()
+        kubernetesEvents = nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -63,6 +66,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         case remoteWrite = "remote_write"
         case remoteRead = "remote_read"
         case logStore = "log_store"
+        case kubernetesEvents = "kubernetes_events"
     }
 
     /// Decodes the sections, applies the global settings to every scrape config and checks
@@ -81,6 +85,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         remoteRead = try container.list(.remoteRead)
         logs = try container.value(.logs, default: LogsConfig())
         logStore = try container.value(.logStore, default: LogStoreConfig())
+        kubernetesEvents = try container.optional(.kubernetesEvents)
         try validate()
     }
 
@@ -148,6 +153,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
             remoteRead[index].httpClient.resolvePaths(in: directory)
         }
         logs.resolvePaths(in: directory)
+        kubernetesEvents?.resolvePaths(in: directory)
         tracing?.tlsConfig.resolvePaths(in: directory)
     }
 }

@@ -1,0 +1,151 @@
+/// Vigil's `kubernetes_events:` section: watch the cluster's events, send each one once to the
+/// sinks, and keep them searchable at `/api/v1/events`. Absent, nothing is watched.
+///
+/// ```yaml
+/// kubernetes_events:
+///   kubeconfig_file: ~/.kube/config     # or api_server; neither: in-cluster
+///   namespace: ""                       # one namespace, or all
+///   filter: {level: Normal, exclude_reasons: [Pulled]}
+///   sinks:                              # kube-eventer's --sink= values, unchanged
+///     - dingtalk:https://oapi.dingtalk.com/robot/send?access_token=TOKEN&level=Warning
+///     - stdout
+///   store: {retention: 30d}
+/// ```
+public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
+    /// The API server's URL (`api_server`); with neither this nor a kubeconfig, in-cluster config.
+    public var apiServer: String?
+    /// A kubeconfig file (`kubeconfig_file`), resolved against the config's directory.
+    public var kubeconfigFile: String?
+    /// The kubeconfig context (`context`); its current context when absent.
+    public var context: String?
+    /// Watch one namespace (`namespace`); empty watches all.
+    public var namespace: String
+    /// What reaches the sinks (`filter`); every event is counted and stored regardless.
+    public var filter: KubernetesEventsFilterConfig
+    /// kube-eventer `--sink=` values (`sinks`), each with its own `level`/`namespaces`/`kinds`/`reason`.
+    public var sinks: [String]
+    /// The local event store (`store`).
+    public var store: KubernetesEventStoreConfig
+
+    /// Defaults: in-cluster, every namespace, no sinks, the store on with 30 days.
+    public init() {
+        apiServer = nil
+        kubeconfigFile = nil
+        context = nil
+        namespace = ""
+        filter = KubernetesEventsFilterConfig()
+        sinks = []
+        store = KubernetesEventStoreConfig()
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case namespace, filter, sinks, store, context
+        case apiServer = "api_server"
+        case kubeconfigFile = "kubeconfig_file"
+    }
+
+    /// Decodes the section and refuses both `api_server` and `kubeconfig_file`, as Prometheus's
+    /// Kubernetes SD does.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        apiServer = try container.optional(.apiServer)
+        kubeconfigFile = try container.optional(.kubeconfigFile)
+        context = try container.optional(.context)
+        namespace = try container.value(.namespace, default: "")
+        filter = try container.value(.filter, default: KubernetesEventsFilterConfig())
+        sinks = try container.list(.sinks)
+        store = try container.value(.store, default: KubernetesEventStoreConfig())
+        if apiServer != nil && kubeconfigFile != nil {
+            throw ConfigValidationError("api_server and kubeconfig_file are mutually exclusive", field: "kubeconfig_file")
+        }
+        if let apiServer, !(apiServer.hasPrefix("http://") || apiServer.hasPrefix("https://")) {
+            throw ConfigValidationError("api_server must be an http:// or https:// URL, not \"\(apiServer)\"", field: "api_server")
+        }
+        for (index, sink) in sinks.enumerated() where sink.isEmpty {
+            throw ConfigValidationError("empty sink", field: "sinks", .index(index))
+        }
+    }
+
+    mutating func resolvePaths(in directory: String) {
+        kubeconfigFile = kubeconfigFile.map { joinDirectory(directory, $0) }
+    }
+}
+
+/// Which events the sinks get (`kubernetes_events.filter`); exclude lists win.
+public struct KubernetesEventsFilterConfig: Sendable, Hashable, Decodable {
+    /// `Normal` passes every event, `Warning` only warnings (`level`).
+    public var level: String
+    public var namespaces: [String]
+    public var excludeNamespaces: [String]
+    public var kinds: [String]
+    public var excludeKinds: [String]
+    public var reasons: [String]
+    public var excludeReasons: [String]
+    /// An RE2 pattern the message must contain a match of (`message`).
+    public var message: String?
+    /// An RE2 pattern whose match drops the event (`exclude_message`).
+    public var excludeMessage: String?
+
+    /// Everything passes.
+    public init() {
+        level = "Normal"
+        namespaces = []
+        excludeNamespaces = []
+        kinds = []
+        excludeKinds = []
+        reasons = []
+        excludeReasons = []
+        message = nil
+        excludeMessage = nil
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case level, namespaces, kinds, reasons, message
+        case excludeNamespaces = "exclude_namespaces"
+        case excludeKinds = "exclude_kinds"
+        case excludeReasons = "exclude_reasons"
+        case excludeMessage = "exclude_message"
+    }
+
+    /// Decodes the filter; `level` must be `Normal` or `Warning`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        level = try container.value(.level, default: "Normal")
+        namespaces = try container.list(.namespaces)
+        excludeNamespaces = try container.list(.excludeNamespaces)
+        kinds = try container.list(.kinds)
+        excludeKinds = try container.list(.excludeKinds)
+        reasons = try container.list(.reasons)
+        excludeReasons = try container.list(.excludeReasons)
+        message = try container.optional(.message)
+        excludeMessage = try container.optional(.excludeMessage)
+        guard level == "Normal" || level == "Warning" else {
+            throw ConfigValidationError("level must be Normal or Warning, not \"\(level)\"", field: "level")
+        }
+    }
+}
+
+/// The local event store (`kubernetes_events.store`): one file per day under the data directory.
+public struct KubernetesEventStoreConfig: Sendable, Hashable, Decodable {
+    /// Keep events (`enabled`, default true).
+    public var enabled = true
+    /// Delete days older than this (`retention`, 30d), far beyond the API server's one hour.
+    public var retention = PromDuration.hours(30 * 24)
+
+    /// The defaults.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case enabled, retention
+    }
+
+    /// Decodes the store settings; the retention must be at least a day.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try container.value(.enabled, default: true)
+        retention = try container.value(.retention, default: PromDuration.hours(30 * 24))
+        if retention.milliseconds < 86_400_000 {
+            throw ConfigValidationError("retention must be at least 1d (events are kept in daily files)", field: "retention")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import VigilConfig
+import VigilDiscovery
+import VigilEvents
+import VigilKubernetes
+import VigilModel
+
+/// The `kubernetes_events:` section at work: one watch of core/v1 events through a shared
+/// informer, each event sent once to the sinks and kept in the event store, which
+/// `GET /api/v1/events` searches. Read at start; a reload does not change it.
+struct KubernetesEventsService: ServiceLifecycle.Service {
+    let config: KubernetesEventsConfig
+    let watcher: KubernetesEventWatcher
+    let store: KubernetesEventStore?
+    let logger: Logger
+
+    /// Builds the watcher, its sinks (kube-eventer `--sink=` values) and the store under `directory`.
+    static func make(
+        config: KubernetesEventsConfig, directory: @autoclosure () throws -> String, registry: MetricsRegistry,
+        logger: Logger
+    ) throws -> KubernetesEventsService {
+        var routes = try config.sinks.map { try KubernetesEventSinkArgument.parse($0) }
+        var store: KubernetesEventStore?
+        if config.store.enabled {
+            let opened = try KubernetesEventStore(
+                directory: URL(fileURLWithPath: try directory()), retention: .milliseconds(config.store.retention.milliseconds))
+            routes.append(KubernetesEventRoute(sink: KubernetesEventStoreSink(store: opened)))
+            store = opened
+        }
+        let filter = try KubernetesEventFilter(
+            namespaces: Set(config.filter.namespaces), excludeNamespaces: Set(config.filter.excludeNamespaces),
+            kinds: Set(config.filter.kinds), excludeKinds: Set(config.filter.excludeKinds), reasons: Set(config.filter.reasons),
+            excludeReasons: Set(config.filter.excludeReasons), minimumType: config.filter.level,
+            message: config.filter.message, excludeMessage: config.filter.excludeMessage)
+        let watcher = KubernetesEventWatcher(filter: filter, routes: routes, metrics: registry, logger: logger)
+        return KubernetesEventsService(config: config, watcher: watcher, store: store, logger: logger)
+    }
+
+    /// `GET /api/v1/events`: the store searched by namespace, kind, object, reason, type and time.
+    func register(on router: Router<BasicRequestContext>) {
+        guard let store else { return }
+        router.get("/api/v1/events") { request, _ in
+            var parameters: [String: String] = [:]
+            for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+            let (status, body) = await KubernetesEventsAPI.respond(to: parameters, store: store)
+            return Response(
+                status: .init(code: status), headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: body)))
+        }
+    }
+
+    func run() async throws {
+        let informers = KubernetesInformers(logger: logger)
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await watch(informers) }
+                if let store { group.addTask { await enforceRetention(store) } }
+            }
+        }
+        await informers.shutdown()
+    }
+
+    private func watch(_ informers: KubernetesInformers) async {
+        while !Task.isCancelled {
+            let factory: SharedInformerFactory
+            do {
+                factory = try informers.factory(for: try connection())
+            } catch {
+                logger.error("Cannot connect to the Kubernetes API for events; retrying in 10s", metadata: ["err": "\(error)"])
+                try? await Task.sleep(for: .seconds(10))
+                continue
+            }
+            let informer = factory.informer(Event.self, namespace: config.namespace.isEmpty ? nil : config.namespace)
+            logger.info("Watching Kubernetes events", metadata: ["server": "\(factory.client.connection.server)"])
+            // Returns when cancelled; the informer itself relists and reconnects.
+            await watcher.run(informer.updates(), subscribedAt: currentMilliseconds())
+            return
+        }
+    }
+
+    private func connection() throws -> KubernetesConnection {
+        if let server = config.apiServer { return KubernetesConnection(server: server) }
+        if let file = config.kubeconfigFile { return try KubeConfig.load(path: file).connection(context: config.context) }
+        return try KubernetesConnection.inCluster()
+    }
+
+    private func enforceRetention(_ store: KubernetesEventStore) async {
+        while !Task.isCancelled {
+            do {
+                let removed = try await store.enforceRetention(now: currentMilliseconds())
+                if removed > 0 { logger.info("Event store retention", metadata: ["removed_files": "\(removed)"]) }
+            } catch {
+                logger.error("Event store retention failed", metadata: ["err": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+}
