@@ -271,7 +271,8 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "VigilConfigTests", dependencies: ["VigilConfig", "VigilTestSupport"],
+            name: "VigilConfigTests",
+            dependencies: ["VigilConfig", "VigilTestSupport", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")], swiftSettings: strictSettings
         ),
         .testTarget(
