@@ -105,7 +105,9 @@ struct LogQLRuleTests {
         let firing = alerts[[
             "__name__": "ALERTS", "alertname": "FailedLogins", "alertstate": "firing", "app": "api", "severity": "page",
         ]]
-        #expect(firing?.map(\.0) == [t0 + 2 * minute])
+        // Firing at t0+2m, then a stale marker when it resolved.
+        #expect(firing?.map(\.0) == [t0 + 2 * minute, t0 + 3 * minute])
+        #expect(firing?.map(\.1.isNaN) == [false, true])
         let pending = alerts[[
             "__name__": "ALERTS", "alertname": "FailedLogins", "alertstate": "pending", "app": "api", "severity": "page",
         ]]
