@@ -183,7 +183,7 @@ let package = Package(
         .target(
             name: "VigilRules",
             dependencies: [
-                "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL", "VigilTemplate",
+                "VigilModel", "VigilConfig", "VigilTSDB", "VigilPromQL", "VigilTemplate", "VigilLogQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -298,7 +298,7 @@ let package = Package(
         .testTarget(
             name: "VigilRulesTests",
             dependencies: [
-                "VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport", "VigilTemplate",
+                "VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport", "VigilTemplate", "VigilLogQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

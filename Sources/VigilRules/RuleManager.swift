@@ -27,6 +27,7 @@ public actor RuleManager: Service {
     private struct GroupKey: Hashable {
         var file: String
         var name: String
+        var language: RuleQueryLanguage
     }
 
     private struct Settings: Equatable {
@@ -51,12 +52,21 @@ public actor RuleManager: Service {
     /// The groups in force, in the order of the files and of the groups in each file.
     public nonisolated var ruleGroups: [RuleGroup] { published.withLock { $0 } }
 
-    /// Loads the rule files `config` names and makes their groups the running set.
+    /// Loads the rule files `config` names (`rule_files` as PromQL, then `log_rule_files` as
+    /// LogQL) and makes their groups the running set.
     ///
     /// A file that fails to load throws a ``ConfigError`` and leaves the running groups as they
-    /// were, so a reload with a broken rule file fails as a whole.
+    /// were, so a reload with a broken rule file fails as a whole. LogQL rule files fail to load
+    /// when the environment has no ``RuleEnvironment/logQuery`` (the log store is disabled).
     public func apply(_ config: PrometheusConfig) async throws {
-        let files = try RuleFile.loadAll(paths: try config.ruleFilePaths())
+        var files = try RuleFile.loadAll(paths: try config.ruleFilePaths())
+        let logPaths = try config.logRuleFilePaths()
+        if let first = logPaths.first, environment.logQuery == nil {
+            throw ConfigError(
+                kind: .invalidValue, file: config.fileName, line: 0, column: 0, fieldPath: "log_rule_files",
+                message: "LogQL rule file \(first) needs the log store, which is disabled (log_store.enabled, or --agent)")
+        }
+        files += try RuleFile.loadAll(paths: logPaths, language: .logQL)
         await update(
             files: files, evaluationInterval: config.global.evaluationInterval.milliseconds,
             queryOffset: config.global.ruleQueryOffset.milliseconds, externalLabels: config.global.externalLabels)
@@ -86,7 +96,7 @@ public actor RuleManager: Service {
         var nextOrder: [GroupKey] = []
         for file in files {
             for definition in file.groups {
-                let key = GroupKey(file: file.path, name: definition.name)
+                let key = GroupKey(file: file.path, name: definition.name, language: file.language)
                 let settings = Settings(
                     definition: definition, interval: definition.interval?.milliseconds ?? evaluationInterval,
                     queryOffset: definition.queryOffset?.milliseconds ?? queryOffset, externalLabels: externalLabels)
@@ -97,7 +107,7 @@ public actor RuleManager: Service {
                 }
                 let group = RuleGroup(
                     file: file.path, definition: definition, defaultInterval: evaluationInterval,
-                    defaultQueryOffset: queryOffset, shouldRestore: !loadedOnce)
+                    defaultQueryOffset: queryOffset, shouldRestore: !loadedOnce, language: file.language)
                 next[key] = Entry(group: group, settings: settings, task: nil)
             }
         }

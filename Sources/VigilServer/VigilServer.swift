@@ -114,6 +114,25 @@ public struct VigilServer: Sendable {
             await discovery.apply(jobs)
         }
 
+        // The log store: `log_store:` as loaded at start (a reload does not change it). Opened
+        // before the rule manager, which evaluates `log_rule_files` against it.
+        var logStore: LogStore?
+        let logStoreConfig = await configManager.current.logStore
+        if logStoreConfig.enabled && !options.agentMode {
+            do {
+                let store = try LogStore.open(
+                    directory: try dataDirectory.subdirectory("logs"), options: LogStoreOptions(logStoreConfig), logger: logger)
+                let report = store.openReport
+                logger.info(
+                    "Log store opened",
+                    metadata: ["chunks": "\(report.chunks)", "wal_records": "\(report.records)", "entries": "\(report.entries)"])
+                logStore = store
+            } catch let error as DataDirectoryError {
+                throw ServerStartError.dataDirectory(error)
+            } catch {
+                throw ServerStartError.logStorage(error)
+            }
+        }
         // Agent mode rejects rule_files, so it runs no rules.
         var ruleManager: RuleManager?
         var notifier: Notifier?
@@ -146,6 +165,10 @@ public struct VigilServer: Sendable {
             environment.forOutageTolerance = options.ruleForOutageTolerance
             environment.forGracePeriod = options.ruleForGracePeriod
             environment.resendDelay = options.ruleResendDelay
+            if let logStore {
+                // LogQL rules read the default tenant, as pushes without X-Scope-OrgID land there.
+                environment.logQuery = RuleEnvironment.logQL(LogQLEngine(source: logStore, limits: LogQLLimits()))
+            }
             let externalURL = options.externalURL
             environment.notify = { expression, alerts in
                 alertNotifier.send(alerts.map { NotifierAlert(ruleAlert: $0, expression: expression, externalURL: externalURL) })
@@ -204,24 +227,6 @@ public struct VigilServer: Sendable {
             ).register(on: router)
         }
 
-        // The log store: `log_store:` as loaded at start (a reload does not change it).
-        var logStore: LogStore?
-        let logStoreConfig = await configManager.current.logStore
-        if logStoreConfig.enabled && !options.agentMode {
-            do {
-                let store = try LogStore.open(
-                    directory: try dataDirectory.subdirectory("logs"), options: LogStoreOptions(logStoreConfig), logger: logger)
-                let report = store.openReport
-                logger.info(
-                    "Log store opened",
-                    metadata: ["chunks": "\(report.chunks)", "wal_records": "\(report.records)", "entries": "\(report.entries)"])
-                logStore = store
-            } catch let error as DataDirectoryError {
-                throw ServerStartError.dataDirectory(error)
-            } catch {
-                throw ServerStartError.logStorage(error)
-            }
-        }
         if let logStore {
             let lokiAPI = LokiAPI(
                 store: logStore, maxBodyBytes: options.maxRequestBodyBytes,

@@ -13,11 +13,18 @@ struct CheckRulesCommand: ParsableCommand {
             that does not parse and templates that do not parse are errors naming
             file:line:column. Exits 0 when every file is valid, 1 otherwise.
 
+            With --logql the files are checked as the files named by log_rule_files:
+            every expr must be a LogQL metric query (a log query is an error).
+
             Examples:
               vigil check rules rules.yml
               vigil check rules rules/*.yml
+              vigil check rules --logql log-rules.yml
             """
     )
+
+    @Flag(help: "Check the expressions as LogQL (files for log_rule_files) instead of PromQL.")
+    var logql = false
 
     @Argument(help: ArgumentHelp("The rule files to check.", valueName: "file"))
     var files: [String]
@@ -27,7 +34,7 @@ struct CheckRulesCommand: ParsableCommand {
         for file in files {
             print("Checking \(file)")
             do {
-                let rules = try RuleFile.load(path: file)
+                let rules = try RuleFile.load(path: file, language: logql ? .logQL : .promQL)
                 print("  SUCCESS: \(rules.ruleCount) rules found")
             } catch {
                 // As promtool: the verdict line and the errors go to standard error.

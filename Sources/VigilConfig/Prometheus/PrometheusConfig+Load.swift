@@ -63,12 +63,22 @@ extension PrometheusConfig {
     /// The rule files to load now: every ``ruleFiles`` pattern expanded against the file system,
     /// in order, each pattern's matches sorted. A pattern matching nothing contributes nothing.
     public func ruleFilePaths() throws(ConfigError) -> [String] {
+        try expand(ruleFiles, field: "rule_files")
+    }
+
+    /// The LogQL rule files to load now: ``logRuleFiles`` expanded as ``ruleFilePaths()`` expands
+    /// ``ruleFiles``.
+    public func logRuleFilePaths() throws(ConfigError) -> [String] {
+        try expand(logRuleFiles, field: "log_rule_files")
+    }
+
+    private func expand(_ patterns: [String], field: String) throws(ConfigError) -> [String] {
         var paths: [String] = []
-        for (index, pattern) in ruleFiles.enumerated() {
+        for (index, pattern) in patterns.enumerated() {
             do {
                 paths += try Glob.expand(pattern)
             } catch {
-                throw patternError("rule_files", index, pattern)
+                throw patternError(field, index, pattern)
             }
         }
         return paths

@@ -14,6 +14,10 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
     /// Rule file patterns (`rule_files`); after ``load(path:)``, joined to the config's directory.
     /// Expand them with ``ruleFilePaths()``.
     public var ruleFiles: [String]
+    /// Vigil's LogQL rule file patterns (`log_rule_files`): Prometheus-format rule files whose
+    /// expressions are LogQL, evaluated against the log store as Loki's ruler does. Resolved like
+    /// ``ruleFiles``; expand them with ``logRuleFilePaths()``.
+    public var logRuleFiles: [String]
     /// Patterns of files holding more scrape configs (`scrape_config_files`); resolved like ``ruleFiles``.
     public var scrapeConfigFiles: [String]
     /// The scrape jobs of this file (`scrape_configs`); see ``allScrapeConfigs()`` for those of
@@ -47,6 +51,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         runtime = RuntimeConfig()
         alerting = AlertingConfig()
         ruleFiles = []
+        logRuleFiles = []
         scrapeConfigFiles = []
         scrapeConfigs = []
         storage = StorageConfig()
@@ -61,6 +66,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey {
         case global, runtime, alerting, storage, tracing, logs
         case ruleFiles = "rule_files"
+        case logRuleFiles = "log_rule_files"
         case scrapeConfigFiles = "scrape_config_files"
         case scrapeConfigs = "scrape_configs"
         case remoteWrite = "remote_write"
@@ -77,6 +83,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         runtime = try container.value(.runtime, default: RuntimeConfig())
         alerting = try container.value(.alerting, default: AlertingConfig())
         ruleFiles = try container.list(.ruleFiles)
+        logRuleFiles = try container.list(.logRuleFiles)
         scrapeConfigFiles = try container.list(.scrapeConfigFiles)
         scrapeConfigs = try container.list(.scrapeConfigs)
         storage = try container.value(.storage, default: StorageConfig())
@@ -92,6 +99,9 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
     private mutating func validate() throws(ConfigValidationError) {
         for (index, pattern) in ruleFiles.enumerated() where !Self.isValidFilePattern(pattern) {
             throw ConfigValidationError("invalid rule file path \"\(pattern)\"", field: "rule_files", .index(index))
+        }
+        for (index, pattern) in logRuleFiles.enumerated() where !Self.isValidFilePattern(pattern) {
+            throw ConfigValidationError("invalid rule file path \"\(pattern)\"", field: "log_rule_files", .index(index))
         }
         for (index, pattern) in scrapeConfigFiles.enumerated() where !Self.isValidFilePattern(pattern) {
             throw ConfigValidationError(
@@ -139,6 +149,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         self.directory = directory
         global.queryLogFile = joinDirectory(directory, global.queryLogFile)
         ruleFiles = ruleFiles.map { joinDirectory(directory, $0) }
+        logRuleFiles = logRuleFiles.map { joinDirectory(directory, $0) }
         scrapeConfigFiles = scrapeConfigFiles.map { joinDirectory(directory, $0) }
         for index in scrapeConfigs.indices {
             scrapeConfigs[index].resolvePaths(in: directory)

@@ -3,6 +3,7 @@ public import Logging
 import VigilModel
 public import VigilPromQL
 public import VigilTSDB
+public import VigilLogQL
 
 /// What rules evaluate against: the store they query and write, the engine, and the settings
 /// alert templates see.
@@ -30,6 +31,16 @@ public struct RuleEnvironment: Sendable {
     /// alerting rule, with the rule's expression in canonical form (Prometheus's `NotifyFunc`);
     /// nil sends nothing.
     public var notify: (@Sendable (_ expression: String, _ alerts: [Alert]) -> Void)?
+    /// Runs a LogQL rule expression at a time (ms) against the log store, for the groups of
+    /// `log_rule_files`; nil when there is no log store (such files then fail to load).
+    /// ``logQL(_:)`` makes one from a ``LogQLEngine``.
+    public var logQuery: LogQuery?
+    /// The results of a LogQL group's expressions, run before its synchronous evaluation by
+    /// ``RuleGroup/prepare(at:environment:)``; nil for PromQL groups.
+    var prefetched: [String: Result<[VectorSample], any Error>]?
+
+    /// Evaluates a rule expression at a time (ms) to the samples a rule sees.
+    public typealias LogQuery = @Sendable (_ expression: String, _ time: Int64) async throws -> [VectorSample]
 
     /// An environment over `tsdb`.
     public init(
@@ -46,6 +57,17 @@ public struct RuleEnvironment: Sendable {
     /// Runs `query` at `time` (ms) as a rule does: a scalar becomes a one-element vector with no
     /// labels; a string is an error.
     func query(_ query: String, at time: Int64) throws -> [VectorSample] {
+        if let prefetched {
+            guard let result = prefetched[query] else {
+                throw RuleEvaluationError("LogQL expression was not evaluated before the group")
+            }
+            return try result.get()
+        }
+        return try promQLQuery(query, at: time)
+    }
+
+    /// Runs PromQL `query` at `time` (ms) against the TSDB, as ``query(_:at:)`` does for PromQL rules.
+    private func promQLQuery(_ query: String, at time: Int64) throws -> [VectorSample] {
         let result = try engine.instantQuery(query, time: time, querier: tsdb.querier())
         switch result.value {
         case .vector(let samples): return samples
@@ -54,11 +76,31 @@ public struct RuleEnvironment: Sendable {
         }
     }
 
-    /// The query function alert templates' `query` calls.
+    /// The query function alert templates' `query` calls: PromQL against the TSDB in every
+    /// group, LogQL groups included, so a LogQL alert's annotation can quote related metrics
+    /// (and the series that LogQL recording rules wrote).
     var templateQuery: TemplateFunctions.QueryFunction {
         let environment = self
         return { text, time in
-            try environment.query(text, at: time).map { ($0.labels, $0.value) }
+            try environment.promQLQuery(text, at: time).map { ($0.labels, $0.value) }
+        }
+    }
+
+    /// A ``LogQuery`` running LogQL metric queries on `engine` at the rule's time: a vector's
+    /// series become samples and a scalar a sample with no labels, as for PromQL rules.
+    public static func logQL(_ engine: LogQLEngine) -> LogQuery {
+        { expression, time in
+            let response = try await engine.instantQuery(expression, time: time * 1_000_000)
+            switch response.result {
+            case .vector(let series):
+                return series.compactMap { series in
+                    series.points.last.map { VectorSample(labels: series.labels, timestamp: time, value: $0.value) }
+                }
+            case .scalar(let point):
+                return [VectorSample(labels: .empty, timestamp: time, value: point.value)]
+            case .streams, .matrix:
+                throw RuleEvaluationError("rule result is not a vector or scalar")
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ public final class RuleGroup: Sendable {
     public let interval: Int64
     /// The query offset in effect (ms): the group's own or the global `rule_query_offset`.
     public let queryOffset: Int64
+    /// The language of the group's expressions (its file's).
+    public let language: RuleQueryLanguage
     let rules: [any Rule]
     private let state = Mutex(State())
 
@@ -38,9 +40,10 @@ public final class RuleGroup: Sendable {
     /// `ALERTS` series until ``restoreForState(at:environment:)`` has run.
     public init(
         file: String, definition: RuleGroupDefinition, defaultInterval: Int64, defaultQueryOffset: Int64 = 0,
-        shouldRestore: Bool = false
+        shouldRestore: Bool = false, language: RuleQueryLanguage = .promQL
     ) {
         self.shouldRestore = shouldRestore
+        self.language = language
         self.file = file
         self.definition = definition
         self.interval = max(1, definition.interval?.milliseconds ?? defaultInterval)
@@ -78,6 +81,30 @@ public final class RuleGroup: Sendable {
     /// The group's last evaluation (ms) and how long it took (s).
     public var lastEvaluation: (time: Int64?, duration: Double) {
         state.withLock { ($0.lastEvaluation, $0.evaluationTime) }
+    }
+
+    /// The environment to evaluate at `time` (ms) in: for a LogQL group, `environment` with its
+    /// expressions already run against the log store, each once, because LogQL queries are
+    /// asynchronous and ``evaluate(at:environment:)`` is not. Running them first changes nothing a
+    /// rule sees: LogQL rules read the log store, which no rule writes. A PromQL group's
+    /// environment is returned as is.
+    public func prepare(at time: Int64, environment: RuleEnvironment) async -> RuleEnvironment {
+        guard language == .logQL else { return environment }
+        var prepared = environment
+        var results: [String: Result<[VectorSample], any Error>] = [:]
+        for rule in definition.rules where results[rule.expr] == nil {
+            guard let logQuery = environment.logQuery else {
+                results[rule.expr] = .failure(RuleEvaluationError("LogQL rules need the log store (log_store.enabled)"))
+                continue
+            }
+            do {
+                results[rule.expr] = .success(try await logQuery(rule.expr, time - queryOffset))
+            } catch {
+                results[rule.expr] = .failure(error)
+            }
+        }
+        prepared.prefetched = results
+        return prepared
     }
 
     /// Evaluates every rule at `time` (ms) and writes the results, `ALERTS` series and stale
@@ -214,7 +241,7 @@ public final class RuleGroup: Sendable {
                 next += missed * interval
                 state.withLock { $0.counters.missed += Int(missed) }
             }
-            evaluate(at: next, environment: environment)
+            evaluate(at: next, environment: await prepare(at: next, environment: environment))
             next += interval
             evaluations += 1
             // As Prometheus: restore after the second evaluation, when recording rules the

@@ -1,6 +1,5 @@
 import VigilTemplate
 public import VigilConfig
-import VigilPromQL
 
 /// One rule as written in a rule file: a recording rule (`record`) or an alerting rule (`alert`).
 ///
@@ -21,7 +20,7 @@ public struct RuleDefinition: Sendable, Hashable, Decodable {
     public var kind: Kind
     /// The recorded metric name or the alert name.
     public var name: String
-    /// The PromQL expression, as written.
+    /// The expression as written: PromQL, or LogQL in a `log_rule_files` file.
     public var expr: String
     /// How long an alert stays pending before it fires (alerting rules; zero otherwise).
     public var holdDuration: PromDuration
@@ -82,10 +81,8 @@ public struct RuleDefinition: Sendable, Hashable, Decodable {
         if expr.isEmpty {
             throw ConfigValidationError("field 'expr' must be set in rule")
         }
-        do {
-            _ = try PromQL.parse(expr)
-        } catch {
-            throw ConfigValidationError("could not parse expression: \(error.description)", field: "expr")
+        if let problem = RuleQueryLanguage.decoding.problem(with: expr) {
+            throw ConfigValidationError("could not parse expression: \(problem)", field: "expr")
         }
         if kind == .recording {
             if annotationMap != nil && !annotations.isEmpty {

@@ -14,6 +14,9 @@ public struct RuleFile: Sendable, Hashable, Decodable {
     public var path: String
     /// The groups, in file order.
     public var groups: [RuleGroupDefinition]
+    /// The language of every expression in the file: PromQL for `rule_files`, LogQL for
+    /// `log_rule_files`.
+    public var language: RuleQueryLanguage = .promQL
 
     /// The number of rules in all groups.
     public var ruleCount: Int { groups.reduce(0) { $0 + $1.rules.count } }
@@ -29,9 +32,26 @@ public struct RuleFile: Sendable, Hashable, Decodable {
         path = ""
     }
 
-    /// Parses and validates rule-file YAML; `fileName` names the source in errors.
-    public static func parse(yaml: String, fileName: String) throws(ConfigError) -> RuleFile {
-        var file = try ConfigDecoder.decode(RuleFile.self, fromYAML: yaml, fileName: fileName) {
+    /// Parses and validates rule-file YAML whose expressions are in `language`; `fileName` names
+    /// the source in errors.
+    public static func parse(
+        yaml: String, fileName: String, language: RuleQueryLanguage = .promQL
+    ) throws(ConfigError) -> RuleFile {
+        let decoded = RuleQueryLanguage.$decoding.withValue(language) { () -> Result<RuleFile, ConfigError> in
+            do throws(ConfigError) {
+                return .success(try decode(yaml: yaml, fileName: fileName))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var file = try decoded.get()
+        file.path = fileName
+        file.language = language
+        return file
+    }
+
+    private static func decode(yaml: String, fileName: String) throws(ConfigError) -> RuleFile {
+        try ConfigDecoder.decode(RuleFile.self, fromYAML: yaml, fileName: fileName) {
             (file: inout RuleFile) throws(ConfigValidationError) in
             var seen = Set<String>()
             for (index, group) in file.groups.enumerated() where !seen.insert(group.name).inserted {
@@ -39,12 +59,10 @@ public struct RuleFile: Sendable, Hashable, Decodable {
                     "groupname: \"\(group.name)\" is repeated in the same file", field: "groups", .index(index), "name")
             }
         }
-        file.path = fileName
-        return file
     }
 
-    /// Reads and parses the file at `path`.
-    public static func load(path: String) throws(ConfigError) -> RuleFile {
+    /// Reads and parses the file at `path`, whose expressions are in `language`.
+    public static func load(path: String, language: RuleQueryLanguage = .promQL) throws(ConfigError) -> RuleFile {
         func failure(_ message: String) -> ConfigError {
             ConfigError(kind: .unreadable, file: path, line: 0, column: 0, fieldPath: "", message: message)
         }
@@ -53,13 +71,13 @@ public struct RuleFile: Sendable, Hashable, Decodable {
             throw failure("cannot read file (is it a directory, or unreadable?)")
         }
         guard let text = String(validating: data, as: UTF8.self) else { throw failure("file is not valid UTF-8") }
-        return try parse(yaml: text, fileName: path)
+        return try parse(yaml: text, fileName: path, language: language)
     }
 
     /// Loads every file, in order; the first error stops the load.
-    public static func loadAll(paths: [String]) throws(ConfigError) -> [RuleFile] {
+    public static func loadAll(paths: [String], language: RuleQueryLanguage = .promQL) throws(ConfigError) -> [RuleFile] {
         var files: [RuleFile] = []
-        for path in paths { files.append(try load(path: path)) }
+        for path in paths { files.append(try load(path: path, language: language)) }
         return files
     }
 }
