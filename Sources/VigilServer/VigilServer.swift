@@ -227,12 +227,16 @@ public struct VigilServer: Sendable {
             ).register(on: router)
         }
 
+        var webSocketUpgrade: HTTPApplication.WebSocketUpgrade?
         if let logStore {
             let lokiAPI = LokiAPI(
                 store: logStore, maxBodyBytes: options.maxRequestBodyBytes,
                 maxPushBytes: Int(logStoreConfig.maxPushSize.bytes), logger: logger)
             lokiAPI.register(on: router)
             lokiAPI.registerQueries(on: router, limits: LogQLLimits())
+            let tail = LokiTailAPI(lokiAPI: lokiAPI, limits: LogQLLimits())
+            tail.register(on: router)
+            webSocketUpgrade = { head, logger in tail.shouldUpgrade(head, logger: logger) }
         }
 
         var kubernetesEvents: KubernetesEventsService?
@@ -261,7 +265,7 @@ public struct VigilServer: Sendable {
         let listen = options.listen
         let application = HTTPApplication.make(
             router: router, listen: listen, readiness: readiness, logger: logger,
-            readyMessage: "Server is ready to receive web requests", onReady: onReady)
+            readyMessage: "Server is ready to receive web requests", webSocketUpgrade: webSocketUpgrade, onReady: onReady)
         logger.info(
             "Starting Vigil",
             metadata: [

@@ -14,8 +14,9 @@ struct LogsQueryCommand: AsyncParsableCommand {
         abstract: "Run a LogQL query against a Vigil (or Loki) server; the default of vigil logs.",
         discussion: """
             A log query prints matching lines, newest first unless --forward, at most --limit of
-            them; a metric query prints its series like vigil query. --follow keeps polling for
-            new lines after the first answer until interrupted. Times are RFC 3339 or Unix
+            them; a metric query prints its series like vigil query. --follow then streams new
+            lines over the server's /loki/api/v1/tail WebSocket until interrupted (polling every
+            second instead when the server answers 404 there, as an older Loki or a proxy may). Times are RFC 3339 or Unix
             seconds; --since is a duration before --to (default now).
 
             Output of log lines:
@@ -61,7 +62,7 @@ struct LogsQueryCommand: AsyncParsableCommand {
     @Flag(help: "Oldest lines first.")
     var forward = false
 
-    @Flag(help: "Keep printing new lines as they arrive, polling every second.")
+    @Flag(help: "Keep printing new lines as they arrive (Loki's tail WebSocket).")
     var follow = false
 
     @Option(help: "How to print lines: wide, raw or json.")
@@ -101,24 +102,29 @@ struct LogsQueryCommand: AsyncParsableCommand {
         let lines = LogLine.flatten(streams, newestFirst: !forward)
         for line in lines { print(render(line)) }
         guard follow else { return }
-        // Poll forward from the newest line seen; lines sharing that nanosecond are told apart by content.
-        var cursor = lines.map(\.timestamp).max() ?? end
-        var seenAtCursor = Set(lines.filter { $0.timestamp == cursor }.map(\.identity))
+        var cursor = FollowCursor(after: lines, default: end)
+        let output = output
+        do {
+            try await LogsTail(server: server, query: query, tenant: tenant, timeout: timeout).follow(from: cursor) { line in
+                print(Self.render(line, output: output))
+            }
+            return
+        } catch is LogsTail.NotServed {
+            StandardError.write("vigil: \(server) does not serve /loki/api/v1/tail; polling every second instead\n")
+        }
+        // Poll forward from the newest line seen.
         while !Task.isCancelled {
             try await Task.sleep(for: .seconds(1))
-            let next = try await fetch(start: cursor, end: LogsTime.now() + 1, step: step, direction: "forward", limit: 5000)
-            for line in LogLine.flatten(next.streams ?? [], newestFirst: false) where !seenAtCursor.contains(line.identity) {
+            let next = try await fetch(start: cursor.timestamp, end: LogsTime.now() + 1, step: step, direction: "forward", limit: 5000)
+            for line in LogLine.flatten(next.streams ?? [], newestFirst: false) where cursor.admit(line) {
                 print(render(line))
-                if line.timestamp > cursor {
-                    cursor = line.timestamp
-                    seenAtCursor = []
-                }
-                if line.timestamp == cursor { seenAtCursor.insert(line.identity) }
             }
         }
     }
 
-    private func render(_ line: LogLine) -> String {
+    private func render(_ line: LogLine) -> String { Self.render(line, output: output) }
+
+    private static func render(_ line: LogLine, output: Output) -> String {
         switch output {
         case .raw:
             return line.line

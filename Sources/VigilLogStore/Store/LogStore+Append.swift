@@ -131,7 +131,9 @@ extension LogStore {
                 if state.subscribers.values.contains(where: { $0.tenant == tenant }) {
                     batches = accepted.map { LogStreamBatch(labels: $0.labels, entries: $0.entries) }
                     for subscriber in state.subscribers.values where subscriber.tenant == tenant {
-                        for batch in batches { subscriber.continuation.yield(batch) }
+                        for batch in batches {
+                            if case .dropped(let lost) = subscriber.continuation.yield(batch) { subscriber.drops.record(lost) }
+                        }
                     }
                 }
             }

@@ -101,6 +101,7 @@ public final class LogStore: Sendable {
     struct Subscriber {
         var tenant: String
         var continuation: AsyncStream<LogStreamBatch>.Continuation
+        var drops: LogTailDrops
     }
 
     var chunkDirectory: String { directory + "/chunks" }

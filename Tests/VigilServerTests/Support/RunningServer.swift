@@ -13,6 +13,21 @@ func withRunningServer<Value: Sendable>(
     alertmanagerConfigPath: String? = nil,
     _ body: @escaping @Sendable (TestClient, VigilServer) async throws -> Value
 ) async throws -> Value {
+    try await withRunningServerPort(
+        configPath: configPath, dataDirectory: dataDirectory, enableAdminAPI: enableAdminAPI,
+        alertmanagerConfigPath: alertmanagerConfigPath
+    ) { client, server, _ in try await body(client, server) }
+}
+
+/// ``withRunningServer`` that also hands `body` the bound port, for clients other than
+/// `TestClient` (WebSockets).
+func withRunningServerPort<Value: Sendable>(
+    configPath: String?,
+    dataDirectory: String,
+    enableAdminAPI: Bool = false,
+    alertmanagerConfigPath: String? = nil,
+    _ body: @escaping @Sendable (TestClient, VigilServer, Int) async throws -> Value
+) async throws -> Value {
     var options = ServerOptions(
         listen: ListenAddress(host: "127.0.0.1", port: 0),
         dataDirectory: dataDirectory,
@@ -32,7 +47,7 @@ func withRunningServer<Value: Sendable>(
     }
     do {
         let value = try await TestClient.withClient(host: "127.0.0.1", port: address.port) { client in
-            try await body(client, server)
+            try await body(client, server, address.port)
         }
         runTask.cancel()
         _ = await runTask.result
