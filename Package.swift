@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -4,6 +4,7 @@ import Logging
 import Testing
 import VigilAlertmanager
 import VigilConfig
+import VigilTestSupport
 
 /// Each HTTP integration against a local server: the exact request, and Alertmanager's verdict on
 /// the answer.

@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 import VigilEvents
 import VigilModel
+import VigilTestSupport
 
 /// Each sink against a loopback receiver, checking the exact request.
 @Suite struct EventSinkTests {

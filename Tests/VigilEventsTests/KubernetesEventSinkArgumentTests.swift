@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilEvents
+import VigilTestSupport
 
 @Suite struct KubernetesEventSinkArgumentTests {
     @Test func dingTalkURLSyntaxSplitsTheFilterAndTheSignature() async throws {

@@ -1,41 +1,45 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import Synchronization
-import VigilTestSupport
 
 /// An HTTP server on a loopback port that records every request and answers with the responses a
 /// test queues (then 200 with `defaultBody`).
-final class RecordingServer: Sendable {
-    struct Request: Sendable {
-        let method: String
-        let path: String
-        let query: String
-        let headers: [String: String]
-        let body: String
+public final class RecordingServer: Sendable {
+    /// One request as received: headers keyed by lower-case name.
+    public struct Request: Sendable {
+        public let method: String
+        public let path: String
+        public let query: String
+        public let headers: [String: String]
+        public let body: String
     }
 
     private let answers = Mutex<[(Int, String)]>([])
     private let recorded = Mutex<[Request]>([])
-    let port: Int
-    let defaultBody: String
+    /// The loopback port it listens on.
+    public let port: Int
+    /// The body of a 200 answer when no answer is queued.
+    public let defaultBody: String
 
     private init(port: Int, defaultBody: String) {
         self.port = port
         self.defaultBody = defaultBody
     }
 
-    var requests: [Request] { recorded.withLock { $0 } }
-    var base: String { "http://127.0.0.1:\(port)" }
+    /// Every request so far, in arrival order.
+    public var requests: [Request] { recorded.withLock { $0 } }
+    /// `http://127.0.0.1:<port>`.
+    public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Answers the next requests with these statuses and bodies, in order.
-    func answer(_ status: Int, _ body: String = "") {
+    public func answer(_ status: Int, _ body: String = "") {
         answers.withLock { $0.append((status, body)) }
     }
 
-    static func with<T>(defaultBody: String = "", _ body: (RecordingServer) async throws -> T) async throws -> T {
+    /// Runs `body` with a server that records POSTs to any path, stopping it afterwards.
+    public static func with<T>(defaultBody: String = "", _ body: (RecordingServer) async throws -> T) async throws -> T {
         let holder = Mutex<RecordingServer?>(nil)
         let router = Router()
         router.post("**") { request, _ -> Response in
