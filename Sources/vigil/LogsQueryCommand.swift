@@ -1,8 +1,5 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 import VigilConfig
 import VigilModel
 import VigilServer
@@ -151,22 +148,9 @@ struct LogsQueryCommand: AsyncParsableCommand {
             ("query", query), ("start", String(start)), ("end", String(end)), ("step", String(Double(step) / 1e9)),
             ("direction", direction), ("limit", String(limit)),
         ]
-        var request = HTTPClientRequest(url: server.trimmingSuffix("/") + "/loki/api/v1/query_range")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "User-Agent", value: "vigil/\(BuildInfo.version)")
-        if let tenant { request.headers.add(name: "X-Scope-OrgID", value: tenant) }
-        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
-        let body: String
-        let status: Int
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
-            status = Int(response.status.code)
-            body = String(buffer: try await response.body.collect(upTo: 256 << 20))
-        } catch {
-            StandardError.write("vigil: query to \(server) failed: \(error)\n")
-            throw VigilExit.failure
-        }
+        let (status, body) = try await FormEncoding.post(
+            form, to: server.trimmingSuffix("/") + "/loki/api/v1/query_range",
+            headers: tenant.map { [("X-Scope-OrgID", $0)] } ?? [], timeout: timeout)
         guard status < 300 else {
             // Loki answers errors in plain text.
             StandardError.write("vigil: HTTP \(status): \(body.trimmingCharacters(in: .whitespacesAndNewlines))\n")

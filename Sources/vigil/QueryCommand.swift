@@ -73,21 +73,7 @@ struct QueryCommand: AsyncParsableCommand {
             form.append(("time", time))
         }
         let path = range ? "/api/v1/query_range" : "/api/v1/query"
-        var request = HTTPClientRequest(url: server.trimmingSuffix("/") + path)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "User-Agent", value: "vigil/\(BuildInfo.version)")
-        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
-        let body: String
-        let status: Int
-        do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
-            status = Int(response.status.code)
-            body = String(buffer: try await response.body.collect(upTo: 256 << 20))
-        } catch {
-            StandardError.write("vigil: query to \(server) failed: \(error)\n")
-            throw VigilExit.failure
-        }
+        let (status, body) = try await FormEncoding.post(form, to: server.trimmingSuffix("/") + path, timeout: timeout)
         if json {
             print(body)
             if status >= 300 { throw VigilExit.failure }
@@ -146,10 +132,31 @@ enum QueryTable {
     }
 }
 
-/// `application/x-www-form-urlencoded` bodies.
+/// `application/x-www-form-urlencoded` bodies, and posting them to a query API.
 enum FormEncoding {
     static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
+    }
+
+    /// POSTs `pairs` as a form to `url` and returns the status and body (at most 256 MiB); a request
+    /// that fails is reported on stderr and exits 1.
+    static func post(
+        _ pairs: [(String, String)], to url: String, headers: [(String, String)] = [], timeout: Int64
+    ) async throws -> (status: Int, body: String) {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "User-Agent", value: "vigil/\(BuildInfo.version)")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(string: encode(pairs)))
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
+            let body = String(buffer: try await response.body.collect(upTo: 256 << 20))
+            return (Int(response.status.code), body)
+        } catch {
+            StandardError.write("vigil: query to \(url) failed: \(error)\n")
+            throw VigilExit.failure
+        }
     }
 }
 
