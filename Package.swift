@@ -59,6 +59,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "VigilModel", swiftSettings: hotPathSettings),
+        // The system's zlib: gzip and deflate bodies. Every Debian machine has zlib1g-dev.
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilTSDB", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilPromQL", dependencies: ["VigilModel", "VigilTSDB"], swiftSettings: hotPathSettings),
@@ -88,6 +90,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
+                "CZlib",
             ],
             swiftSettings: strictSettings
         ),
@@ -409,7 +412,7 @@ let package = Package(
             name: "VigilServerTests",
             dependencies: [
                 "VigilServer", "VigilTestSupport", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
-                "VigilRules", "VigilCollectors", "VigilLogStore",
+                "VigilRules", "VigilCollectors", "VigilLogStore", "VigilHTTPClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

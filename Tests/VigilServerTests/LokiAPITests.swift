@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import VigilHTTPClient
 import VigilLogStore
 import VigilRemote
 import VigilServer
@@ -103,6 +104,37 @@ import VigilTestSupport
         try await withRunningServer(configPath: nil, dataDirectory: temp.path + "/data") { client, _ in
             let answer7 = try await client.get("/loki/api/v1/label/app/values").text
             #expect(answer7 == #"{"status":"success","data":["api","db"]}"#)
+        }
+    }
+
+    /// Promtail and Fluent Bit may gzip their pushes; Loki also reads raw deflate.
+    @Test func compressedPushesAreDecodedAndBadEncodingsRefused() async throws {
+        let temp = try TemporaryDirectory()
+        let now = Self.nowNanoseconds()
+        try await withRunningServer(configPath: nil, dataDirectory: temp.path + "/data") { client, _ in
+            let json = Self.jsonPush(#"{"app":"gz"}"#, ["zipped line one", "zipped line two"], at: now)
+            let gzipped = ByteBuffer(bytes: Zlib.deflate(Array(buffer: json), format: .gzip))
+            let pushed = try await client.post(
+                "/loki/api/v1/push", headers: [.contentType: "application/json", .contentEncoding: "gzip"], body: gzipped)
+            #expect(pushed.status == .noContent, "\(pushed.text)")
+            let proto = Self.protobufPush(#"{app="deflated"}"#, "deflated line", at: now, metadata: ("k", "v"))
+            let deflated = ByteBuffer(bytes: Zlib.deflate(Array(buffer: proto), format: .raw))
+            let pushedProto = try await client.post(
+                "/loki/api/v1/push", headers: [.contentType: "application/x-protobuf", .contentEncoding: "deflate"], body: deflated)
+            #expect(pushedProto.status == .noContent, "\(pushedProto.text)")
+            let values = try await client.get("/loki/api/v1/label/app/values").text
+            #expect(values == #"{"status":"success","data":["deflated","gz"]}"#)
+
+            let brotli = try await client.post(
+                "/loki/api/v1/push", headers: [.contentType: "application/json", .contentEncoding: "br"],
+                body: ByteBuffer(string: "{}"))
+            #expect(brotli.status == .unsupportedMediaType)
+            #expect(brotli.text.contains(#"Content-Encoding "br" not supported"#), "\(brotli.text)")
+            let corrupt = try await client.post(
+                "/loki/api/v1/push", headers: [.contentType: "application/json", .contentEncoding: "gzip"],
+                body: ByteBuffer(bytes: Array(buffer: gzipped).prefix(20)))
+            #expect(corrupt.status == .badRequest)
+            #expect(corrupt.text.hasPrefix("invalid gzip body"), "\(corrupt.text)")
         }
     }
 

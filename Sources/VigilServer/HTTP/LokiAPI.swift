@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import VigilHTTPClient
 import VigilLogQL
 import VigilLogStore
 import VigilModel
@@ -66,13 +67,25 @@ struct LokiAPI {
         do {
             let tenant = try tenant(request)
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
-            let encoding = request.headers[.contentEncoding]?.lowercased() ?? ""
-            let bytes = Array(buffer: body)
+            let encoding = request.headers[.contentEncoding] ?? ""
+            // Loki reads gzip and raw deflate bodies of either type; `snappy` only labels the
+            // protobuf body's own block compression.
+            let bytes: [UInt8]
+            if encoding.lowercased() == "snappy" {
+                bytes = Array(buffer: body)
+            } else {
+                do {
+                    bytes = try ContentDecoding.decode(Array(buffer: body), contentEncoding: encoding, maxBytes: maxPushBytes)
+                } catch .unsupported {
+                    return PlainText.response(.unsupportedMediaType, "Content-Encoding \(GoQuote.quote(encoding)) not supported; use gzip, deflate, snappy or none\n")
+                } catch .tooLarge {
+                    return PlainText.response(.contentTooLarge, "push body larger than \(maxPushBytes) bytes once decompressed\n")
+                } catch {
+                    return PlainText.response(.badRequest, "\(error)\n")
+                }
+            }
             let decoded: PushRequest
             if contentType.hasPrefix("application/json") {
-                guard encoding.isEmpty || encoding == "identity" else {
-                    return PlainText.response(.unsupportedMediaType, "Content-Encoding \(encoding) is not supported for JSON pushes; send the body uncompressed or as snappy protobuf\n")
-                }
                 guard bytes.count <= maxPushBytes else {
                     return PlainText.response(.contentTooLarge, "push body larger than \(maxPushBytes) bytes\n")
                 }
