@@ -11,13 +11,6 @@
 # must be refused. Prints "kubernetes-metrics-api: N passed, M failed".
 source "$(dirname "$0")/lib/common.bash"
 ensure_packages curl jq python3 openssl
-if ! command -v kubectl >/dev/null 2>&1; then
-  ensure_packages kubernetes-client || true
-fi
-if ! command -v kubectl >/dev/null 2>&1; then
-  echo "kubernetes-metrics-api: SKIP: kubectl (Debian's kubernetes-client) cannot be installed here"
-  exit 0
-fi
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 AGENT_PORT=19830
@@ -43,6 +36,21 @@ check() {
   fi
 }
 VIGIL=${KUBERNETES_METRICS_API_VIGIL:-$(vigil_binary)}
+
+# Debian's kubectl 1.20 (kubernetes-client): the installed package's, else the package unpacked
+# into the work directory (apt-get download), so another kubectl on the machine is left alone.
+KUBECTL=$(dpkg -L kubernetes-client 2>/dev/null | grep '/bin/kubectl$' | head -1 || true)
+if [ -z "$KUBECTL" ]; then
+  (cd "$WORK" && { apt-get download kubernetes-client >/dev/null 2>&1 || { apt-get update -qq && apt-get download kubernetes-client >/dev/null 2>&1; }; } \
+    && dpkg-deb -x kubernetes-client_*.deb "$WORK/kubectl-root") || true
+  KUBECTL=$(find "$WORK/kubectl-root" -path '*/bin/kubectl' -type f 2>/dev/null | head -1 || true)
+fi
+if [ -z "$KUBECTL" ]; then
+  echo "kubernetes-metrics-api: SKIP: Debian's kubernetes-client (kubectl 1.20) cannot be installed or downloaded here"
+  exit 0
+fi
+echo "kubectl: $("$KUBECTL" version --client --short 2>/dev/null || "$KUBECTL" version --client 2>&1 | head -1)"
+kubectl() { "$KUBECTL" "$@"; }
 
 # The front-proxy CA and the aggregator's client certificate, as kubeadm makes them; and a
 # certificate from another CA that must not be trusted.

@@ -137,6 +137,8 @@ public struct ResourceUsageReader: Sendable {
         }
         // (Δns × 1000) / Δms, in 128-bit arithmetic so a busy node's counter cannot overflow.
         let (high, low) = (newer - older).multipliedFullWidth(by: 1000)
+        // A quotient past UInt64 (absurd input) would trap; such a point is no point.
+        guard high < UInt64(window) else { return nil }
         let (quotient, _) = UInt64(window).dividingFullWidth((high, low))
         return Point(timestamp: timestamps[last], window: window, value: quotient)
     }

@@ -36,7 +36,7 @@ import VigilConfig
         } throws: { "\($0)".contains("listen_address must be host:port") }
         #expect {
             try PrometheusConfig.parse(yaml: "kubernetes_metrics_api:\n  source: heapster\n")
-        } throws: { "\($0)".contains("heapster") }
+        } throws: { "\($0)".contains("source") }
         #expect {
             try PrometheusConfig.parse(yaml: "kubernetes_metrics_api:\n  requestheader_username_headers: []\n")
         } throws: { "\($0)".contains("requestheader_username_headers") }
