@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "VigilScrape", targets: ["VigilScrape"]),
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
         .library(name: "VigilKubernetes", targets: ["VigilKubernetes"]),
+        .library(name: "VigilKubeMetricsAPI", targets: ["VigilKubeMetricsAPI"]),
         .library(name: "VigilEvents", targets: ["VigilEvents"]),
         .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
         .library(name: "VigilTemplate", targets: ["VigilTemplate"]),
@@ -168,6 +169,25 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "VigilTemplate", dependencies: ["VigilModel"], swiftSettings: strictSettings),
+        // The aggregated API listener (metrics.k8s.io and the groups plugged into it), over HTTPS
+        // with front-proxy authentication.
+        .target(
+            name: "VigilKubeMetricsAPI",
+            dependencies: [
+                "VigilModel", "VigilTSDB", "VigilTemplate",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // LogQL: parser, pipeline and evaluator over a `LogSource`; the log store is one source.
         .target(name: "VigilLogQL", dependencies: ["VigilModel", "VigilTemplate"], swiftSettings: hotPathSettings),
         // The Loki-compatible log store: push decoding, WAL, chunks, label index; a `LogSource`.
@@ -227,7 +247,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
-                "VigilLogs", "VigilLogStore", "VigilLogQL", "VigilEvents", "VigilKubernetes",
+                "VigilLogs", "VigilLogStore", "VigilLogQL", "VigilEvents", "VigilKubernetes", "VigilKubeMetricsAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -368,6 +388,20 @@ let package = Package(
             name: "VigilKubernetesTests",
             dependencies: [
                 "VigilKubernetes", "VigilConfig", "VigilModel", "VigilTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilKubeMetricsAPITests",
+            dependencies: [
+                "VigilKubeMetricsAPI", "VigilTSDB", "VigilModel", "VigilTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

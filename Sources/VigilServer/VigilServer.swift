@@ -10,6 +10,7 @@ public import VigilModel
 import VigilNotifier
 import VigilPromQL
 import VigilDiscovery
+public import VigilKubeMetricsAPI
 import VigilLogs
 import VigilLogQL
 import VigilLogStore
@@ -28,6 +29,12 @@ public struct VigilServer: Sendable {
     /// The registry `/metrics` serves; every part registers its self-metrics here.
     public let registry: MetricsRegistry
     private let logger: Logger
+
+    /// API groups served beside metrics.k8s.io on the `kubernetes_metrics_api` listener
+    /// (custom.metrics.k8s.io, external.metrics.k8s.io).
+    public var aggregatedAPIGroups: [AggregatedAPIGroup] = []
+    /// Called with the port the `kubernetes_metrics_api` listener bound (tests listen on port 0).
+    public var onKubernetesMetricsAPIReady: @Sendable (Int) async -> Void = { _ in }
 
     /// A server for `options`; nothing starts until ``run(onReady:)``.
     public init(options: ServerOptions, logger: Logger) {
@@ -253,6 +260,20 @@ public struct VigilServer: Sendable {
             }
         }
 
+        var kubernetesMetricsAPI: AggregatedAPIListener?
+        if let apiConfig = await configManager.current.kubernetesMetricsAPI, !options.agentMode {
+            do {
+                kubernetesMetricsAPI = try KubernetesMetricsAPIService.make(
+                    config: apiConfig, tsdb: tsdb, extraGroups: aggregatedAPIGroups,
+                    directory: try dataDirectory.subdirectory("kubernetes-metrics-api"), logger: logger,
+                    onReady: onKubernetesMetricsAPIReady)
+            } catch let error as DataDirectoryError {
+                throw ServerStartError.dataDirectory(error)
+            } catch {
+                throw ServerStartError.config(error)
+            }
+        }
+
         let logPipeline: LogPipeline
         do {
             logPipeline = try LogPipeline(
@@ -292,6 +313,7 @@ public struct VigilServer: Sendable {
         if let embeddedAlertmanager { services.append(.init(service: embeddedAlertmanager.alertmanager)) }
         if let notifier { services.append(.init(service: notifier)) }
         if let ruleManager { services.append(.init(service: ruleManager)) }
+        if let kubernetesMetricsAPI { services.append(.init(service: kubernetesMetricsAPI)) }
         services.append(.init(service: application))
         let group = ServiceGroup(
             configuration: .init(

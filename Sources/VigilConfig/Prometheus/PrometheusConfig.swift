@@ -37,6 +37,8 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
     public var logStore: LogStoreConfig
     /// Vigil's Kubernetes event watcher (`kubernetes_events`); nil when absent (nothing watched).
     public var kubernetesEvents: KubernetesEventsConfig?
+    /// Vigil's aggregated resource metrics API (`kubernetes_metrics_api`); nil when absent (nothing served).
+    public var kubernetesMetricsAPI: KubernetesMetricsAPIConfig?
 
     /// The YAML text as loaded, for `/api/v1/status/config`. Empty for a value built in code.
     public internal(set) var source: String = ""
@@ -61,6 +63,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         logs = LogsConfig()
         logStore = LogStoreConfig()
         kubernetesEvents = nil
+        kubernetesMetricsAPI = nil
     }
 
     enum CodingKeys: String, CodingKey {
@@ -73,6 +76,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         case remoteRead = "remote_read"
         case logStore = "log_store"
         case kubernetesEvents = "kubernetes_events"
+        case kubernetesMetricsAPI = "kubernetes_metrics_api"
     }
 
     /// Decodes the sections, applies the global settings to every scrape config and checks
@@ -93,6 +97,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         logs = try container.value(.logs, default: LogsConfig())
         logStore = try container.value(.logStore, default: LogStoreConfig())
         kubernetesEvents = try container.optional(.kubernetesEvents)
+        kubernetesMetricsAPI = try container.optional(.kubernetesMetricsAPI)
         try validate()
     }
 
@@ -165,6 +170,7 @@ public struct PrometheusConfig: Sendable, Hashable, Decodable {
         }
         logs.resolvePaths(in: directory)
         kubernetesEvents?.resolvePaths(in: directory)
+        kubernetesMetricsAPI?.resolvePaths(in: directory)
         tracing?.tlsConfig.resolvePaths(in: directory)
     }
 }

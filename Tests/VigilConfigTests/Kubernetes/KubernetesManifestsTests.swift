@@ -63,13 +63,19 @@ import Yams
         #expect(ManifestChecks.apiServices(manifests) == [])
     }
 
-    /// Vigil binds to loopback by default; a pod must listen on every interface, on its port.
+    /// Vigil binds to loopback by default; a pod must listen on every interface, on its port
+    /// (the first); a second port is the server's `kubernetes_metrics_api` listener.
     @Test func containersListenOnTheirDeclaredPort() throws {
-        for (workload, _, spec) in ManifestChecks.podTemplates(try manifests()) {
+        let manifests = try manifests()
+        let metricsAPI = try #require(try embeddedConfig("vigil-server-config", key: "prometheus.yml", in: manifests).kubernetesMetricsAPI)
+        for (workload, _, spec) in ManifestChecks.podTemplates(manifests) {
             for container in ManifestChecks.containers(spec) {
                 let ports = (container["ports"] as? [[String: Any]] ?? []).compactMap { $0["containerPort"] as? Int }
                 let listen = (container["args"] as? [String] ?? []).first { $0.hasPrefix("--listen=") }
-                #expect(ports.count == 1 && listen == "--listen=0.0.0.0:\(ports[0])", "\(workload.place): \(String(describing: listen))")
+                #expect(!ports.isEmpty && listen == "--listen=0.0.0.0:\(ports[0])", "\(workload.place): \(String(describing: listen))")
+                if ports.count > 1 {
+                    #expect(ports.count == 2 && metricsAPI.listenAddress == "0.0.0.0:\(ports[1])", "\(workload.place)")
+                }
             }
         }
     }
