@@ -1,6 +1,7 @@
 import Testing
 import VigilConfig
 @testable import VigilMetricsAdapter
+import VigilPromQL
 import VigilTemplate
 import VigilTestSupport
 

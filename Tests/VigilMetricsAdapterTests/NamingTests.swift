@@ -1,6 +1,7 @@
 import Testing
 import VigilConfig
 @testable import VigilMetricsAdapter
+import VigilModel
 
 /// Query building, naming and quantities, checked against the adapter's own rules.
 struct NamingTests {
