@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "VigilRemoteWrite", targets: ["VigilRemoteWrite"]),
         .library(name: "VigilTemplate", targets: ["VigilTemplate"]),
         .library(name: "VigilRules", targets: ["VigilRules"]),
+        .library(name: "VigilMetricsAdapter", targets: ["VigilMetricsAdapter"]),
         .library(name: "VigilAlertmanager", targets: ["VigilAlertmanager"]),
         .library(name: "VigilNotifier", targets: ["VigilNotifier"]),
         .library(name: "VigilCollectors", targets: ["VigilCollectors"]),
@@ -215,6 +216,15 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "VigilMetricsAdapter",
+            dependencies: [
+                "VigilModel", "VigilConfig", "VigilPromQL", "VigilTemplate",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "VigilNotifier",
             dependencies: [
                 "VigilModel", "VigilConfig", "VigilDiscovery", "VigilScrape", "VigilHTTPClient",
@@ -332,6 +342,14 @@ let package = Package(
                 "VigilRules", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTestSupport", "VigilTemplate", "VigilLogQL",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilMetricsAdapterTests",
+            dependencies: [
+                "VigilMetricsAdapter", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTemplate", "VigilTestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

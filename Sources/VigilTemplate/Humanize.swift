@@ -129,16 +129,38 @@ enum GoParseFloat {
 }
 
 /// A Go `regexp` (unanchored) for `match` and `reReplaceAll`, with Go's `$1`/`${name}` expansion.
-struct GoRegex {
+///
+/// Public so that other Go-compatible renamings (prometheus-adapter's `name.matches`/`as`) share it.
+public struct GoRegex: @unchecked Sendable {
+    // Regex is a value type whose program is immutable once built; it is safe to share.
     private let regex: Regex<AnyRegexOutput>
 
-    init?(_ pattern: String) {
+    /// Compiles `pattern` unanchored; nil if Swift's engine rejects it.
+    public init?(_ pattern: String) {
         guard let regex = try? Regex<AnyRegexOutput>(pattern) else { return nil }
         self.regex = regex.matchingSemantics(.unicodeScalar)
     }
 
-    func matches(_ text: String) -> Bool {
+    /// Whether the expression matches anywhere in `text` (Go's `MatchString`).
+    public func matches(_ text: String) -> Bool {
         (try? regex.firstMatch(in: text)) != nil
+    }
+
+    /// The capture groups of the leftmost match, by number (`"0"` is the whole match) and by
+    /// name; nil when nothing matches (Go's `FindStringSubmatchIndex`).
+    public func firstMatchGroups(in text: String) -> [String: String]? {
+        guard let match = try? regex.firstMatch(in: text) else { return nil }
+        return Self.groups(of: match)
+    }
+
+    private static func groups(of match: Regex<AnyRegexOutput>.Match) -> [String: String] {
+        var groups: [String: String] = [:]
+        for (index, capture) in match.output.enumerated() {
+            let value = capture.substring.map(String.init) ?? ""
+            groups[String(index)] = value
+            if let name = capture.name { groups[name] = value }
+        }
+        return groups
     }
 
     /// Go's `ReplaceAllString`: every non-overlapping match replaced by the expanded template.
@@ -147,13 +169,7 @@ struct GoRegex {
         var cursor = text.startIndex
         for match in text.matches(of: regex) {
             result += text[cursor..<match.range.lowerBound]
-            var groups: [String: String] = [:]
-            for (index, capture) in match.output.enumerated() {
-                let value = capture.substring.map(String.init) ?? ""
-                groups[String(index)] = value
-                if let name = capture.name { groups[name] = value }
-            }
-            result += Self.expand(template, groups: groups)
+            result += Self.expand(template, groups: Self.groups(of: match))
             cursor = match.range.upperBound
         }
         result += text[cursor...]
@@ -161,7 +177,7 @@ struct GoRegex {
     }
 
     /// Go's `Regexp.Expand`: `$$`, `$name`, `${name}`; unknown groups expand to nothing.
-    static func expand(_ template: String, groups: [String: String]) -> String {
+    public static func expand(_ template: String, groups: [String: String]) -> String {
         var result = ""
         var scalars = Array(template.unicodeScalars)[...]
         func isNameScalar(_ s: Unicode.Scalar) -> Bool {

@@ -15,9 +15,11 @@ public struct Template: Sendable {
     let definitionOrder: [String]
 
     /// Parses `text`, checking every function it calls is among `functionNames`; the error names
-    /// `name` and the line.
-    public static func parse(_ text: String, name: String, functionNames: Set<String>) throws(TemplateError) -> Template {
-        var parser = TemplateParser(text, name: name)
+    /// `name` and the line. `delimiters` are Go's `Delims` (prometheus-adapter uses `<<`/`>>`).
+    public static func parse(
+        _ text: String, name: String, functionNames: Set<String>, delimiters: TemplateDelimiters = .standard
+    ) throws(TemplateError) -> Template {
+        var parser = TemplateParser(text, name: name, delimiters: delimiters)
         let nodes = try parser.parse()
         try checkFunctions(nodes, name: name, known: functionNames)
         var definitions: [String: [TemplateNode]] = [:]

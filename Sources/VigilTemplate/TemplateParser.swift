@@ -11,9 +11,15 @@ struct TemplateParser {
     /// The `define`d and `block` templates found, in order.
     private(set) var definitions: [(name: String, nodes: [TemplateNode])] = []
 
-    init(_ text: String, name: String) {
+    /// The action delimiters (`{{`/`}}`, or what `Delims` set).
+    private let left: [Unicode.Scalar]
+    private let right: [Unicode.Scalar]
+
+    init(_ text: String, name: String, delimiters: TemplateDelimiters = .standard) {
         self.name = name
         self.scalars = Array(text.unicodeScalars)
+        self.left = Array(delimiters.left.unicodeScalars)
+        self.right = Array(delimiters.right.unicodeScalars)
     }
 
     /// An action's keyword and pipeline, as read.
@@ -60,7 +66,7 @@ struct TemplateParser {
                 break
             }
             // "{{- " trims the whitespace before it.
-            position += 2
+            position += left.count
             if position + 1 < scalars.count, scalars[position] == "-", isSpace(scalars[position + 1]) {
                 while let last = text.unicodeScalars.last, isSpace(last) { text.unicodeScalars.removeLast() }
                 position += 1
@@ -178,8 +184,12 @@ struct TemplateParser {
         return bytes
     }
 
-    private func startsAction() -> Bool {
-        position + 1 < scalars.count && scalars[position] == "{" && scalars[position + 1] == "{"
+    private func startsAction() -> Bool { hasPrefix(left, at: position) }
+
+    private func hasPrefix(_ delimiter: [Unicode.Scalar], at index: Int) -> Bool {
+        guard index + delimiter.count <= scalars.count else { return false }
+        for offset in delimiter.indices where scalars[index + offset] != delimiter[offset] { return false }
+        return true
     }
 
     private func isSpace(_ scalar: Unicode.Scalar) -> Bool {
@@ -198,15 +208,13 @@ struct TemplateParser {
         let start = position
         let startLine = line
         skipSpaces()
-        if position + 2 < scalars.count, scalars[position] == "-", scalars[position + 1] == "}",
-            scalars[position + 2] == "}", position > start
-        {
-            position += 3
+        if position < scalars.count, scalars[position] == "-", hasPrefix(right, at: position + 1), position > start {
+            position += 1 + right.count
             skipSpaces()
             return true
         }
-        if position + 1 < scalars.count, scalars[position] == "}", scalars[position + 1] == "}" {
-            position += 2
+        if hasPrefix(right, at: position) {
+            position += right.count
             return true
         }
         position = start
