@@ -218,7 +218,7 @@ let package = Package(
         .target(
             name: "VigilMetricsAdapter",
             dependencies: [
-                "VigilModel", "VigilConfig", "VigilPromQL", "VigilTemplate",
+                "VigilModel", "VigilConfig", "VigilPromQL", "VigilTemplate", "VigilKubeMetricsAPI",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -257,7 +257,7 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
-                "VigilLogs", "VigilLogStore", "VigilLogQL", "VigilEvents", "VigilKubernetes", "VigilKubeMetricsAPI",
+                "VigilLogs", "VigilLogStore", "VigilLogQL", "VigilEvents", "VigilKubernetes", "VigilKubeMetricsAPI", "VigilMetricsAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -348,7 +348,8 @@ let package = Package(
         .testTarget(
             name: "VigilMetricsAdapterTests",
             dependencies: [
-                "VigilMetricsAdapter", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTemplate", "VigilTestSupport",
+                "VigilMetricsAdapter", "VigilKubeMetricsAPI", "VigilConfig", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilTemplate",
+                "VigilTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings

@@ -73,6 +73,28 @@ kubernetes_metrics_api:
   requestheader_client_ca_file: $WORK/ca.crt
   requestheader_allowed_names: [front-proxy-client]
   metric_resolution: 30s
+  adapter_config_file: $WORK/adapter.yaml
+  metrics_relist_interval: 2s
+YAML
+# prometheus-adapter's config format, unchanged: a per-pod rate as a custom metric and a node's
+# CPU rate as an external one, over the fake kubelet's counters (rounded to millicores: the
+# adapter truncates a value to whole thousandths, so 1.4999999997 would print as 1499m).
+cat >"$WORK/adapter.yaml" <<'YAML'
+rules:
+  - seriesQuery: 'container_cpu_usage_seconds_total{namespace!="",pod!=""}'
+    resources:
+      overrides:
+        namespace: {resource: "namespace"}
+        pod: {resource: "pod"}
+    name:
+      matches: "^(.*)_seconds_total$"
+      as: "${1}_cores"
+    metricsQuery: 'round(sum(irate(<<.Series>>{<<.LabelMatchers>>}[30s])) by (<<.GroupBy>>), 0.001)'
+externalRules:
+  - seriesQuery: 'node_cpu_usage_seconds_total{node!=""}'
+    name:
+      as: "node_cpu_cores"
+    metricsQuery: 'round(sum(irate(<<.Series>>{<<.LabelMatchers>>}[30s])) by (node), 0.001)'
 YAML
 "$VIGIL" check config "$WORK/prometheus.yml" >/dev/null || setup_failure "vigil check config refused the config"
 
@@ -133,6 +155,25 @@ tsdb_rate=$(curl -fsS "http://127.0.0.1:$VIGIL_PORT/api/v1/query" --data-urlenco
 check "CPU equals the TSDB's irate (millicores)" "250" "$tsdb_rate"
 echo "window $window"
 
+# custom.metrics.k8s.io and external.metrics.k8s.io from the adapter rules, through the same proxy.
+check "get --raw /apis lists the custom and external groups" "custom.metrics.k8s.io/v1beta2 external.metrics.k8s.io/v1beta1" \
+  "$(kubectl get --raw /apis | jq -r '[.groups[] | select(.name | test("^(custom|external)")) | .preferredVersion.groupVersion] | join(" ")')"
+custom_resources=""
+for _ in $(seq 1 50); do
+  custom_resources=$(kubectl get --raw /apis/custom.metrics.k8s.io/v1beta1 2>/dev/null | jq -r '[.resources[].name] | sort | join(" ")' 2>/dev/null || true)
+  [ -n "$custom_resources" ] && break
+  sleep 0.2
+done
+check "custom metrics discovered per resource" "namespaces/container_cpu_usage_cores pods/container_cpu_usage_cores" "$custom_resources"
+check "custom metric v1beta1 for every pod of a namespace" "Pod/db 1500m" \
+  "$(kubectl get --raw '/apis/custom.metrics.k8s.io/v1beta1/namespaces/shop/pods/*/container_cpu_usage_cores' \
+      | jq -r '.items[] | "\(.describedObject.kind)/\(.describedObject.name) \(.value)"')"
+check "custom metric v1beta2 for one pod" "web container_cpu_usage_cores 120m" \
+  "$(kubectl get --raw '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/web/container_cpu_usage_cores' \
+      | jq -r '.items[] | "\(.describedObject.name) \(.metric.name) \(.value)"')"
+check "external metric with a label selector" "n1 250m" \
+  "$(kubectl get --raw '/apis/external.metrics.k8s.io/v1beta1/namespaces/default/node_cpu_cores?labelSelector=node%3Dn1' \
+      | jq -r '.items[] | "\(.metricLabels.node) \(.value)"')"
 missing=$(kubectl get --raw /apis/metrics.k8s.io/v1beta1/nodes/n9 2>&1 || true)
 check "a missing node is NotFound" "yes" "$(echo "$missing" | grep -q 'nodemetrics\|nodes.metrics.k8s.io "n9" not found\|NotFound' && echo yes || echo no)"
 

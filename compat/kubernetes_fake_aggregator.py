@@ -2,7 +2,7 @@
 """A minimal kube-apiserver with an aggregation layer, for compat/kubernetes-metrics-api.sh.
 
 Serves the core objects kubectl top needs (/api, /api/v1 nodes and pods of a small fixture,
-/version) over plain HTTP, and proxies /apis and /apis/metrics.k8s.io/... to Vigil's
+/version) over plain HTTP, and proxies /apis and /apis/{,custom.,external.}metrics.k8s.io/... to Vigil's
 kubernetes_metrics_api listener the way kube-apiserver does: over TLS (the serving certificate not
 verified, as the APIService's insecureSkipTLSVerify says), presenting the front-proxy client
 certificate, with X-Remote-User and X-Remote-Group naming the caller. Also serves the fake kubelet
@@ -127,7 +127,8 @@ class API(Base):
             namespace = None if path == "/api/v1/pods" else path.split("/")[4]
             items = [pod_object(*p) for p in PODS if namespace is None or p[0] == namespace]
             return self.send_json(200, {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": items})
-        if path == "/apis" or path.startswith("/apis/metrics.k8s.io"):
+        if path == "/apis" or any(path.startswith("/apis/" + group) for group in
+                                   ("metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io")):
             status, body = self.proxy()
             return self.reply(status, body)
         self.send_json(404, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",

@@ -11,7 +11,12 @@ public enum APIDiscovery {
 
     /// `/apis/<group>`: an `APIGroup`.
     public static func group(_ group: AggregatedAPIGroup) -> [UInt8] {
-        Array((#"{"kind":"APIGroup","apiVersion":"v1","# + groupBody(group).dropFirst()).utf8)
+        Self.group(name: group.name, versions: group.versions)
+    }
+
+    /// `/apis/<name>`: an `APIGroup` serving `versions`, preferred first.
+    public static func group(name: String, versions: [String]) -> [UInt8] {
+        Array((#"{"kind":"APIGroup","apiVersion":"v1","# + groupBody(name: name, versions: versions).dropFirst()).utf8)
     }
 
     /// One resource in an `APIResourceList`.
@@ -51,11 +56,15 @@ public enum APIDiscovery {
 
     /// `{"name":…,"versions":[…],"preferredVersion":…}`.
     private static func groupBody(_ group: AggregatedAPIGroup) -> String {
+        groupBody(name: group.name, versions: group.versions)
+    }
+
+    private static func groupBody(name: String, versions: [String]) -> String {
         func version(_ version: String) -> String {
-            #"{"groupVersion":"# + JSONQuoting.quote(group.name + "/" + version) + #","version":"# + JSONQuoting.quote(version) + "}"
+            #"{"groupVersion":"# + JSONQuoting.quote(name + "/" + version) + #","version":"# + JSONQuoting.quote(version) + "}"
         }
-        var out = #"{"name":"# + JSONQuoting.quote(group.name) + #","versions":["# + group.versions.map(version).joined(separator: ",") + "]"
-        if let preferred = group.versions.first { out += #","preferredVersion":"# + version(preferred) }
+        var out = #"{"name":"# + JSONQuoting.quote(name) + #","versions":["# + versions.map(version).joined(separator: ",") + "]"
+        if let preferred = versions.first { out += #","preferredVersion":"# + version(preferred) }
         return out + "}"
     }
 }

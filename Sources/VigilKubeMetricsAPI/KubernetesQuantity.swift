@@ -24,6 +24,23 @@ public enum KubernetesQuantity {
         return String(value) + binarySuffixes[power]
     }
 
+    /// `value` as prometheus-adapter writes a metric value, `NewMilliQuantity(int64(value*1000),
+    /// DecimalSI)`: `500m`, `12`, `1500m`, `12k`, `-2`.
+    public static func decimal(_ value: Double) -> String {
+        let milli = milli(value)
+        return milli < 0 ? "-" + decimalSI(mantissa: milli.magnitude, exponent: -3) : decimalSI(mantissa: UInt64(milli), exponent: -3)
+    }
+
+    /// Go's `int64(v * 1000.0)`: truncation toward zero; NaN, infinities and values out of range
+    /// give the minimum, as Go's conversion does on amd64 and arm64 alike for NaN.
+    static func milli(_ value: Double) -> Int64 {
+        let scaled = value * 1000
+        guard scaled.isFinite, scaled >= -9_223_372_036_854_775_808, scaled < 9_223_372_036_854_775_808 else {
+            return .min
+        }
+        return Int64(scaled.rounded(.towardZero))
+    }
+
     /// `mantissa` × 10^`exponent` in canonical DecimalSI form; `exponent` is −9 or more.
     static func decimalSI(mantissa: UInt64, exponent: Int) -> String {
         if mantissa == 0 { return "0" }

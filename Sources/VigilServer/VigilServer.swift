@@ -11,6 +11,7 @@ import VigilNotifier
 import VigilPromQL
 import VigilDiscovery
 public import VigilKubeMetricsAPI
+import VigilMetricsAdapter
 import VigilLogs
 import VigilLogQL
 import VigilLogStore
@@ -261,9 +262,10 @@ public struct VigilServer: Sendable {
         }
 
         var kubernetesMetricsAPI: AggregatedAPIListener?
+        var metricsAdapter: MetricsAdapter?
         if let apiConfig = await configManager.current.kubernetesMetricsAPI, !options.agentMode {
             do {
-                kubernetesMetricsAPI = try KubernetesMetricsAPIService.make(
+                (kubernetesMetricsAPI, metricsAdapter) = try KubernetesMetricsAPIService.make(
                     config: apiConfig, tsdb: tsdb, extraGroups: aggregatedAPIGroups,
                     directory: try dataDirectory.subdirectory("kubernetes-metrics-api"), logger: logger,
                     onReady: onKubernetesMetricsAPIReady)
@@ -314,6 +316,7 @@ public struct VigilServer: Sendable {
         if let notifier { services.append(.init(service: notifier)) }
         if let ruleManager { services.append(.init(service: ruleManager)) }
         if let kubernetesMetricsAPI { services.append(.init(service: kubernetesMetricsAPI)) }
+        if let metricsAdapter { services.append(.init(service: metricsAdapter)) }
         services.append(.init(service: application))
         let group = ServiceGroup(
             configuration: .init(

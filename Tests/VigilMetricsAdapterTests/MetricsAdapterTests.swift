@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import VigilKubeMetricsAPI
 import VigilMetricsAdapter
 import VigilModel
 

@@ -1,4 +1,5 @@
 import Testing
+import VigilKubeMetricsAPI
 import VigilConfig
 @testable import VigilMetricsAdapter
 import VigilModel
@@ -65,17 +66,17 @@ struct NamingTests {
     }
 
     @Test func quantitiesInCanonicalForm() {
-        #expect(KubernetesQuantity.format(0.5) == "500m")
-        #expect(KubernetesQuantity.format(12) == "12")
-        #expect(KubernetesQuantity.format(1.5) == "1500m")
-        #expect(KubernetesQuantity.format(12000) == "12k")
-        #expect(KubernetesQuantity.format(1500) == "1500")
-        #expect(KubernetesQuantity.format(0) == "0")
-        #expect(KubernetesQuantity.format(-0.25) == "-250m")
-        #expect(KubernetesQuantity.format(0.0001) == "0")
-        #expect(KubernetesQuantity.format(2.5e9) == "2500M")
-        #expect(KubernetesQuantity.format(1e15) == "1P")
-        #expect(KubernetesQuantity.milli(.infinity) == .min)
+        #expect(KubernetesQuantity.decimal(0.5) == "500m")
+        #expect(KubernetesQuantity.decimal(12) == "12")
+        #expect(KubernetesQuantity.decimal(1.5) == "1500m")
+        #expect(KubernetesQuantity.decimal(12000) == "12k")
+        #expect(KubernetesQuantity.decimal(1500) == "1500")
+        #expect(KubernetesQuantity.decimal(0) == "0")
+        #expect(KubernetesQuantity.decimal(-0.25) == "-250m")
+        #expect(KubernetesQuantity.decimal(0.0001) == "0")
+        #expect(KubernetesQuantity.decimal(2.5e9) == "2500M")
+        #expect(KubernetesQuantity.decimal(1e15) == "1P")
+        #expect(KubernetesQuantity.decimal(.infinity) == "-9223372036854775808m")
     }
 
     @Test func labelSelectorGrammar() throws {

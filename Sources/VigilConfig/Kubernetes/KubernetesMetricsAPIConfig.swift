@@ -12,6 +12,8 @@
 ///   requestheader_group_headers: [X-Remote-Group]
 ///   metric_resolution: 2m                        # how far back a usage point may lie
 ///   source: auto                                 # resource | cadvisor | auto
+///   adapter_config_file: /etc/vigil/adapter.yaml # prometheus-adapter rules: custom and external metrics
+///   metrics_relist_interval: 10m
 /// ```
 public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
     /// Where the listener binds (`listen_address`, `host:port`).
@@ -35,6 +37,12 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
     public var lookback: PromDuration
     /// Which series feed the API (`source`).
     public var source: Source
+    /// A prometheus-adapter config file (`adapter_config_file`): with it, custom.metrics.k8s.io
+    /// and external.metrics.k8s.io are served from its `rules` and `externalRules`.
+    public var adapterConfigFile: String?
+    /// How often the adapter re-discovers its metrics (`metrics_relist_interval`, default 10m,
+    /// prometheus-adapter's `--metrics-relist-interval`).
+    public var metricsRelistInterval: PromDuration
 
     /// Which stored series the API reads.
     public enum Source: String, Sendable, Hashable, Decodable {
@@ -57,6 +65,8 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
         requestheaderGroupHeaders = ["X-Remote-Group"]
         lookback = PromDuration.minutes(2)
         source = .auto
+        adapterConfigFile = nil
+        metricsRelistInterval = PromDuration.minutes(10)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -69,6 +79,8 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
         case requestheaderUsernameHeaders = "requestheader_username_headers"
         case requestheaderGroupHeaders = "requestheader_group_headers"
         case lookback = "metric_resolution"
+        case adapterConfigFile = "adapter_config_file"
+        case metricsRelistInterval = "metrics_relist_interval"
     }
 
     /// Decodes the section and checks the address, the TLS pair and the durations.
@@ -84,6 +96,8 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
         requestheaderGroupHeaders = try container.value(.requestheaderGroupHeaders, default: defaults.requestheaderGroupHeaders)
         lookback = try container.value(.lookback, default: defaults.lookback)
         source = try container.value(.source, default: .auto)
+        adapterConfigFile = try container.optional(.adapterConfigFile)
+        metricsRelistInterval = try container.value(.metricsRelistInterval, default: defaults.metricsRelistInterval)
         guard let colon = listenAddress.lastIndex(of: ":"), let port = Int(listenAddress[listenAddress.index(after: colon)...]),
             (0...65535).contains(port)
         else {
@@ -98,11 +112,15 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
         if lookback.milliseconds < 1000 {
             throw ConfigValidationError("metric_resolution must be at least 1s", field: "metric_resolution")
         }
+        if metricsRelistInterval.milliseconds < 1000 {
+            throw ConfigValidationError("metrics_relist_interval must be at least 1s", field: "metrics_relist_interval")
+        }
     }
 
     mutating func resolvePaths(in directory: String) {
         tlsCertFile = tlsCertFile.map { joinDirectory(directory, $0) }
         tlsKeyFile = tlsKeyFile.map { joinDirectory(directory, $0) }
         requestheaderClientCAFile = requestheaderClientCAFile.map { joinDirectory(directory, $0) }
+        adapterConfigFile = adapterConfigFile.map { joinDirectory(directory, $0) }
     }
 }

@@ -49,38 +49,3 @@ enum KubernetesJSON {
         return "{" + fields.joined(separator: ",") + "}"
     }
 }
-
-/// A `metav1.Status` failure, as the API server machinery writes it.
-struct KubernetesStatus: Error {
-    let code: Int
-    let reason: String
-    let message: String
-    /// `details.causes[].message`, for internal errors.
-    let causes: [String]?
-
-    /// `NewMetricNotFoundError` and friends: 404 NotFound.
-    static func notFound(_ message: String) -> KubernetesStatus {
-        KubernetesStatus(code: 404, reason: "NotFound", message: message, causes: nil)
-    }
-
-    /// `apierrors.NewInternalError(err)`: 500 with the error as the cause.
-    static func internalError(_ cause: String) -> KubernetesStatus {
-        KubernetesStatus(code: 500, reason: "InternalError", message: "Internal error occurred: " + cause, causes: [cause])
-    }
-
-    /// `apierrors.NewBadRequest(message)`: 400.
-    static func badRequest(_ message: String) -> KubernetesStatus {
-        KubernetesStatus(code: 400, reason: "BadRequest", message: message, causes: nil)
-    }
-
-    var json: String {
-        var out = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":"
-        out += KubernetesJSON.quote(message) + ",\"reason\":" + KubernetesJSON.quote(reason)
-        if let causes {
-            out += ",\"details\":{\"causes\":[" + causes.map { "{\"message\":" + KubernetesJSON.quote($0) + "}" }.joined(separator: ",") + "]}"
-        }
-        return out + ",\"code\":" + String(code) + "}"
-    }
-
-    var response: (status: Int, body: [UInt8]) { (code, Array(json.utf8)) }
-}

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+public import VigilKubeMetricsAPI
 import VigilModel
 import VigilPromQL
 
@@ -14,19 +15,19 @@ extension MetricsAdapter {
         let group = "custom.metrics.k8s.io"
         let versions = ["v1beta2", "v1beta1"]
         return AggregatedAPIGroup(name: group, versions: versions) { [self] path, query in
-            guard let segments = APIDiscovery.segments(of: path, group: group) else { return APIDiscovery.notFound.response }
-            if segments.isEmpty { return (200, Array(APIDiscovery.group(name: group, versions: versions).utf8)) }
+            guard let segments = GroupPaths.segments(of: path, group: group) else { return GroupPaths.notFound.response }
+            if segments.isEmpty { return (200, APIDiscovery.group(name: group, versions: versions)) }
             let version = String(segments[0])
-            guard versions.contains(version) else { return APIDiscovery.notFound.response }
+            guard versions.contains(version) else { return GroupPaths.notFound.response }
             await ensureListed()
             let rest = segments.dropFirst().map(String.init)
             if rest.isEmpty {
                 let metrics = registry.withLock { $0.custom.keys.sorted() }
-                let resources = metrics.map { (name: $0.resource.description + "/" + $0.metric, namespaced: $0.namespaced) }
-                return (
-                    200,
-                    Array(APIDiscovery.resourceList(groupVersion: group + "/" + version, resources: resources, kind: "MetricValueList").utf8)
-                )
+                let resources = metrics.map {
+                    APIDiscovery.Resource(
+                        name: $0.resource.description + "/" + $0.metric, namespaced: $0.namespaced, kind: "MetricValueList", verbs: ["get"])
+                }
+                return (200, APIDiscovery.resourceList(groupVersion: group + "/" + version, resources: resources))
             }
             let request: CustomMetricRequest
             switch rest.count {
@@ -37,7 +38,7 @@ extension MetricsAdapter {
             case 5 where rest[0] == "namespaces":
                 request = CustomMetricRequest(namespace: rest[1], resource: rest[2], name: rest[3], metric: rest[4])
             default:
-                return APIDiscovery.notFound.response
+                return GroupPaths.notFound.response
             }
             do throws(KubernetesStatus) {
                 let items = try await customMetrics(request, query: query)
@@ -186,6 +187,6 @@ extension MetricsAdapter {
 
     /// `metricFor`: NaN is reported as 0, other values in thousandths.
     static func quantity(_ value: Double) -> String {
-        value.isNaN ? "0" : KubernetesQuantity.format(value)
+        value.isNaN ? "0" : KubernetesQuantity.decimal(value)
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+public import VigilKubeMetricsAPI
 import VigilModel
 import VigilPromQL
 
@@ -11,18 +12,16 @@ extension MetricsAdapter {
         let group = "external.metrics.k8s.io"
         let versions = ["v1beta1"]
         return AggregatedAPIGroup(name: group, versions: versions) { [self] path, query in
-            guard let segments = APIDiscovery.segments(of: path, group: group) else { return APIDiscovery.notFound.response }
-            if segments.isEmpty { return (200, Array(APIDiscovery.group(name: group, versions: versions).utf8)) }
-            guard segments[0] == "v1beta1" else { return APIDiscovery.notFound.response }
+            guard let segments = GroupPaths.segments(of: path, group: group) else { return GroupPaths.notFound.response }
+            if segments.isEmpty { return (200, APIDiscovery.group(name: group, versions: versions)) }
+            guard segments[0] == "v1beta1" else { return GroupPaths.notFound.response }
             await ensureListed()
             if segments.count == 1 {
                 let metrics = registry.withLock { $0.external.keys.sorted() }
-                let body = APIDiscovery.resourceList(
-                    groupVersion: group + "/v1beta1", resources: metrics.map { (name: $0, namespaced: true) },
-                    kind: "ExternalMetricValueList")
-                return (200, Array(body.utf8))
+                let resources = metrics.map { APIDiscovery.Resource(name: $0, namespaced: true, kind: "ExternalMetricValueList", verbs: ["get"]) }
+                return (200, APIDiscovery.resourceList(groupVersion: group + "/v1beta1", resources: resources))
             }
-            guard segments.count == 4, segments[1] == "namespaces" else { return APIDiscovery.notFound.response }
+            guard segments.count == 4, segments[1] == "namespaces" else { return GroupPaths.notFound.response }
             do throws(KubernetesStatus) {
                 let body = try await externalMetrics(namespace: String(segments[2]), metric: String(segments[3]), query: query)
                 return (200, Array(body.utf8))
@@ -66,7 +65,7 @@ extension MetricsAdapter {
         var items: [String] = []
         func item(labels: String, timestamp: Int64, value: Double) -> String {
             "{\"metricName\":" + KubernetesJSON.quote(metric) + ",\"metricLabels\":" + labels + ",\"timestamp\":\""
-                + KubernetesJSON.time(milliseconds: timestamp) + "\",\"value\":\"" + KubernetesQuantity.format(value) + "\"}"
+                + KubernetesJSON.time(milliseconds: timestamp) + "\",\"value\":\"" + KubernetesQuantity.decimal(value) + "\"}"
         }
         switch result {
         case .vector(let samples):

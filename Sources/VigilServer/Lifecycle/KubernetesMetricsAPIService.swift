@@ -2,16 +2,27 @@ import Foundation
 import Logging
 import VigilConfig
 import VigilKubeMetricsAPI
+import VigilMetricsAdapter
+import VigilModel
+import VigilPromQL
 import VigilTSDB
 
 /// `kubernetes_metrics_api:` wired to the TSDB: metrics.k8s.io plus the groups other parts plug
 /// in (custom and external metrics), behind one HTTPS listener.
 enum KubernetesMetricsAPIService {
-    /// The listener for `config`, its self-signed certificate (if needed) in `directory`.
+    /// The listener for `config`, its self-signed certificate (if needed) in `directory`, and the
+    /// metrics adapter (a service that re-discovers its metrics) when `adapter_config_file` is set.
     static func make(
         config: KubernetesMetricsAPIConfig, tsdb: TSDB, extraGroups: [AggregatedAPIGroup], directory: String, logger: Logger,
         onReady: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) throws -> AggregatedAPIListener {
+    ) throws -> (listener: AggregatedAPIListener, adapter: MetricsAdapter?) {
+        var groups = extraGroups
+        var adapter: MetricsAdapter?
+        if let path = config.adapterConfigFile {
+            let made = try metricsAdapter(configFile: path, relistInterval: config.metricsRelistInterval.milliseconds, tsdb: tsdb, logger: logger)
+            groups += [made.customMetricsGroup(), made.externalMetricsGroup()]
+            adapter = made
+        }
         let address = try ListenAddress(parsing: config.listenAddress)
         let hosts = ["localhost", "127.0.0.1"] + (address.host.isEmpty || address.host == "0.0.0.0" ? [] : [address.host])
         let (chain, key) = try ServingCertificate.load(
@@ -31,13 +42,28 @@ enum KubernetesMetricsAPIService {
         ) { mint, maxt in tsdb.querier(mint: mint, maxt: maxt) }
         let metrics = ResourceMetricsAPI(reader: reader) { Int64(Date().timeIntervalSince1970 * 1000) }
         let server = AggregatedAPIServer(
-            groups: [metrics.group] + extraGroups,
+            groups: [metrics.group] + groups,
             authenticator: FrontProxyAuthenticator(
                 allowedNames: config.requestheaderAllowedNames, usernameHeaders: config.requestheaderUsernameHeaders,
                 groupHeaders: config.requestheaderGroupHeaders))
-        return try AggregatedAPIListener(
+        let listener = try AggregatedAPIListener(
             host: address.host.isEmpty ? "0.0.0.0" : address.host, port: address.port, chain: chain, key: key, clientCA: clientCA,
             server: server, logger: logger, onReady: onReady)
+        return (listener, adapter)
+    }
+
+    /// prometheus-adapter's rules over the local TSDB: series from the index, values from PromQL.
+    private static func metricsAdapter(configFile: String, relistInterval: Int64, tsdb: TSDB, logger: Logger) throws -> MetricsAdapter {
+        let config = try AdapterConfig.load(path: configFile)
+        let engine = Engine()
+        return try MetricsAdapter(
+            config: config,
+            series: { selector, start, end in
+                let matchers = try PromQL.parseMetricSelector(selector)
+                return try tsdb.querier(mint: start, maxt: end).seriesLabels(matchers, mint: start, maxt: end)
+            },
+            query: { query, time in try engine.instantQuery(query, time: time, querier: tsdb.querier()).value },
+            relistInterval: relistInterval, logger: logger)
     }
 
     /// The in-cluster Service names an APIService reaches the pod by, when running in a pod.
