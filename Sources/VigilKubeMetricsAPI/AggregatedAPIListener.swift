@@ -17,6 +17,11 @@ public struct AggregatedAPIListener: Service {
     public struct SetupError: Error, CustomStringConvertible {
         /// What went wrong, naming the file.
         public let description: String
+
+        /// An error saying `description`.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     private let run: @Sendable () async throws -> Void

@@ -6,7 +6,7 @@ import Testing
 /// largest power of 1024 that divides exactly and falls back to DecimalSI below 1024.
 @Suite struct KubernetesQuantityTests {
     @Test(arguments: [
-        (UInt64(0), "0"),
+        (0, "0"),
         (1, "1n"),
         (10, "10n"),
         (1000, "1u"),
@@ -20,13 +20,13 @@ import Testing
         (2_000_000_000_000, "2k"),
         (12_000_000, "12m"),
         (4567, "4567n"),
-    ])
+    ] as [(UInt64, String)])
     func cpuIsScaledNanocores(nanocores: UInt64, expected: String) {
         #expect(KubernetesQuantity.cpu(nanocores: nanocores) == expected)
     }
 
-    @Test(arguments: [
-        (UInt64(0), "0"),
+    static let memoryCases: [(UInt64, String)] = [
+        (0, "0"),
         (512, "512"),
         (1000, "1k"),
         (1023, "1023"),
@@ -39,7 +39,9 @@ import Testing
         (1_073_741_824, "1Gi"),
         (3 * 1_073_741_824 / 2, "1536Mi"),
         (1 << 60, "1Ei"),
-    ])
+    ]
+
+    @Test(arguments: memoryCases)
     func memoryIsBinarySIBytes(bytes: UInt64, expected: String) {
         #expect(KubernetesQuantity.memory(bytes: bytes) == expected)
     }

@@ -76,8 +76,10 @@ enum ManifestChecks {
                 problems.append("\(workload.place): service account \(account) does not exist")
             }
             for volume in spec["volumes"] as? [[String: Any]] ?? [] {
-                guard let name = (volume["configMap"] as? [String: Any])?["name"] as? String else { continue }
-                if !exists(manifests, kind: "ConfigMap", namespace: workload.namespace, name: name) {
+                guard let configMap = volume["configMap"] as? [String: Any], let name = configMap["name"] as? String else { continue }
+                // `optional: true` lets the pod start without it, as the kubelet does.
+                let optional = configMap["optional"] as? Bool ?? false
+                if !optional && !exists(manifests, kind: "ConfigMap", namespace: workload.namespace, name: name) {
                     problems.append("\(workload.place): ConfigMap \(name) does not exist")
                 }
             }
