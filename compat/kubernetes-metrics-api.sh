@@ -92,6 +92,7 @@ rules:
     metricsQuery: 'round(sum(irate(<<.Series>>{<<.LabelMatchers>>}[30s])) by (<<.GroupBy>>), 0.001)'
 externalRules:
   - seriesQuery: 'node_cpu_usage_seconds_total{node!=""}'
+    resources: {namespaced: false}   # the series has no namespace label: ignore the request's
     name:
       as: "node_cpu_cores"
     metricsQuery: 'round(sum(irate(<<.Series>>{<<.LabelMatchers>>}[30s])) by (node), 0.001)'
