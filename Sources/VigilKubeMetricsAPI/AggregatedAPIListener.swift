@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTLS
 import NIOCore
 import NIOSSL
+import SwiftASN1
 import X509
 
 /// The HTTPS listener the API server's aggregation layer sends metrics.k8s.io (and the other
