@@ -394,6 +394,7 @@ let package = Package(
             dependencies: [
                 "VigilKubeMetricsAPI", "VigilTSDB", "VigilModel", "VigilTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),

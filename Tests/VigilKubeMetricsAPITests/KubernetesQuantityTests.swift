@@ -37,8 +37,8 @@ import Testing
         (1_616_334_848, "1578452Ki"),
         (1_048_576, "1Mi"),
         (1_073_741_824, "1Gi"),
-        (3 * 1_073_741_824 / 2, "1536Mi"),
-        (1 << 60, "1Ei"),
+        (UInt64(1_610_612_736), "1536Mi"),
+        (UInt64(1) << 60, "1Ei"),
     ])
     func memoryIsBinarySIBytes(bytes: UInt64, expected: String) {
         #expect(KubernetesQuantity.memory(bytes: bytes) == expected)
