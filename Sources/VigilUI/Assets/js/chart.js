@@ -5,8 +5,10 @@
 //   chart.setStacked(bool), chart.setUnit(unit), chart.destroy()
 //   chart.plotted() -> [{metric, values}] exactly what is drawn (the UI test compares it with
 //       /api/v1/query_range); container.vigilChart is the chart, and container.dataset carries
-//       series, points and drawMs after every draw. Each draw is a Performance API measure named
-//       'vigil-chart-draw'.
+//       series, points, drawMs and longestSliceMs when a draw completes (it then fires
+//       'vigil-chart-drawn'). Each completed draw is a Performance API measure 'vigil-chart-draw'.
+// Series are drawn in slices of ~24 ms, one per animation frame, so a big graph never freezes
+// the page.
 // Lines are decimated to the min and max per pixel column, so 1,000 series × 1,000 points draw
 // as at most 2 × width segments per series. Hover shows a crosshair on a second canvas (the data
 // canvas is not redrawn) and a legend with the exact values at the nearest timestamp.
@@ -14,7 +16,9 @@
 import { h, replace } from './dom.js';
 import { exactValue, formatClock, formatValue } from './format.js';
 
-const MARGIN = { top: 8, right: 12, bottom: 22 };
+const MARGIN = { top: 8, right: 16, bottom: 22 };
+// The longest a draw keeps the main thread before yielding to the next frame.
+const SLICE_MS = 24;
 const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
 
 export function seriesColor(index) {
@@ -100,25 +104,29 @@ export class Chart {
   layers() {
     const visible = this.visible();
     if (!this.stacked) return visible.map((s) => ({ s, top: s.values, base: null }));
-    const { start, step } = this.range;
-    const sums = new Map();
+    const { start, end, step } = this.range;
+    const slots = Math.max(1, Math.round((end - start) / step) + 1);
+    const sums = new Float64Array(slots);
     return visible.map((s) => {
-      const base = [];
-      const top = s.values.map(([t, v]) => {
-        const slot = Math.round((t - start) / step);
-        const below = sums.get(slot) || 0;
+      const base = new Array(s.values.length);
+      const top = new Array(s.values.length);
+      for (let i = 0; i < s.values.length; i++) {
+        const [t, v] = s.values[i];
+        const slot = Math.min(slots - 1, Math.max(0, Math.round((t - start) / step)));
+        const below = sums[slot];
         const value = Number.isFinite(v) ? below + v : below;
-        base.push([t, below]);
-        sums.set(slot, value);
-        return [t, value];
-      });
+        base[i] = [t, below];
+        top[i] = [t, value];
+        sums[slot] = value;
+      }
       return { s, top, base };
     });
   }
 
   draw() {
     const began = performance.now();
-    performance.mark('vigil-chart-draw-start');
+    cancelAnimationFrame(this.frame);
+    delete this.container.dataset.drawMs;
     const width = Math.max(100, this.plot.clientWidth);
     const height = this.height;
     const ratio = window.devicePixelRatio || 1;
@@ -181,33 +189,55 @@ export class Chart {
     for (let t = Math.ceil((start + offset) / tStep) * tStep - offset; t <= end; t += tStep) {
       const px = Math.round(x(t)) + 0.5;
       ctx.moveTo(px, MARGIN.top); ctx.lineTo(px, MARGIN.top + plotH);
-      ctx.fillText(formatClock(t, span), px, MARGIN.top + plotH + 5);
+      const label = formatClock(t, span);
+      const half = ctx.measureText(label).width / 2;
+      ctx.fillText(label, Math.min(width - half - 1, px), MARGIN.top + plotH + 5);
     }
     ctx.stroke();
 
-    // Series.
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(left, MARGIN.top, plotW, plotH);
-    ctx.clip();
+    // Series, in slices of about one frame each, so a million points never block the page:
+    // hover and scrolling stay live while a big graph fills in. A newer draw cancels this one.
+    const generation = (this.generation || 0) + 1;
+    this.generation = generation;
     const gap = (this.range.step || span) * 1.5;
-    ctx.lineWidth = 1.25;
-    ctx.lineJoin = 'round';
-    for (const { s, top, base } of layers) {
-      ctx.strokeStyle = s.color;
-      if (base) {
-        ctx.fillStyle = s.color;
-        ctx.globalAlpha = 0.35;
-        this.fillBand(ctx, top, base, x, y, gap);
-        ctx.globalAlpha = 1;
+    let next = 0;
+    let longestSlice = 0;
+    const slice = () => {
+      if (this.generation !== generation) return;
+      const sliceStart = performance.now();
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(left, MARGIN.top, plotW, plotH);
+      ctx.clip();
+      // 1 px with bevel joins: Skia strokes these several times faster than wider round joins.
+      ctx.lineWidth = 1;
+      ctx.lineJoin = 'bevel';
+      while (next < layers.length) {
+        const { s, top, base } = layers[next++];
+        ctx.strokeStyle = s.color;
+        if (base) {
+          ctx.fillStyle = s.color;
+          ctx.globalAlpha = 0.35;
+          this.fillBand(ctx, top, base, x, y, gap);
+          ctx.globalAlpha = 1;
+        }
+        this.strokeLine(ctx, top, x, y, gap);
+        if (performance.now() - sliceStart > SLICE_MS) break;
       }
-      this.strokeLine(ctx, top, x, y, gap);
-    }
-    ctx.restore();
-
-    const drawMs = performance.now() - began;
-    performance.measure('vigil-chart-draw', 'vigil-chart-draw-start');
-    Object.assign(this.container.dataset, { series: String(layers.length), points: String(points), drawMs: drawMs.toFixed(1) });
+      ctx.restore();
+      longestSlice = Math.max(longestSlice, performance.now() - sliceStart);
+      if (next < layers.length) {
+        this.frame = requestAnimationFrame(slice);
+        return;
+      }
+      const drawMs = performance.now() - began;
+      performance.measure('vigil-chart-draw', { start: began, end: performance.now(), detail: { series: layers.length, points } });
+      Object.assign(this.container.dataset, {
+        series: String(layers.length), points: String(points), drawMs: drawMs.toFixed(1), longestSliceMs: longestSlice.toFixed(1),
+      });
+      this.container.dispatchEvent(new CustomEvent('vigil-chart-drawn'));
+    };
+    slice();
   }
 
   // One path per series; within a pixel column only the first, min, max and last points are kept.
