@@ -347,6 +347,9 @@ def check_big_graph(b):
     b.open("/query?" + urllib.parse.urlencode({"g0.expr": metric, "g0.range_input": span, "g0.end_input": end, "g0.step_input": os.environ.get("UI_BIG_STEP", "3s")}))
     b.wait_for("document.querySelector('[data-panel=\"0\"]').dataset.state !== 'loading'", timeout=300, what="the big graph")
     state = b.eval("document.querySelector('[data-panel=\"0\"]').dataset.state")
+    if state == "done":
+        # The chart draws in frame-sized slices; drawMs appears when the last one is done.
+        b.wait_for("document.querySelector('.chart-container').dataset.drawMs", timeout=120, what="the big graph's draw")
     error_text = b.eval("(document.querySelector('.panel .error') || {}).textContent")
     expect(state == "done", f"big graph state {state}: {error_text}")
     series = int(b.eval("document.querySelector('.chart-container').dataset.series"))
