@@ -41,6 +41,7 @@ let package = Package(
         .library(name: "VigilLogs", targets: ["VigilLogs"]),
         .library(name: "VigilLogQL", targets: ["VigilLogQL"]),
         .library(name: "VigilLogStore", targets: ["VigilLogStore"]),
+        .library(name: "VigilUI", targets: ["VigilUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -252,12 +253,29 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Build tool: the web UI's Assets/ directory into a Swift source of base64 literals.
+        .executableTarget(name: "VigilUIAssetGenerator", swiftSettings: strictSettings),
+        .plugin(name: "EmbedUIAssets", capability: .buildTool(), dependencies: ["VigilUIAssetGenerator"]),
+        // The web UI: assets embedded in the binary, served with ETag, Cache-Control and a strict CSP.
+        .target(
+            name: "VigilUI",
+            dependencies: [
+                "VigilModel", "VigilPromQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["Assets"],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedUIAssets"]
+        ),
         .target(
             name: "VigilServer",
             dependencies: [
                 "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
                 "VigilLogs", "VigilLogStore", "VigilLogQL", "VigilEvents", "VigilKubernetes", "VigilKubeMetricsAPI", "VigilMetricsAdapter",
+                "VigilUI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -291,6 +309,17 @@ let package = Package(
         .executableTarget(
             // The child process the crash tests SIGKILL; not shipped.
             name: "VigilCrashTester", dependencies: ["VigilTSDB", "VigilModel", "VigilLogStore", "VigilLogQL"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "VigilUITests",
+            dependencies: [
+                "VigilUI", "VigilPromQL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(name: "VigilModelTests", dependencies: ["VigilModel", "VigilTestSupport"], swiftSettings: strictSettings),

@@ -19,6 +19,7 @@ import VigilRemoteWrite
 import VigilRules
 import VigilScrape
 import VigilTSDB
+import VigilUI
 
 /// `vigil server`: every long-running part of Vigil under one `ServiceGroup`.
 ///
@@ -214,6 +215,10 @@ public struct VigilServer: Sendable {
             queryOptions: options.query, queryGate: QueryGate(limit: options.maxConcurrentQueries),
             scrapeManager: scrapeManager, agentMode: options.agentMode, ruleManager: ruleManager, notifier: notifier
         ).register(on: router)
+        if !options.agentMode {
+            // The web UI: the shell at each page path, embedded files under /static/.
+            WebUI().register(on: router)
+        }
         if let embeddedAlertmanager {
             AlertmanagerAPI(alertmanager: embeddedAlertmanager.alertmanager, maxBodyBytes: options.maxRequestBodyBytes)
                 .register(on: router)
