@@ -5,7 +5,8 @@ Serves the objects of Sources/VigilTestSupport/Kubernetes/KubernetesFixtures.swi
 fixtures the Swift tests use, read from that file) over the real wire protocol: lists with
 metadata.resourceVersion (items without kind/apiVersion), watches as chunked streams that stay
 open until timeoutSeconds, and /version for client-go's discovery checks.
-Usage: kubernetes_fake_api.py FIXTURES.swift PORT
+Usage: kubernetes_fake_api.py FIXTURES.swift PORT [EXTRA.json]
+EXTRA.json: a JSON array of more objects (compat/ui.sh's Kubernetes events).
 """
 import json
 import re
@@ -15,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 PLURALS = {"Pod": "pods", "Node": "nodes", "Service": "services", "Endpoints": "endpoints",
-           "EndpointSlice": "endpointslices", "Ingress": "ingresses"}
+           "EndpointSlice": "endpointslices", "Ingress": "ingresses", "Event": "events"}
 
 
 def load(path):
@@ -87,6 +88,8 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     objects = load(sys.argv[1])
+    if len(sys.argv) > 3:
+        objects += json.load(open(sys.argv[3]))
     for index, o in enumerate(objects):
         o["metadata"]["resourceVersion"] = str(10 + index)
         o["metadata"].setdefault("creationTimestamp", "2026-11-01T10:00:00Z")
