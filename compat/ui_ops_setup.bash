@@ -1,6 +1,6 @@
 # Data for the Logs, Alerts, Silences, Events and Correlate checks of compat/ui.sh (sourced by it):
-# a rule file whose alert fires at once (`vector(1)` with pod labels), Kubernetes events served by
-# compat/kubernetes_fake_api.py (its fixtures plus events written here, timestamps around now),
+# a rule file whose alert fires at once (`vector(1)` with pod labels), Kubernetes events that
+# compat/kubernetes_fake_api.py sends on the event watch, one a second (last seen when sent),
 # pushed log lines for the same pod, and cAdvisor-named series for it (imported).
 # Needs WORK, PORT; UI_OPS_API_PORT picks the fake API server's port.
 UI_OPS_API_PORT=${UI_OPS_API_PORT:-19858}
@@ -21,9 +21,7 @@ groups:
         expr: vector(1)
 YAML
   /usr/bin/python3 - "$WORK/ui-events.json" <<'PY'
-import json, sys, time
-now = int(time.time())
-def stamp(t): return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+import json, sys
 events = []
 for i, (kind, ns, name, reason, kind_type, message, age, count) in enumerate([
         ("Pod", "default", "web-1", "BackOff", "Warning", "Back-off restarting failed container web in pod web-1", 120, 7),
@@ -36,7 +34,7 @@ for i, (kind, ns, name, reason, kind_type, message, age, count) in enumerate([
                    "metadata": {"name": f"{name}.{i:04x}", "namespace": namespace, "uid": f"ui-event-{i}"},
                    "involvedObject": {"kind": kind, "name": name, "namespace": ns, "apiVersion": "v1"},
                    "reason": reason, "message": message, "type": kind_type, "count": count,
-                   "firstTimestamp": stamp(now - age - 60), "lastTimestamp": stamp(now - age),
+                   "firstSeenSecondsBefore": age,
                    "source": {"component": "kubelet", "host": "node-a"}})
 json.dump(events, open(sys.argv[1], "w"))
 PY
