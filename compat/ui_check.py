@@ -522,7 +522,7 @@ def check_events(b):
 def check_correlate(b):
     """Pod: CPU and memory graphs, logs and events on one axis; hovering a graph marks the others and the lines."""
     b.open("/correlate?" + urllib.parse.urlencode({"pod": "default/web-1", "range": "15m"}))
-    b.wait_for("document.getElementById('page').dataset.state === 'done'", what="the correlation view")
+    b.wait_for("document.querySelector('.page-content').dataset.state === 'done'", what="the correlation view")
     points = b.eval("[...document.querySelectorAll('.correlate-graph .chart-container')].map(c => Number(c.dataset.points))")
     expect(len(points) == 2 and all(p > 0 for p in points), f"CPU and memory graphs with data: {points}")
     ranges = b.eval("[...document.querySelectorAll('.correlate-graph .chart-container')].map(c => c.dataset.start + '/' + c.dataset.end)")
@@ -536,7 +536,7 @@ def check_correlate(b):
     b.eval(f"""(() => {{ const c = document.querySelectorAll('.correlate-graph .chart-container')[1].vigilChart; const g = c.geometry;
         const r = c.overlay.getBoundingClientRect(); const x = r.left + g.left + ({t} - g.start) / g.span * g.plotW;
         c.overlay.dispatchEvent(new MouseEvent('mousemove', {{clientX: x, clientY: r.top + 40, bubbles: true}})); }})()""")
-    cursor = float(b.eval("document.getElementById('page').dataset.cursor"))
+    cursor = float(b.eval("document.querySelector('.page-content').dataset.cursor"))
     expect(abs(cursor - t) < 5, f"cursor at {cursor}, line at {t}")
     expect(b.eval("document.querySelectorAll('.correlate-logs .log-line.at-cursor').length") >= 1, "log lines at the cursor are highlighted")
     expect(b.eval("[...document.querySelectorAll('.events-timeline .cursor')].every(l => l.getAttribute('visibility') === 'visible')"), "the timelines show the cursor")
@@ -547,7 +547,7 @@ def check_correlate(b):
     # From the alert.
     alert = ui_alert()
     b.open("/correlate?" + urllib.parse.urlencode({"alert": alert["fingerprint"], "range": "15m"}))
-    b.wait_for("document.getElementById('page').dataset.state === 'done'", what="the alert's correlation view")
+    b.wait_for("document.querySelector('.page-content').dataset.state === 'done'", what="the alert's correlation view")
     expect(b.eval("document.querySelector('.correlate-target').textContent") == "Pod default/web-1", "the alert's pod")
 
 

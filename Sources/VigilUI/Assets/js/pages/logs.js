@@ -132,7 +132,7 @@ export async function render(root, ctx) {
     const ns = entry.ns;
     try {
       const [before, after] = await Promise.all([
-        getEnvelope('/loki/api/v1/query_range', { query: selector, start: (ns - 3600n * 1000000000n).toString(), end: ns.toString(), limit: 10, direction: 'backward' }, { signal: ctx.signal }),
+        getEnvelope('/loki/api/v1/query_range', { query: selector, start: (ns - 3600n * 1000000000n).toString(), end: (ns + 1n).toString(), limit: 11, direction: 'backward' }, { signal: ctx.signal }),
         getEnvelope('/loki/api/v1/query_range', { query: selector, start: (ns + 1n).toString(), end: (ns + 3600n * 1000000000n).toString(), limit: 10, direction: 'forward' }, { signal: ctx.signal }),
       ]);
       const earlier = flattenStreams(before.data.result, 'forward');
@@ -140,7 +140,7 @@ export async function render(root, ctx) {
       const row = (e, current) => h('li', { class: ['log-line', current && 'log-current'] },
         h('time', { class: 'log-time mono' }, new Date(nsToSeconds(e.ns) * 1000).toISOString().replace('T', ' ').replace('Z', '')),
         h('span', { class: 'log-text mono' }, e.line));
-      // The backward query includes the line itself (end is inclusive): mark it instead of repeating it.
+      // The end is exclusive: the backward query ends just after the line, so it holds the line and 10 before.
       replace(box, h('h3', `Context in ${selector}`), h('ol', { class: 'log-lines' },
         earlier.map((e) => row(e, e.ns === ns && e.line === entry.line)), later.map((e) => row(e, false))));
     } catch (error) {
