@@ -5,7 +5,10 @@ Serves the objects of Sources/VigilTestSupport/Kubernetes/KubernetesFixtures.swi
 fixtures the Swift tests use, read from that file) over the real wire protocol: lists with
 metadata.resourceVersion (items without kind/apiVersion), watches as chunked streams that stay
 open until timeoutSeconds, and /version for client-go's discovery checks.
-Usage: kubernetes_fake_api.py FIXTURES.swift PORT
+Usage: kubernetes_fake_api.py FIXTURES.swift PORT [LATER.json]
+LATER.json: a JSON array of objects (compat/ui.sh's Kubernetes events) that are not listed but
+arrive as ADDED on the first watch of their collection, one a second, their lastTimestamp set to
+when they are sent (an event watcher ignores events last seen before it subscribed).
 """
 import json
 import re
@@ -15,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 PLURALS = {"Pod": "pods", "Node": "nodes", "Service": "services", "Endpoints": "endpoints",
-           "EndpointSlice": "endpointslices", "Ingress": "ingresses"}
+           "EndpointSlice": "endpointslices", "Ingress": "ingresses", "Event": "events"}
 
 
 def load(path):
@@ -34,6 +37,8 @@ def collection(obj):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     objects = []
+    later = []
+    sent_later = set()
     version = 100
 
     def log_message(self, *args):
@@ -69,11 +74,34 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             self.wfile.flush()
-            # Nothing changes: keep the stream open until the client's timeout.
-            time.sleep(min(int(query.get("timeoutSeconds", ["60"])[0]), 600))
+            deadline = time.time() + min(int(query.get("timeoutSeconds", ["60"])[0]), 600)
+            self.send_later(wanted, namespace)
+            # Nothing else changes: keep the stream open until the client's timeout.
+            time.sleep(max(0, deadline - time.time()))
             self.wfile.write(b"0\r\n\r\n")
             return
         kind = next((k for k, p in PLURALS.items() if wanted.endswith("/" + p)), "Object")
+        return self.send_list(kind, parts, prefix, items)
+
+    def send_later(self, wanted, namespace):
+        for index, o in enumerate(self.later):
+            if collection(o) != wanted or index in self.sent_later:
+                continue
+            if namespace is not None and o["metadata"].get("namespace") != namespace:
+                continue
+            self.sent_later.add(index)
+            time.sleep(1)
+            item = json.loads(json.dumps(o))
+            now = time.time()
+            age = item.pop("firstSeenSecondsBefore", 0)
+            item["lastTimestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
+            item["firstTimestamp"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now - age))
+            item["metadata"]["resourceVersion"] = str(Handler.version + 1 + index)
+            line = json.dumps({"type": "ADDED", "object": item}).encode() + b"\n"
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(line), line))
+            self.wfile.flush()
+
+    def send_list(self, kind, parts, prefix, items):
         api_version = "/".join(parts[1:prefix])
         body_items = []
         for o in items:
@@ -87,6 +115,8 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     objects = load(sys.argv[1])
+    if len(sys.argv) > 3:
+        Handler.later = json.load(open(sys.argv[3]))
     for index, o in enumerate(objects):
         o["metadata"]["resourceVersion"] = str(10 + index)
         o["metadata"].setdefault("creationTimestamp", "2026-11-01T10:00:00Z")

@@ -10,16 +10,18 @@
 # The driver runs on Debian's /usr/bin/python3 (its python3-websocket), whatever python3 is first on PATH.
 # UI_CHECKS=query,targets runs only those checks; UI_COMPAT_KEEP=1 keeps the work directory.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/ui_ops_setup.bash"
 ensure_packages chromium python3-websocket python3 curl fonts-dejavu-core
 
 VIGIL=$(vigil_binary)
-PORT=19850
-DOWN_PORT=19859
+PORT=${UI_PORT:-19850}
+DOWN_PORT=${UI_DOWN_PORT:-19859}
 BASE=http://127.0.0.1:$PORT
 ARTIFACTS=${CI_ARTIFACTS_DIR:-/tmp/vigil-ui-artifacts}
 WORK=$(mktemp -d -t vigil-ui.XXXXXX)
 VIGIL_PID=
 cleanup() {
+  ui_ops_cleanup
   if [ -n "$VIGIL_PID" ]; then kill "$VIGIL_PID" 2>/dev/null || true; wait "$VIGIL_PID" 2>/dev/null || true; fi
   if [ "${UI_COMPAT_KEEP:-0}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
 }
@@ -48,6 +50,9 @@ scrape_configs:
         action: drop
 YAML
 
+ui_ops_prepare || { echo "ui: setup failed: the fake Kubernetes API did not start" >&2; exit 1; }
+ui_ops_config >>"$WORK/vigil.yml"
+
 "$VIGIL" server --config "$WORK/vigil.yml" --data-dir "$WORK/data" --listen "127.0.0.1:$PORT" --log.level warn \
   >"$WORK/vigil.log" 2>&1 &
 VIGIL_PID=$!
@@ -74,6 +79,7 @@ for chunk in range(10):
 PY
 curl -fsS --data-binary $'# TYPE ui_pushed_jobs gauge\nui_pushed_jobs{queue="a"} 3\nui_pushed_jobs{queue="b"} 5\n' \
   "$BASE/metrics/job/ui-test/instance/batch-1" >/dev/null
+ui_ops_push
 # A few scrapes, so range queries have more than one point.
 sleep 5
 

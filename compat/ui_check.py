@@ -369,6 +369,208 @@ def check_big_graph(b):
     b.viewport(1280, 900)
 
 
+# ---- Logs, Alerts, Silences, Events, Correlate (data from compat/ui_ops_setup.bash) ----------
+
+UI_POD = {"namespace": "default", "pod": "web-1"}
+UI_ALERT = "UITestPodCrashLooping"
+
+
+def get_json(path, params=None):
+    url = BASE + path + ("?" + urllib.parse.urlencode(params, doseq=True) if params else "")
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return json.load(response)
+
+
+def check_logs(b):
+    """A LogQL query's lines equal /loki/api/v1/query_range's, newest first; expand, filter, metric graph, live tail."""
+    query = '{job="ui-test"}'
+    b.open("/logs?" + urllib.parse.urlencode({"query": query, "range": "1h", "limit": "1000"}))
+    b.wait_for("document.querySelector('.logs-panel').dataset.state === 'done' && document.querySelector('.log-lines')", what="log lines")
+    shown = b.eval("[...document.querySelectorAll('.logs-output .log-line')].map(li => [li.dataset.ns, li.querySelector('.log-text').textContent])")
+    end_ns = max(int(ns) for ns, _ in shown) + 1
+    data = api("/loki/api/v1/query_range", {"query": query, "start": str(end_ns - 3600 * 10**9), "end": str(end_ns), "limit": "1000", "direction": "backward"})
+    expected = sorted(((v[0], v[1]) for s in data["result"] for v in s["values"]), key=lambda e: -int(e[0]))
+    expect(len(expected) == 50, f"the pushed lines are all there ({len(expected)})")
+    expect([tuple(e) for e in shown] == expected, f"lines differ from the API: shown {shown[:3]}… API {expected[:3]}…")
+    print(f"  {len(shown)} lines match /loki/api/v1/query_range, newest first")
+    b.wait_for("document.querySelector('.logs-volume .chart-container') && Number(document.querySelector('.logs-volume .chart-container').dataset.points) > 0", what="the volume histogram")
+    # Each bar counts the lines of one step (count_over_time over exactly the step): they add up to all lines.
+    total = b.eval("document.querySelector('.logs-volume .chart-container').vigilChart.plotted().reduce((n, s) => n + s.values.reduce((m, v) => m + v[1], 0), 0)")
+    expect(total == len(expected), f"the volume histogram counts {total} lines, {len(expected)} shown")
+    # Expand the newest logfmt line: labels, parsed fields; clicking a label filters the query.
+    b.eval("[...document.querySelectorAll('.logs-output .log-line')].find(li => li.querySelector('.log-text').textContent.startsWith('level=')).querySelector('.log-toggle').click()")
+    b.wait_for("document.querySelector('.log-details:not([hidden]) .labels')", what="the expanded line")
+    fields = b.eval("[...document.querySelectorAll('.log-details:not([hidden]) .log-fieldset')].map(f => f.textContent)")
+    expect(any("Parsed fields (logfmt)" in f and "path" in f for f in fields), f"logfmt fields: {fields}")
+    expect(b.eval("!!document.querySelector('.log-details:not([hidden]) a.correlate[href*=\"pod=default%2Fweb-1\"]')"), "a Correlate link for the pod")
+    b.eval("[...document.querySelectorAll('.log-details:not([hidden]) .labels button')].find(x => x.textContent === 'container=\"web\"').click()")
+    b.wait_for("document.querySelector('.logs-panel').dataset.state === 'done' && new URLSearchParams(location.search).get('query').includes('container=\"web\"')", what="the label filter")
+    count = b.eval("document.querySelectorAll('.logs-output .log-line').length")
+    expect(count == 40, f"filtered to the web container: {count} lines")
+    # Context around a line.
+    b.eval("document.querySelectorAll('.logs-output .log-toggle')[5].click()")
+    b.eval("document.querySelector('.log-details:not([hidden]) .log-context-button').click()")
+    b.wait_for("document.querySelector('.log-context .log-current')", what="the context")
+    expect(b.eval("document.querySelectorAll('.log-context .log-line').length") >= 10, "lines around the line")
+    # A metric query draws a graph.
+    b.open("/logs?" + urllib.parse.urlencode({"query": 'sum by (container) (count_over_time({job="ui-test"}[1m]))', "range": "1h"}))
+    b.wait_for("document.querySelector('.logs-panel').dataset.state === 'done'", what="the metric query")
+    series = b.eval("document.querySelector('.logs-output .chart-container').vigilChart.plotted().map(s => s.metric.container).sort()")
+    expect(series == ["sidecar", "web"], f"metric query series: {series}")
+    # Completion of label names and values.
+    b.open("/logs")
+    names = completions_for(b, "{", "job")
+    expect("job" in names and "pod" in names, f"label completion: {names}")
+    values = completions_for(b, '{job="', "ui-test")
+    expect("ui-test" in values, f"value completion: {values}")
+    # Live tail: a line pushed now appears.
+    b.open("/logs?" + urllib.parse.urlencode({"query": '{job="ui-live"}'}))
+    b.eval("document.querySelector('.live-toggle').click()")
+    b.wait_for("document.querySelector('.live-notice') && document.querySelector('.live-notice').textContent.startsWith('Live')", what="the tail to open")
+    marker = f"live line {time.time()}"
+    push = {"streams": [{"stream": {"job": "ui-live"}, "values": [[str(time.time_ns()), marker]]}]}
+    urllib.request.urlopen(urllib.request.Request(BASE + "/loki/api/v1/push", data=json.dumps(push).encode(), method="POST",
+                                                  headers={"Content-Type": "application/json"}), timeout=30).read()
+    b.wait_for(f"[...document.querySelectorAll('.log-lines.live .log-text')].some(e => e.textContent === {json.dumps(marker)})", what="the tailed line")
+    b.eval("document.querySelector('.live-toggle').click()")
+    expect("live=1" not in b.eval("location.search"), "stopping live leaves the URL")
+
+
+def ui_alert():
+    alerts = get_json("/api/v2/alerts", {"filter": f'alertname="{UI_ALERT}"'})
+    return alerts[0] if alerts else None
+
+
+def check_alerts(b):
+    """Rules with state and evaluation; the firing alert grouped as Alertmanager groups it; filters."""
+    deadline = time.time() + 30
+    while not ui_alert() and time.time() < deadline:
+        time.sleep(0.5)
+    alert = ui_alert()
+    expect(alert is not None, f"{UI_ALERT} reached the Alertmanager")
+    b.open("/alerts")
+    b.wait_for(f"document.querySelector('li.alert[data-fingerprint=\"{alert['fingerprint']}\"]')", what="the alert")
+    b.wait_for(f"document.querySelector('tr.rule[data-rule=\"{UI_ALERT}\"]')", what="the rule")
+    expect(b.eval(f"document.querySelector('tr.rule[data-rule=\"{UI_ALERT}\"]').dataset.state") == "firing", "the rule is firing")
+    summary = b.eval(f"document.querySelector('li.alert[data-fingerprint=\"{alert['fingerprint']}\"] .annotations').textContent")
+    expect("<b>often</b>" in summary, f"annotations shown as text: {summary}")
+    expect(b.eval("document.querySelectorAll('.annotations b').length") == 0, "no markup from data")
+    expect(b.eval(f"!!document.querySelector('li.alert[data-fingerprint=\"{alert['fingerprint']}\"] a.correlate[href=\"/correlate?alert={alert['fingerprint']}\"]')"),
+           "the alert links to the Correlation page")
+    groups = get_json("/api/v2/alerts/groups")
+    shown = b.eval("document.querySelectorAll('section.alert-group').length")
+    expect(shown == len([g for g in groups if g["alerts"]]), f"{shown} groups, API {len(groups)}")
+    # A matcher that excludes it.
+    b.open("/alerts?" + urllib.parse.urlencode({"filter": '{severity="none"}'}))
+    b.wait_for("document.querySelector('.alert-groups .empty')", what="the filtered empty list")
+
+
+def check_silences(b):
+    """Silence the alert from the Alerts page (the preview lists it), verify via /api/v2/silences, expire it."""
+    alert = ui_alert()
+    expect(alert is not None, "the alert fires")
+    b.open("/alerts")
+    b.wait_for(f"document.querySelector('li.alert[data-fingerprint=\"{alert['fingerprint']}\"] a.silence-alert')", what="the Silence link")
+    b.eval(f"document.querySelector('li.alert[data-fingerprint=\"{alert['fingerprint']}\"] a.silence-alert').click()")
+    b.wait_for("document.querySelector('.silence-form') && document.querySelector('.silence-preview').dataset.count", what="the form and preview")
+    matchers = b.eval("document.querySelector('textarea[name=matchers]').value")
+    expect(f'alertname="{UI_ALERT}"' in matchers and 'pod="web-1"' in matchers, f"matchers prefilled: {matchers}")
+    muted = b.eval("[...document.querySelectorAll('.silence-preview li.alert')].map(li => li.dataset.fingerprint)")
+    expect(muted == [alert["fingerprint"]], f"the preview lists the alert: {muted}")
+    comment = f"ui check {time.time()}"
+    b.eval(f"""(() => {{ const f = document.querySelector('.silence-form');
+        f.querySelector('[name=createdBy]').value = 'ui-check'; f.querySelector('[name=comment]').value = {json.dumps(comment)};
+        f.querySelector('[name=duration]').value = '1h'; f.querySelector('[name=duration]').dispatchEvent(new Event('change'));
+        f.querySelector('button.save').click(); }})()""")
+    b.wait_for("location.pathname === '/silences' && !new URLSearchParams(location.search).get('new') && document.querySelector('li.silence')", what="the saved silence")
+    silences = [s for s in get_json("/api/v2/silences") if s["comment"] == comment]
+    expect(len(silences) == 1 and silences[0]["status"]["state"] == "active", f"one active silence: {silences}")
+    silence = silences[0]
+    expect({(m["name"], m["value"]) for m in silence["matchers"]} == set(alert["labels"].items()), f"matchers {silence['matchers']}")
+    length = (time.mktime(time.strptime(silence["endsAt"][:19], "%Y-%m-%dT%H:%M:%S")) - time.mktime(time.strptime(silence["startsAt"][:19], "%Y-%m-%dT%H:%M:%S")))
+    expect(abs(length - 3600) <= 2, f"one hour long: {silence['startsAt']} → {silence['endsAt']}")
+    deadline = time.time() + 10
+    while time.time() < deadline and not ui_alert()["status"]["silencedBy"]:
+        time.sleep(0.2)
+    expect(ui_alert()["status"]["silencedBy"] == [silence["id"]], "the alert is silenced")
+    b.eval(f"document.querySelector('li.silence[data-id=\"{silence['id']}\"] button.expire').click()")
+    b.wait_for(f"!document.querySelector('li.silence[data-id=\"{silence['id']}\"]')", what="the silence to leave the active list")
+    state = get_json(f"/api/v2/silence/{silence['id']}")["status"]["state"]
+    expect(state == "expired", f"expired through the UI: {state}")
+    # A bad matcher shows the error instead of saving.
+    b.open("/silences?new=1&matcher=" + urllib.parse.quote('alertname=~"(unclosed"'))
+    b.wait_for("document.querySelector('.silence-preview .error')", what="the matcher error")
+
+
+def check_events(b):
+    """The events served by the fake API server: Warnings first, counts, filters, Correlate links."""
+    deadline = time.time() + 30
+    while time.time() < deadline and len(api("/api/v1/events")) < 5:
+        time.sleep(0.5)
+    events = api("/api/v1/events", {"start": int(time.time()) - 86400})
+    expect(len(events) >= 5, f"the watcher stored the events ({len(events)})")
+    b.open("/events")
+    b.wait_for("document.querySelectorAll('tr.event').length > 0", what="events")
+    rows = b.eval("[...document.querySelectorAll('tr.event')].map(r => r.classList.contains('warning'))")
+    expect(len(rows) == len(events), f"{len(rows)} rows, API {len(events)}")
+    expect(rows == sorted(rows, reverse=True), f"Warnings first: {rows}")
+    expect(b.eval("document.querySelectorAll('.events-timeline .mark').length") == len(events), "one timeline mark per event")
+    expect(b.eval("[...document.querySelectorAll('tr.event td')].some(td => td.textContent.includes('<script>'))"), "messages shown as text")
+    expect(b.eval("document.querySelectorAll('tr.event script').length") == 0, "no markup from data")
+    expect(b.eval("!!document.querySelector('tr.event a.correlate[href*=\"pod=default%2Fweb-1\"]')"), "a Correlate link for the pod")
+    b.eval("[...document.querySelectorAll('tr.event button.label')].find(x => x.textContent === 'BackOff').click()")
+    b.wait_for("new URLSearchParams(location.search).get('reason') === 'BackOff' && document.querySelectorAll('tr.event').length === 1", what="the reason filter")
+
+
+def check_correlate(b):
+    """Pod: CPU and memory graphs, logs and events on one axis; hovering a graph marks the others and the lines."""
+    b.open("/correlate?" + urllib.parse.urlencode({"pod": "default/web-1", "range": "15m"}))
+    b.wait_for("document.querySelector('.page-content').dataset.state === 'done'", what="the correlation view")
+    points = b.eval("[...document.querySelectorAll('.correlate-graph .chart-container')].map(c => Number(c.dataset.points))")
+    expect(len(points) == 2 and all(p > 0 for p in points), f"CPU and memory graphs with data: {points}")
+    ranges = b.eval("[...document.querySelectorAll('.correlate-graph .chart-container')].map(c => c.dataset.start + '/' + c.dataset.end)")
+    expect(len(set(ranges)) == 1, f"one time axis: {ranges}")
+    lines = b.eval("document.querySelectorAll('.correlate-logs .log-line').length")
+    expect(lines == 50, f"the pod's log lines: {lines}")
+    events = b.eval("document.querySelectorAll('.correlate-events tr.event').length")
+    expect(events == 3, f"the pod's events: {events}")
+    # Hover the memory graph at a log line's time.
+    t = b.eval("Number(document.querySelectorAll('.correlate-logs .log-line')[10].dataset.t)")
+    b.eval(f"""(() => {{ const c = document.querySelectorAll('.correlate-graph .chart-container')[1].vigilChart; const g = c.geometry;
+        const r = c.overlay.getBoundingClientRect(); const x = r.left + g.left + ({t} - g.start) / g.span * g.plotW;
+        c.overlay.dispatchEvent(new MouseEvent('mousemove', {{clientX: x, clientY: r.top + 40, bubbles: true}})); }})()""")
+    cursor = float(b.eval("document.querySelector('.page-content').dataset.cursor"))
+    expect(abs(cursor - t) < 5, f"cursor at {cursor}, line at {t}")
+    expect(b.eval("document.querySelectorAll('.correlate-logs .log-line.at-cursor').length") >= 1, "log lines at the cursor are highlighted")
+    expect(b.eval("[...document.querySelectorAll('.events-timeline .cursor')].every(l => l.getAttribute('visibility') === 'visible')"), "the timelines show the cursor")
+    # The other graph's overlay has the cursor line drawn.
+    drawn = b.eval("""(() => { const o = document.querySelectorAll('.correlate-graph .chart-container')[0].vigilChart.overlay;
+        const d = o.getContext('2d').getImageData(0, 0, o.width, o.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; })()""")
+    expect(drawn > 0, "the other graph shows the cursor")
+    # From the alert.
+    alert = ui_alert()
+    b.open("/correlate?" + urllib.parse.urlencode({"alert": alert["fingerprint"], "range": "15m"}))
+    b.wait_for("document.querySelector('.page-content').dataset.state === 'done'", what="the alert's correlation view")
+    expect(b.eval("document.querySelector('.correlate-target').textContent") == "Pod default/web-1", "the alert's pod")
+
+
+def check_ops_screenshots(b):
+    """Light and dark, 1280 px and a phone, for the Logs, Alerts, Silences, Events and Correlate pages."""
+    pages = ('/logs?query=%7Bjob%3D%22ui-test%22%7D&range=1h', '/alerts', '/silences?state=expired', '/events',
+             '/correlate?pod=default%2Fweb-1&range=15m')
+    for dark in (False, True):
+        for width, height, mobile, name in ((1280, 900, False, "1280"), (390, 844, True, "phone")):
+            b.viewport(width, height, mobile, dark)
+            for path in pages:
+                b.open(path)
+                b.pump(0.8)
+                page = path.split("?")[0].strip("/")
+                b.screenshot(f"{page}-{'dark' if dark else 'light'}-{name}")
+                overflow = b.eval("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                expect(overflow <= 1, f"{path} at {width} px scrolls sideways by {overflow} px")
+    b.viewport(1280, 900)
+
+
 PAGE_CHECKS = [
     ("first-load", check_first_load),
     ("query", check_query),
@@ -380,6 +582,12 @@ PAGE_CHECKS = [
     ("tsdb", check_tsdb),
     ("big-graph", check_big_graph),
     ("screenshots", check_screenshots),
+    ("logs", check_logs),
+    ("alerts", check_alerts),
+    ("silences", check_silences),
+    ("events", check_events),
+    ("correlate", check_correlate),
+    ("ops-screenshots", check_ops_screenshots),
 ]
 
 

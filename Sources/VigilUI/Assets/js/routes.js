@@ -8,6 +8,11 @@ export const routes = [
   { path: '/service-discovery', title: 'Service discovery', load: () => import('./pages/service-discovery.js') },
   { path: '/status', title: 'Status', load: () => import('./pages/status.js') },
   { path: '/tsdb', title: 'TSDB', load: () => import('./pages/tsdb.js') },
+  { path: '/logs', title: 'Logs', load: () => import('./pages/logs.js') },
+  { path: '/alerts', title: 'Alerts', load: () => import('./pages/alerts.js') },
+  { path: '/silences', title: 'Silences', load: () => import('./pages/silences.js') },
+  { path: '/events', title: 'Events', load: () => import('./pages/events.js') },
+  { path: '/correlate', title: 'Correlate', load: () => import('./pages/correlate.js') },
 ];
 
 // Paths that show another page: Prometheus's own URLs keep working.
@@ -17,4 +22,5 @@ export const aliases = {
   '/config': '/status',
   '/flags': '/status',
   '/tsdb-status': '/tsdb',
+  '/rules': '/alerts',
 };
