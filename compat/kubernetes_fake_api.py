@@ -4,18 +4,25 @@
 Serves the objects of Sources/VigilTestSupport/Kubernetes/KubernetesFixtures.swift (the same
 fixtures the Swift tests use, read from that file) over the real wire protocol: lists with
 metadata.resourceVersion (items without kind/apiVersion), watches as chunked streams that stay
-open until timeoutSeconds, and /version for client-go's discovery checks.
+open until timeoutSeconds and carry every change made since the requested resourceVersion,
+and /version for client-go's discovery checks.
+
+Scripts change objects with `POST /_fake/apply` (body: one object as the API returns it, with
+apiVersion, kind and metadata): it gets the next resourceVersion and is sent to open watches as
+ADDED or MODIFIED, as the real server does when a controller writes it.
 Usage: kubernetes_fake_api.py FIXTURES.swift PORT
 """
 import json
 import re
 import sys
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 PLURALS = {"Pod": "pods", "Node": "nodes", "Service": "services", "Endpoints": "endpoints",
-           "EndpointSlice": "endpointslices", "Ingress": "ingresses"}
+           "EndpointSlice": "endpointslices", "Ingress": "ingresses", "Event": "events"}
+CHANGED = threading.Condition()
 
 
 def load(path):
@@ -31,10 +38,39 @@ def collection(obj):
     return ("apis/" if "/" in api else "api/") + api + "/" + PLURALS[obj["kind"]]
 
 
+def key(obj):
+    return (collection(obj), obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     objects = []
     version = 100
+    # (resourceVersion, type, object) of every change made through /_fake/apply.
+    history = []
+    watches = 0
+
+    def do_POST(self):
+        if urlparse(self.path).path != "/_fake/apply":
+            return self.send_json(405, {"kind": "Status", "status": "Failure", "reason": "MethodNotAllowed", "code": 405})
+        obj = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+        with CHANGED:
+            Handler.version += 1
+            obj["metadata"]["resourceVersion"] = str(Handler.version)
+            obj["metadata"].setdefault("uid", "uid-%s-%s" % (obj["metadata"].get("namespace", ""), obj["metadata"]["name"]))
+            obj["metadata"].setdefault("creationTimestamp", "2026-11-01T10:00:00Z")
+            existing = [i for i, o in enumerate(Handler.objects) if key(o) == key(obj)]
+            if existing:
+                Handler.objects[existing[0]] = obj
+            else:
+                Handler.objects.append(obj)
+            Handler.history.append((Handler.version, "MODIFIED" if existing else "ADDED", obj))
+            CHANGED.notify_all()
+        self.send_json(200, {"resourceVersion": str(Handler.version)})
+
+    def chunk(self, data):
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+        self.wfile.flush()
 
     def log_message(self, *args):
         pass
@@ -50,6 +86,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         url = urlparse(self.path)
         query = parse_qs(url.query)
+        if url.path == "/_fake/watches":
+            return self.send_json(200, Handler.watches)
         if url.path == "/version":
             return self.send_json(200, {"major": "1", "minor": "29", "gitVersion": "v1.29.3", "platform": "linux/amd64"})
         parts = [p for p in url.path.split("/") if p]
@@ -61,17 +99,38 @@ class Handler(BaseHTTPRequestHandler):
         if len(rest) == 3 and rest[0] == "namespaces":
             namespace, rest = rest[1], rest[2:]
         wanted = "/".join(parts[:prefix] + rest)
-        items = [o for o in self.objects if collection(o) == wanted
-                 and (namespace is None or o["metadata"].get("namespace") == namespace)]
+        with CHANGED:
+            items = [o for o in Handler.objects if collection(o) == wanted
+                     and (namespace is None or o["metadata"].get("namespace") == namespace)]
+            list_version = Handler.version
         if query.get("watch", [""])[0] in ("true", "1"):
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             self.wfile.flush()
-            # Nothing changes: keep the stream open until the client's timeout.
-            time.sleep(min(int(query.get("timeoutSeconds", ["60"])[0]), 600))
-            self.wfile.write(b"0\r\n\r\n")
+            # Changes after the requested version as they happen, until the client's timeout.
+            since = int(query.get("resourceVersion", ["0"])[0] or 0)
+            deadline = time.monotonic() + min(int(query.get("timeoutSeconds", ["60"])[0]), 600)
+            with CHANGED:
+                Handler.watches += 1
+            try:
+                while time.monotonic() < deadline:
+                    with CHANGED:
+                        changes = [c for c in Handler.history if c[0] > since and collection(c[2]) == wanted
+                                   and (namespace is None or c[2]["metadata"].get("namespace") == namespace)]
+                        if not changes:
+                            CHANGED.wait(timeout=max(0.0, min(1.0, deadline - time.monotonic())))
+                            continue
+                    for version, kind, obj in changes:
+                        self.chunk(json.dumps({"type": kind, "object": obj}).encode() + b"\n")
+                        since = version
+                self.wfile.write(b"0\r\n\r\n")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                with CHANGED:
+                    Handler.watches -= 1
             return
         kind = next((k for k, p in PLURALS.items() if wanted.endswith("/" + p)), "Object")
         api_version = "/".join(parts[1:prefix])
@@ -82,7 +141,7 @@ class Handler(BaseHTTPRequestHandler):
             item.pop("apiVersion", None)
             body_items.append(item)
         self.send_json(200, {"kind": kind + "List", "apiVersion": api_version,
-                             "metadata": {"resourceVersion": str(self.version)}, "items": body_items})
+                             "metadata": {"resourceVersion": str(list_version)}, "items": body_items})
 
 
 def main():
