@@ -68,7 +68,8 @@ public final class EventHandOver: Sendable {
                 send(notifications, state: &state)
                 return
             }
-            state.pending += notifications.filter { $0.position == 0 || $0.position > state.watermark }
+            let watermark = state.watermark
+            state.pending += notifications.filter { $0.position == 0 || $0.position > watermark }
             if state.pending.count > capacity {
                 state.overflow += state.pending.count - capacity
                 state.pending.removeFirst(state.pending.count - capacity)
@@ -82,8 +83,9 @@ public final class EventHandOver: Sendable {
     public func observe(isLeader: Bool, watermark: UInt64) {
         state.withLock { state in
             if !state.leading {
-                state.watermark = max(state.watermark, watermark)
-                state.pending.removeAll { $0.position != 0 && $0.position <= state.watermark }
+                let covered = max(state.watermark, watermark)
+                state.watermark = covered
+                state.pending.removeAll { $0.position != 0 && $0.position <= covered }
                 if isLeader {
                     state.leading = true
                     let backlog = state.pending
@@ -119,7 +121,7 @@ public final class EventHandOver: Sendable {
         // Read what was offered first: anything offered later has a higher position.
         let offered = state.withLock { $0.offered }
         let oldest = dispatchers.withLock { $0 }.compactMap(\.oldestUnfinished).min()
-        await delivered(through: min(offered, oldest.map { $0 - 1 } ?? offered))
+        await delivered(through: min(offered, oldest.map { $0 > 0 ? $0 - 1 : 0 } ?? offered))
     }
 
     /// Publishes `watermark` if this replica leads and it moved; fenced by the Lease's version.

@@ -57,10 +57,6 @@ final class SinkDispatcher: Sendable {
         self.mayDeliver = mayDeliver
         self.finishedBatch = finishedBatch
         self.giveBack = giveBack
-        self.init(sink: sink, filter: filter, settings: settings, metrics: metrics, logger: logger)
-    }
-
-    private init(sink: any KubernetesEventSink, filter: KubernetesEventFilter?, settings: SinkQueueSettings, metrics: MetricsRegistry, logger: Logger) {
         self.sink = sink
         self.filter = filter
         self.settings = settings

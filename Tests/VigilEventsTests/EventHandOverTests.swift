@@ -27,7 +27,7 @@ import VigilTestSupport
                 client: client,
                 settings: LeaderElectionSettings(
                     leaseName: "vigil-events", leaseNamespace: "monitoring", identity: identity, leaseDuration: leaseDuration,
-                    renewDeadline: min(leaseDuration, .seconds(2)) / 2, retryPeriod: .milliseconds(30)),
+                    renewDeadline: leaseDuration / 2, retryPeriod: .milliseconds(30)),
                 logger: quietLogger)
             self.elector = elector
             let handOver = EventHandOver { watermark in

@@ -24,7 +24,7 @@ import VigilTestSupport
                     client: client,
                     settings: LeaderElectionSettings(
                         leaseName: "vigil-events", leaseNamespace: "monitoring", identity: $0, leaseDuration: leaseDuration,
-                        renewDeadline: min(leaseDuration, .seconds(2)) / 2, retryPeriod: .milliseconds(30)),
+                        renewDeadline: leaseDuration / 2, retryPeriod: .milliseconds(30)),
                     logger: logger)
             }
             let tasks = electors.map { elector in Task { await elector.run { _ in } } }
@@ -119,7 +119,12 @@ import VigilTestSupport
                  "spec": {"holderIdentity": "intruder", "leaseDurationSeconds": 3600, "leaseTransitions": 1}}
                 """#)
             let conflictsBefore = server.conflicts
-            await #expect(throws: (any Error).self) { try await electors[0].setAnnotation("vigil.dev/mark", "2") }
+            do {
+                try await electors[0].setAnnotation("vigil.dev/mark", "2")
+                Issue.record("a deposed leader's write went through")
+            } catch let error as KubernetesError {
+                #expect(error.isConflict, "\(error)")
+            }
             #expect(server.conflicts == conflictsBefore + 1)
             let annotations = try server.object(
                 apiVersion: "coordination.k8s.io/v1", kind: "Lease", namespace: "monitoring", name: "vigil-events")?["metadata"]
@@ -132,31 +137,37 @@ import VigilTestSupport
         let server = FakeKubernetesAPIServer()
         try await server.run { url in
             let client = try KubernetesClient(connection: KubernetesConnection(server: url), logger: logger)
-            defer { Task { await client.shutdown() } }
-            await #expect {
+            do {
                 _ = try await client.get(Lease.self, namespace: "monitoring", name: "missing")
-            } throws: { ($0 as? KubernetesError)?.isNotFound == true }
+                Issue.record("a missing lease was found")
+            } catch let error as KubernetesError {
+                #expect(error.isNotFound && error.status?.reason == "NotFound", "\(error)")
+            }
             let lease = Lease(metadata: ObjectMeta(name: "l", namespace: "monitoring"), spec: Lease.Spec(holderIdentity: "x"))
             let created = try await client.create(lease)
             #expect(!created.metadata.resourceVersion.isEmpty)
             #expect(server.requests.last == "POST /apis/coordination.k8s.io/v1/namespaces/monitoring/leases")
-            await #expect {
+            do {
                 _ = try await client.create(lease)
-            } throws: { ($0 as? KubernetesError)?.isAlreadyExists == true }
+                Issue.record("a second create went through")
+            } catch let error as KubernetesError {
+                #expect(error.isAlreadyExists && !error.isConflict, "\(error)")
+            }
             var changed = created
             changed.spec?.holderIdentity = "y"
             let updated = try await client.update(changed)
             #expect(updated.spec?.holderIdentity == "y")
             #expect(updated.metadata.resourceVersion != created.metadata.resourceVersion)
             // The same stale version again: 409 Conflict with the server's Status.
-            await #expect {
+            do {
                 _ = try await client.update(changed)
-            } throws: { error in
-                guard let error = error as? KubernetesError else { return false }
-                return error.isConflict && error.status?.reason == "Conflict"
+                Issue.record("a stale update went through")
+            } catch let error as KubernetesError {
+                #expect(error.isConflict && error.status?.reason == "Conflict", "\(error)")
             }
             let read = try await client.get(Lease.self, namespace: "monitoring", name: "l")
             #expect(read == updated)
+            await client.shutdown()
         }
     }
 }

@@ -41,7 +41,7 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
             excludeReasons: Set(config.filter.excludeReasons), minimumType: config.filter.level,
             message: config.filter.message, excludeMessage: config.filter.excludeMessage)
         let elector = ElectorSlot()
-        let handOver = config.leaderElection.enabled
+        let handOver: EventHandOver? = config.leaderElection.enabled
             ? EventHandOver { watermark in try await elector.publish(EventHandOver.annotation, String(watermark)) } : nil
         let watcher = KubernetesEventWatcher(filter: filter, routes: routes, handOver: handOver, metrics: registry, logger: logger)
         return KubernetesEventsService(config: config, watcher: watcher, store: store, elector: elector, logger: logger)

@@ -424,8 +424,9 @@ public final class FakeKubernetesAPIServer: Sendable {
         return ((kinds[String(parts.last ?? "")] ?? "Object") + "List", apiVersion)
     }
 
-    static func statusJSON(_ code: Int, reason: String, message: String) -> [UInt8] {
-        Array(
+    static func statusJSON(_ code: Int, reason: String, message rawMessage: String) -> [UInt8] {
+        let message = rawMessage.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return Array(
             #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"\#(message)","reason":"\#(reason)","code":\#(code)}"#
                 .utf8)
     }
