@@ -147,12 +147,12 @@ public actor LeaderElector {
                             holderIdentity: settings.identity, leaseDurationSeconds: leaseSeconds, acquireTime: now,
                             renewTime: now, leaseTransitions: 0))
                     lease = try await client.create(created)
-                    observe(lease?.spec)
+                    noteRecord(lease?.spec)
                     lastRenewal = .now
                     return
                 }
                 lease = current
-                observe(current.spec)
+                noteRecord(current.spec)
                 let holder = current.spec?.holderIdentity ?? ""
                 let heldByMe = holder == settings.identity
                 if !holder.isEmpty && !heldByMe && ContinuousClock.now - observedAt < settings.leaseDuration { return }
@@ -180,12 +180,12 @@ public actor LeaderElector {
 
     private func write(_ lease: Lease) async throws -> Lease {
         let written = try await client.update(lease, timeout: settings.renewDeadline)
-        observe(written.spec)
+        noteRecord(written.spec)
         return written
     }
 
     /// Restarts the expiry clock when the record changed since last seen.
-    private func observe(_ spec: Lease.Spec?) {
+    private func noteRecord(_ spec: Lease.Spec?) {
         if spec != observedRecord {
             observedRecord = spec
             observedAt = .now
