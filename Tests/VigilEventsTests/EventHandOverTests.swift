@@ -76,12 +76,16 @@ import VigilTestSupport
         Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }.map(\.key).sorted()
     }
 
-    /// Writes `count` new events named `prefix-N`, each bumped once (a bump must not notify).
-    func produce(_ server: FakeKubernetesAPIServer, _ prefix: String, _ range: Range<Int>) throws {
+    /// Writes new events named `prefix-N`, each bumped once (a bump must not notify); answers the
+    /// resource version of the last new one (its notification's position).
+    @discardableResult
+    func produce(_ server: FakeKubernetesAPIServer, _ prefix: String, _ range: Range<Int>) throws -> Int {
+        var last = 0
         for index in range {
-            try server.apply(eventJSON("\(prefix)-\(index)", object: "pod-\(index)"))
+            last = try server.apply(eventJSON("\(prefix)-\(index)", object: "pod-\(index)"))
             try server.apply(eventJSON("\(prefix)-\(index)", object: "pod-\(index)", count: 2))
         }
+        return last
     }
 
     func watermark(_ server: FakeKubernetesAPIServer) throws -> UInt64 {
@@ -137,12 +141,11 @@ import VigilTestSupport
             let leader = replicas.first(where: \.isLeading)!
             let follower = replicas.first { !$0.isLeading }!
 
-            try produce(server, "before", 0..<25)
-            let newest = UInt64(server.resourceVersion)
+            let newest = UInt64(try produce(server, "before", 0..<25))
             // Delivered and recorded on the Lease: the follower's backlog shrinks to nothing.
             let recorded = await eventually {
                 leader.sink.names.count == 25 && follower.watcher.handOver!.pendingCount == 0
-                    && ((try? watermark(server)) ?? 0) >= newest - 1
+                    && ((try? watermark(server)) ?? 0) >= newest
             }
             #expect(recorded)
             #expect(follower.sink.received.isEmpty)
