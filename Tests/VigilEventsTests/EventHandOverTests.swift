@@ -117,7 +117,7 @@ import VigilTestSupport
             let producer = Task { try produce(server, "during", 0..<60) }
             try await Task.sleep(for: .milliseconds(5))
             await leader.stop(release: true)
-            try await producer.value
+            _ = try await producer.value
             try produce(server, "after", 0..<20)
 
             let expected = Set((0..<30).map { "before-\($0)" } + (0..<60).map { "during-\($0)" } + (0..<20).map { "after-\($0)" })
