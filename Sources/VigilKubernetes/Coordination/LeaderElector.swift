@@ -54,7 +54,7 @@ public struct LeaseObservation: Sendable, Hashable {
 /// by the same resource-version check, so a deposed leader's write fails instead of overwriting.
 public actor LeaderElector {
     /// The settings.
-    public let settings: LeaderElectionSettings
+    public nonisolated let settings: LeaderElectionSettings
     private let client: KubernetesClient
     private let logger: Logger
     private var lease: Lease?
