@@ -9,6 +9,7 @@ let package = Package(
         .package(name: "vigil", path: ".."),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         .target(name: "MallocCounter"),
@@ -69,6 +70,19 @@ let package = Package(
                 .product(name: "VigilRemote", package: "vigil"),
                 .product(name: "VigilModel", package: "vigil"),
             ]
+        ),
+        .executableTarget(
+            // The event watcher's CPU per 100,000 watched events and its memory (docs/PERFORMANCE.md).
+            name: "EventWatcherBenchmarks",
+            dependencies: [
+                .product(name: "VigilEvents", package: "vigil"),
+                .product(name: "VigilKubernetes", package: "vigil"),
+                .product(name: "VigilModel", package: "vigil"),
+                .product(name: "VigilTestSupport", package: "vigil"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(
             // Feeds identical remote-write batches to Vigil and its peers (compat/tsdb-compare.sh).

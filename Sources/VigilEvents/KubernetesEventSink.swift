@@ -2,9 +2,15 @@
 public struct KubernetesEventNotification: Sendable, Hashable {
     /// The event.
     public var record: KubernetesEventRecord
+    /// The event object's resource version when it was first seen (0 when not numeric): the
+    /// order of notifications and the unit of the hand-over watermark (``EventHandOver``).
+    public var position: UInt64
 
-    /// A notification of `record`.
-    public init(record: KubernetesEventRecord) { self.record = record }
+    /// A notification of `record` at `position`.
+    public init(record: KubernetesEventRecord, position: UInt64 = 0) {
+        self.record = record
+        self.position = position
+    }
 }
 
 /// A destination for event notifications (stdout, a webhook, a chat robot, a store).

@@ -8,11 +8,14 @@ public struct KubernetesEventRoute: Sendable {
     public var sink: any KubernetesEventSink
     /// What this sink wants, on top of the watcher's filter; nil takes everything.
     public var filter: KubernetesEventFilter?
+    /// Whether every replica delivers here (a replica's own event store), not only the leader.
+    public var everyReplica: Bool
 
     /// A route to `sink` through `filter`.
-    public init(sink: any KubernetesEventSink, filter: KubernetesEventFilter? = nil) {
+    public init(sink: any KubernetesEventSink, filter: KubernetesEventFilter? = nil, everyReplica: Bool = false) {
         self.sink = sink
         self.filter = filter
+        self.everyReplica = everyReplica
     }
 }
 

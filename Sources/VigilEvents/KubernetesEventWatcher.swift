@@ -13,32 +13,51 @@ public final class KubernetesEventWatcher: Sendable {
     public let filter: KubernetesEventFilter
     private let deduplicator: Mutex<EventDeduplicator>
     private let metrics: MetricsRegistry
+    /// Every replica's sinks (its own store); all sinks when there is no hand-over.
     private let dispatchers: [SinkDispatcher]
+    /// The leader's sinks, behind the hand-over.
+    private let gated: [SinkDispatcher]
+    /// Shares sending with another replica; nil when this one always sends.
+    public let handOver: EventHandOver?
     private let logger: Logger
 
     /// A watcher sending what `filter` passes to `sinks`, remembering events in `deduplicator`.
     public convenience init(
         filter: KubernetesEventFilter, deduplicator: EventDeduplicator = EventDeduplicator(),
         sinks: [any KubernetesEventSink], queue: SinkQueueSettings = SinkQueueSettings(),
-        metrics: MetricsRegistry, logger: Logger
+        handOver: EventHandOver? = nil, metrics: MetricsRegistry, logger: Logger
     ) {
         self.init(
             filter: filter, deduplicator: deduplicator, routes: sinks.map { KubernetesEventRoute(sink: $0) }, queue: queue,
-            metrics: metrics, logger: logger)
+            handOver: handOver, metrics: metrics, logger: logger)
     }
 
     /// A watcher sending what `filter` and each route's own filter pass to that route's sink.
+    /// With `handOver`, routes not marked ``KubernetesEventRoute/everyReplica`` only get what this
+    /// replica sends as the leader.
     public init(
         filter: KubernetesEventFilter, deduplicator: EventDeduplicator = EventDeduplicator(),
         routes: [KubernetesEventRoute], queue: SinkQueueSettings = SinkQueueSettings(),
-        metrics: MetricsRegistry, logger: Logger
+        handOver: EventHandOver? = nil, metrics: MetricsRegistry, logger: Logger
     ) {
         self.filter = filter
         self.deduplicator = Mutex(deduplicator)
         self.metrics = metrics
         self.logger = logger
-        dispatchers = routes.map {
+        self.handOver = handOver
+        dispatchers = routes.filter { handOver == nil || $0.everyReplica }.map {
             SinkDispatcher(sink: $0.sink, filter: $0.filter, settings: queue, metrics: metrics, logger: logger)
+        }
+        if let handOver {
+            gated = routes.filter { !$0.everyReplica }.map {
+                SinkDispatcher(
+                    sink: $0.sink, filter: $0.filter, settings: queue, metrics: metrics, logger: logger,
+                    mayDeliver: { handOver.mayDeliver() }, finishedBatch: { await handOver.batchFinished() },
+                    giveBack: { handOver.giveBack($0) })
+            }
+            handOver.attach(gated)
+        } else {
+            gated = []
         }
     }
 
@@ -56,20 +75,23 @@ public final class KubernetesEventWatcher: Sendable {
         now: @escaping @Sendable () -> Int64 = { currentMilliseconds() }
     ) async {
         await withTaskGroup(of: Void.self) { group in
-            for dispatcher in dispatchers { group.addTask { await dispatcher.run() } }
+            for dispatcher in dispatchers + gated { group.addTask { await dispatcher.run() } }
             for await update in updates {
-                let records = update.events.map { change -> (InformerChange, KubernetesEventRecord) in
+                let records = update.events.map { change -> (InformerChange, KubernetesEventRecord, UInt64) in
                     switch change {
-                    case .added(let event): (.added, event.eventRecord)
-                    case .updated(_, let event): (.updated, event.eventRecord)
-                    case .deleted(let event): (.deleted, event.eventRecord)
+                    case .added(let event): (.added, event.eventRecord, Self.position(event))
+                    case .updated(_, let event): (.updated, event.eventRecord, Self.position(event))
+                    case .deleted(let event): (.deleted, event.eventRecord, Self.position(event))
                     }
                 }
                 let notifications = process(records, subscribedAt: subscribedAt, now: now())
-                if !notifications.isEmpty { for dispatcher in dispatchers { dispatcher.enqueue(notifications) } }
+                if !notifications.isEmpty {
+                    for dispatcher in dispatchers { dispatcher.enqueue(notifications) }
+                    handOver?.admit(notifications)
+                }
                 if Task.isCancelled { break }
             }
-            for dispatcher in dispatchers { dispatcher.finish() }
+            for dispatcher in dispatchers + gated { dispatcher.finish() }
         }
     }
 
@@ -77,13 +99,15 @@ public final class KubernetesEventWatcher: Sendable {
     public enum InformerChange: Sendable { case added, updated, deleted }
 
     /// Decides, counts and filters one batch of changes; returns what the sinks should get.
+    /// `changes` carry each object's position (resource version); notifications come out in
+    /// position order, so a relist's batch is sent oldest first and the watermark stays a prefix.
     public func process(
-        _ changes: [(InformerChange, KubernetesEventRecord)], subscribedAt: Int64, now: Int64
+        _ changes: [(InformerChange, KubernetesEventRecord, UInt64)], subscribedAt: Int64, now: Int64
     ) -> [KubernetesEventNotification] {
         var notifications: [KubernetesEventNotification] = []
         var counted: [(KubernetesEventRecord, Int)] = []
         deduplicator.withLock { deduplicator in
-            for (change, record) in changes {
+            for (change, record, position) in changes {
                 if change == .deleted {
                     deduplicator.forget(record.identity)
                     continue
@@ -97,7 +121,7 @@ public final class KubernetesEventWatcher: Sendable {
                 switch deduplicator.observe(record, now: now) {
                 case .notify:
                     counted.append((record, record.count))
-                    if filter.passes(record) { notifications.append(KubernetesEventNotification(record: record)) }
+                    if filter.passes(record) { notifications.append(KubernetesEventNotification(record: record, position: position)) }
                 case .repeated(let occurrences):
                     counted.append((record, occurrences))
                 case .unchanged:
@@ -106,7 +130,13 @@ public final class KubernetesEventWatcher: Sendable {
             }
         }
         for (record, occurrences) in counted { count(record, occurrences) }
+        notifications.sort { $0.position < $1.position }
         return notifications
+    }
+
+    /// An object's resource version as a number; 0 when the server's is not one (etcd's are).
+    static func position(_ object: some KubernetesObject) -> UInt64 {
+        UInt64(object.metadata.resourceVersion) ?? 0
     }
 
     private func count(_ record: KubernetesEventRecord, _ occurrences: Int) {

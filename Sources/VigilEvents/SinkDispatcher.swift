@@ -31,6 +31,8 @@ final class SinkDispatcher: Sendable {
     let settings: SinkQueueSettings
     private struct Queue {
         var items: [KubernetesEventNotification] = []
+        /// The position of the first notification of the batch being sent, if one is.
+        var sending: UInt64?
         var finished = false
         var waiter: CheckedContinuation<Void, Never>?
     }
@@ -40,8 +42,21 @@ final class SinkDispatcher: Sendable {
     private let dropped: Counter
     private let failures: Counter
     private let logger: Logger
+    /// Asks before each batch whether this replica may send; nil: always.
+    let mayDeliver: (@Sendable () -> Bool)?
+    /// Told after each batch finished (sent or dropped).
+    let finishedBatch: (@Sendable () async -> Void)?
+    /// Takes back a batch that may not be sent any more.
+    let giveBack: (@Sendable ([KubernetesEventNotification]) -> Void)?
 
-    init(sink: any KubernetesEventSink, filter: KubernetesEventFilter?, settings: SinkQueueSettings, metrics: MetricsRegistry, logger: Logger) {
+    init(
+        sink: any KubernetesEventSink, filter: KubernetesEventFilter?, settings: SinkQueueSettings, metrics: MetricsRegistry,
+        logger: Logger, mayDeliver: (@Sendable () -> Bool)? = nil, finishedBatch: (@Sendable () async -> Void)? = nil,
+        giveBack: (@Sendable ([KubernetesEventNotification]) -> Void)? = nil
+    ) {
+        self.mayDeliver = mayDeliver
+        self.finishedBatch = finishedBatch
+        self.giveBack = giveBack
         self.sink = sink
         self.filter = filter
         self.settings = settings
@@ -69,6 +84,21 @@ final class SinkDispatcher: Sendable {
         waiter?.resume()
     }
 
+    /// The oldest position queued or being sent, nil when idle.
+    var oldestUnfinished: UInt64? {
+        queue.withLock { queue in
+            [queue.sending, queue.items.first?.position].compactMap { $0 }.min()
+        }
+    }
+
+    /// Empties the queue, answering what it held (a deposed leader's unsent notifications).
+    func reclaim() -> [KubernetesEventNotification] {
+        queue.withLock { queue in
+            defer { queue.items = [] }
+            return queue.items
+        }
+    }
+
     func finish() {
         let waiter = queue.withLock { queue in
             queue.finished = true
@@ -87,6 +117,7 @@ final class SinkDispatcher: Sendable {
                 if !queue.items.isEmpty {
                     let batch = Array(queue.items.prefix(min(settings.batchSize, max(sink.maxBatch, 1))))
                     queue.items.removeFirst(batch.count)
+                    queue.sending = batch.first?.position
                     return .batch(batch)
                 }
                 return queue.finished ? .done : .wait
@@ -108,7 +139,15 @@ final class SinkDispatcher: Sendable {
     }
 
     func run() async {
-        while let batch = await nextBatch() { await deliver(batch) }
+        while let batch = await nextBatch() {
+            if let mayDeliver, !mayDeliver() {
+                giveBack?(batch)
+            } else {
+                await deliver(batch)
+            }
+            queue.withLock { $0.sending = nil }
+            await finishedBatch?()
+        }
     }
 
     private func deliver(_ batch: [KubernetesEventNotification]) async {

@@ -10,6 +10,7 @@
 ///     - dingtalk:https://oapi.dingtalk.com/robot/send?access_token=TOKEN&level=Warning
 ///     - stdout
 ///   store: {retention: 30d}
+///   leader_election: {enabled: true}    # two replicas, one sender
 /// ```
 public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
     /// The API server's URL (`api_server`); with neither this nor a kubeconfig, in-cluster config.
@@ -26,6 +27,8 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
     public var sinks: [String]
     /// The local event store (`store`).
     public var store: KubernetesEventStoreConfig
+    /// Which replica sends (`leader_election`); off: this one always does.
+    public var leaderElection: KubernetesEventsLeaderElectionConfig
 
     /// Defaults: in-cluster, every namespace, no sinks, the store on with 30 days.
     public init() {
@@ -36,10 +39,12 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
         filter = KubernetesEventsFilterConfig()
         sinks = []
         store = KubernetesEventStoreConfig()
+        leaderElection = KubernetesEventsLeaderElectionConfig()
     }
 
     enum CodingKeys: String, CodingKey {
         case namespace, filter, sinks, store, context
+        case leaderElection = "leader_election"
         case apiServer = "api_server"
         case kubeconfigFile = "kubeconfig_file"
     }
@@ -55,6 +60,7 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
         filter = try container.value(.filter, default: KubernetesEventsFilterConfig())
         sinks = try container.list(.sinks)
         store = try container.value(.store, default: KubernetesEventStoreConfig())
+        leaderElection = try container.value(.leaderElection, default: KubernetesEventsLeaderElectionConfig())
         if apiServer != nil && kubeconfigFile != nil {
             throw ConfigValidationError("api_server and kubeconfig_file are mutually exclusive", field: "kubeconfig_file")
         }
@@ -146,6 +152,63 @@ public struct KubernetesEventStoreConfig: Sendable, Hashable, Decodable {
         retention = try container.value(.retention, default: PromDuration.hours(30 * 24))
         if retention.milliseconds < 86_400_000 {
             throw ConfigValidationError("retention must be at least 1d (events are kept in daily files)", field: "retention")
+        }
+    }
+}
+
+/// Lease-based election of the replica that sends (`kubernetes_events.leader_election`), with
+/// client-go leaderelection's timings: the lease is taken over `lease_duration` after its holder
+/// last renewed, a leader that cannot renew for `renew_deadline` stops sending, and every replica
+/// tries every `retry_period`.
+public struct KubernetesEventsLeaderElectionConfig: Sendable, Hashable, Decodable {
+    /// Elect a sender (`enabled`, default false).
+    public var enabled = false
+    /// The Lease's name (`lease_name`, default `vigil-events`).
+    public var leaseName = "vigil-events"
+    /// The Lease's namespace (`lease_namespace`); empty: the pod's own (POD_NAMESPACE, or the
+    /// service account's namespace file).
+    public var leaseNamespace = ""
+    /// This replica's identity (`identity`); empty: POD_NAME, else the host name.
+    public var identity = ""
+    /// `lease_duration`, default 15s.
+    public var leaseDuration = PromDuration.seconds(15)
+    /// `renew_deadline`, default 10s.
+    public var renewDeadline = PromDuration.seconds(10)
+    /// `retry_period`, default 2s.
+    public var retryPeriod = PromDuration.seconds(2)
+
+    /// Off, with client-go's default timings.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case enabled, identity
+        case leaseName = "lease_name"
+        case leaseNamespace = "lease_namespace"
+        case leaseDuration = "lease_duration"
+        case renewDeadline = "renew_deadline"
+        case retryPeriod = "retry_period"
+    }
+
+    /// Decodes and checks the timings as client-go does: lease_duration > renew_deadline >
+    /// 1.2 × retry_period > 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        enabled = try container.value(.enabled, default: false)
+        leaseName = try container.value(.leaseName, default: "vigil-events")
+        leaseNamespace = try container.value(.leaseNamespace, default: "")
+        identity = try container.value(.identity, default: "")
+        leaseDuration = try container.value(.leaseDuration, default: PromDuration.seconds(15))
+        renewDeadline = try container.value(.renewDeadline, default: PromDuration.seconds(10))
+        retryPeriod = try container.value(.retryPeriod, default: PromDuration.seconds(2))
+        if leaseName.isEmpty { throw ConfigValidationError("lease_name must not be empty", field: "lease_name") }
+        if retryPeriod.milliseconds <= 0 {
+            throw ConfigValidationError("retry_period must be greater than zero", field: "retry_period")
+        }
+        if renewDeadline.milliseconds * 10 <= retryPeriod.milliseconds * 12 {
+            throw ConfigValidationError("renew_deadline must be greater than 1.2 × retry_period", field: "renew_deadline")
+        }
+        if leaseDuration <= renewDeadline {
+            throw ConfigValidationError("lease_duration must be greater than renew_deadline", field: "lease_duration")
         }
     }
 }

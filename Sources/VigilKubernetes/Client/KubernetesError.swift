@@ -72,6 +72,16 @@ public struct KubernetesError: Error, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// Whether the object asked for does not exist (HTTP 404).
+    public var isNotFound: Bool { httpStatusCode == 404 }
+
+    /// Whether a write lost an optimistic-concurrency race: the object changed since it was read
+    /// (HTTP 409, reason `Conflict`).
+    public var isConflict: Bool { httpStatusCode == 409 && status?.reason != "AlreadyExists" }
+
+    /// Whether a create found an object of that name already there (HTTP 409, reason `AlreadyExists`).
+    public var isAlreadyExists: Bool { httpStatusCode == 409 && status?.reason == "AlreadyExists" }
+
     /// The HTTP status code, for errors the server answered.
     public var httpStatusCode: Int? {
         switch code {

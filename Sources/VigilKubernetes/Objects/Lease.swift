@@ -1,5 +1,7 @@
 /// A coordination.k8s.io/v1 Lease, for leader election among replicas.
-public struct Lease: KubernetesObject {
+public struct Lease: KubernetesWritableObject {
+    /// `Lease`.
+    public static let kind = "Lease"
     /// Where leases live.
     public static let resource = KubernetesResource(
         group: "coordination.k8s.io", version: "v1", plural: "leases", namespaced: true)
@@ -26,5 +28,17 @@ public struct Lease: KubernetesObject {
         public var renewTime: String?
         /// How many times the lease changed hands.
         public var leaseTransitions: Int?
+
+        /// A spec; every field optional, as the API has them.
+        public init(
+            holderIdentity: String? = nil, leaseDurationSeconds: Int? = nil, acquireTime: String? = nil,
+            renewTime: String? = nil, leaseTransitions: Int? = nil
+        ) {
+            self.holderIdentity = holderIdentity
+            self.leaseDurationSeconds = leaseDurationSeconds
+            self.acquireTime = acquireTime
+            self.renewTime = renewTime
+            self.leaseTransitions = leaseTransitions
+        }
     }
 }

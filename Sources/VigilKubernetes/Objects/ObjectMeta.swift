@@ -51,6 +51,20 @@ public struct ObjectMeta: Sendable, Hashable, Codable {
         creationTimestamp = try container.decodeIfPresent(String.self, forKey: .creationTimestamp) ?? ""
     }
 
+    /// Encodes only the fields that are set: the API server refuses an empty `creationTimestamp`
+    /// and treats an empty `resourceVersion` on an update as "no precondition".
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        if !namespace.isEmpty { try container.encode(namespace, forKey: .namespace) }
+        if !uid.isEmpty { try container.encode(uid, forKey: .uid) }
+        if !resourceVersion.isEmpty { try container.encode(resourceVersion, forKey: .resourceVersion) }
+        if !labels.isEmpty { try container.encode(labels, forKey: .labels) }
+        if !annotations.isEmpty { try container.encode(annotations, forKey: .annotations) }
+        if !ownerReferences.isEmpty { try container.encode(ownerReferences, forKey: .ownerReferences) }
+        if !creationTimestamp.isEmpty { try container.encode(creationTimestamp, forKey: .creationTimestamp) }
+    }
+
     /// The object that controls this one (the owner reference with `controller: true`), if any.
     public var controller: OwnerReference? { ownerReferences.first { $0.controller == true } }
 }

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 import VigilConfig
 import VigilDiscovery
 import VigilEvents
@@ -16,6 +17,8 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
     let config: KubernetesEventsConfig
     let watcher: KubernetesEventWatcher
     let store: KubernetesEventStore?
+    /// Where the hand-over publishes its watermark, once the API connection exists.
+    let elector: ElectorSlot
     let logger: Logger
 
     /// Builds the watcher, its sinks (kube-eventer `--sink=` values) and the store under `directory`.
@@ -28,7 +31,8 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
         if config.store.enabled {
             let opened = try KubernetesEventStore(
                 directory: URL(fileURLWithPath: try directory()), retention: .milliseconds(config.store.retention.milliseconds))
-            routes.append(KubernetesEventRoute(sink: KubernetesEventStoreSink(store: opened)))
+            // Each replica keeps its own searchable history, leader or not.
+            routes.append(KubernetesEventRoute(sink: KubernetesEventStoreSink(store: opened), everyReplica: true))
             store = opened
         }
         let filter = try KubernetesEventFilter(
@@ -36,8 +40,11 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
             kinds: Set(config.filter.kinds), excludeKinds: Set(config.filter.excludeKinds), reasons: Set(config.filter.reasons),
             excludeReasons: Set(config.filter.excludeReasons), minimumType: config.filter.level,
             message: config.filter.message, excludeMessage: config.filter.excludeMessage)
-        let watcher = KubernetesEventWatcher(filter: filter, routes: routes, metrics: registry, logger: logger)
-        return KubernetesEventsService(config: config, watcher: watcher, store: store, logger: logger)
+        let elector = ElectorSlot()
+        let handOver: EventHandOver? = config.leaderElection.enabled
+            ? EventHandOver { watermark in try await elector.publish(EventHandOver.annotation, String(watermark)) } : nil
+        let watcher = KubernetesEventWatcher(filter: filter, routes: routes, handOver: handOver, metrics: registry, logger: logger)
+        return KubernetesEventsService(config: config, watcher: watcher, store: store, elector: elector, logger: logger)
     }
 
     /// `GET /api/v1/events`: the store searched by namespace, kind, object, reason, type and time.
@@ -76,10 +83,51 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
             }
             let informer = factory.informer(Event.self, namespace: config.namespace.isEmpty ? nil : config.namespace)
             logger.info("Watching Kubernetes events", metadata: ["server": "\(factory.client.connection.server)"])
-            // Returns when cancelled; the informer itself relists and reconnects.
-            await watcher.run(informer.updates(), subscribedAt: currentMilliseconds())
+            guard let handOver = watcher.handOver else {
+                // Returns when cancelled; the informer itself relists and reconnects.
+                await watcher.run(informer.updates(), subscribedAt: currentMilliseconds())
+                return
+            }
+            let elector = LeaderElector(client: factory.client, settings: electionSettings(), logger: logger)
+            self.elector.set(elector)
+            logger.info(
+                "Electing the event sender", metadata: ["lease": "\(elector.settings.leaseNamespace)/\(elector.settings.leaseName)",
+                "identity": "\(elector.settings.identity)"])
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await watcher.run(informer.updates(), subscribedAt: currentMilliseconds()) }
+                group.addTask {
+                    await elector.run { lease in
+                        handOver.observe(isLeader: lease.isLeader, watermark: EventHandOver.watermark(in: lease.annotations))
+                    }
+                }
+            }
+            // Graceful: the sinks drained above; the holder is emptied (with the last watermark)
+            // so the other replica takes over at its next try. The release must outlive the
+            // cancellation that brought us here.
+            await Task { await elector.release() }.value
             return
         }
+    }
+
+    /// The election settings, with the identity and namespace of this pod when not configured.
+    private func electionSettings() -> LeaderElectionSettings {
+        let election = config.leaderElection
+        let environment = ProcessInfo.processInfo.environment
+        var identity = election.identity
+        if identity.isEmpty { identity = environment["POD_NAME"] ?? "" }
+        if identity.isEmpty { identity = ProcessInfo.processInfo.hostName }
+        var namespace = election.leaseNamespace
+        if namespace.isEmpty { namespace = environment["POD_NAMESPACE"] ?? "" }
+        if namespace.isEmpty {
+            let file = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+            namespace = ((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if namespace.isEmpty { namespace = "default" }
+        return LeaderElectionSettings(
+            leaseName: election.leaseName, leaseNamespace: namespace, identity: identity,
+            leaseDuration: .milliseconds(election.leaseDuration.milliseconds),
+            renewDeadline: .milliseconds(election.renewDeadline.milliseconds),
+            retryPeriod: .milliseconds(election.retryPeriod.milliseconds))
     }
 
     private func connection() throws -> KubernetesConnection {
@@ -98,5 +146,18 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
             }
             try? await Task.sleep(for: .seconds(3600))
         }
+    }
+}
+
+/// The elector, known once the API connection is made; the hand-over publishes through it.
+final class ElectorSlot: Sendable {
+    private let elector = Mutex<LeaderElector?>(nil)
+
+    func set(_ elector: LeaderElector) { self.elector.withLock { $0 = elector } }
+
+    /// Writes an annotation on the Lease; fails when there is no elector yet or it is not the leader.
+    func publish(_ key: String, _ value: String) async throws {
+        guard let elector = elector.withLock({ $0 }) else { throw KubernetesError.configuration("no leader election yet") }
+        try await elector.setAnnotation(key, value)
     }
 }

@@ -11,7 +11,8 @@ import Synchronization
 /// with a `Status` (as an HTTP answer or as an in-stream ERROR event) for versions older than the
 /// last ``compact()``, `timeoutSeconds`, and label and field selectors.
 ///
-/// Tests add, change and delete objects (JSON written as the API returns them) and break watches
+/// Tests add, change and delete objects (JSON written as the API returns them). Single objects can be read (GET), created (POST) and replaced (PUT) with the
+/// API's resourceVersion preconditions, enough for Lease-based leader election. Watches break
 /// on purpose: ``closeWatches()`` ends every open stream silently, ``expireWatches()`` sends an
 /// in-stream 410, ``stallNewWatches`` makes new watches send nothing and never end.
 public final class FakeKubernetesAPIServer: Sendable {
@@ -64,6 +65,7 @@ public final class FakeKubernetesAPIServer: Sendable {
         var authorizations: [String] = []
         var expiredAnswer = ExpiredAnswer.httpGone
         var stall = false
+        var conflicts = 0
     }
 
     let state = Mutex(State())
@@ -75,6 +77,12 @@ public final class FakeKubernetesAPIServer: Sendable {
     public func run<T>(_ body: (String) async throws -> T) async throws -> T {
         let router = Router()
         router.get("**") { request, _ in self.respond(request) }
+        router.post("**") { request, _ in
+            self.write(request, method: "POST", body: Array(buffer: try await request.body.collect(upTo: 1 << 20)))
+        }
+        router.put("**") { request, _ in
+            self.write(request, method: "PUT", body: Array(buffer: try await request.body.collect(upTo: 1 << 20)))
+        }
         defer { closeWatches() }
         return try await LoopbackHTTPServer.run(router) { port in try await body("http://127.0.0.1:\(port)") }
     }
@@ -239,6 +247,9 @@ public final class FakeKubernetesAPIServer: Sendable {
             $0.requests.append(path + (request.uri.query.map { "?" + $0 } ?? ""))
             $0.authorizations.append(request.headers[.authorization] ?? "")
         }
+        if let (collection, namespace, name) = Self.objectRoute(path) {
+            return getObject(collection, namespace: namespace, name: name)
+        }
         guard let (collection, namespace) = Self.route(path) else {
             return Self.status(404, reason: "NotFound", message: "the server could not find the requested resource")
         }
@@ -254,6 +265,98 @@ public final class FakeKubernetesAPIServer: Sendable {
         }
         return list(filter, limit: query["limit"].flatMap { Int($0) } ?? 0, continueToken: query["continue"].map(String.init) ?? "")
     }
+
+    /// Splits `/apis/coordination.k8s.io/v1/namespaces/ns/leases/name` into (collection, `ns`, `name`).
+    static func objectRoute(_ path: String) -> (collection: String, namespace: String, name: String)? {
+        var parts = path.split(separator: "/").map(String.init)
+        guard let first = parts.first, parts.count >= 2 else { return nil }
+        let name = parts.removeLast()
+        guard let (collection, namespace) = route(parts.joined(separator: "/")), first == "api" || first == "apis" else { return nil }
+        return (collection, namespace ?? "", name)
+    }
+
+    func getObject(_ collection: String, namespace: String, name: String) -> Response {
+        guard let stored = state.withLock({ $0.objects[collection]?[Self.key(namespace, name)] }) else {
+            return Self.status(404, reason: "NotFound", message: "\(collection) \"\(name)\" not found")
+        }
+        return Self.objectResponse(200, stored.bytes)
+    }
+
+    static func objectResponse(_ code: Int, _ bytes: [UInt8]) -> Response {
+        Response(
+            status: .init(code: code), headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// POST to a collection creates (409 AlreadyExists when taken); PUT to an object replaces it
+    /// when the body's `metadata.resourceVersion` is the stored one (409 Conflict otherwise, as the
+    /// real server's optimistic concurrency answers), 404 when it does not exist.
+    func write(_ request: Request, method: String, body: [UInt8]) -> Response {
+        let path = request.uri.path
+        state.withLock {
+            $0.requests.append(method + " " + path)
+            $0.authorizations.append(request.headers[.authorization] ?? "")
+        }
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any],
+            object["apiVersion"] is String, object["kind"] is String,
+            var metadata = object["metadata"] as? [String: Any], let name = metadata["name"] as? String
+        else {
+            return Self.status(400, reason: "BadRequest", message: "Object 'Kind' is missing or the body is not an object")
+        }
+        let target: (collection: String, namespace: String)
+        if method == "POST" {
+            guard let (collection, namespace) = Self.route(path) else {
+                return Self.status(404, reason: "NotFound", message: "the server could not find the requested resource")
+            }
+            target = (collection, namespace ?? "")
+        } else {
+            guard let (collection, namespace, pathName) = Self.objectRoute(path), pathName == name else {
+                return Self.status(400, reason: "BadRequest", message: "the name of the object does not match the URL")
+            }
+            target = (collection, namespace)
+        }
+        metadata["namespace"] = target.namespace.isEmpty ? nil : target.namespace
+        let sentVersion = metadata["resourceVersion"] as? String ?? ""
+        return state.withLock { state in
+            let existing = state.objects[target.collection]?[Self.key(target.namespace, name)]
+            if method == "POST" && existing != nil {
+                return Self.status(409, reason: "AlreadyExists", message: "\(target.collection) \"\(name)\" already exists")
+            }
+            if method == "PUT" {
+                guard let existing else { return Self.status(404, reason: "NotFound", message: "\(target.collection) \"\(name)\" not found") }
+                let stored = ((try? JSONSerialization.jsonObject(with: Data(existing.bytes))) as? [String: Any])?["metadata"] as? [String: Any]
+                let current = stored?["resourceVersion"] as? String ?? ""
+                if !sentVersion.isEmpty && sentVersion != current {
+                    state.conflicts += 1
+                    return Self.status(
+                        409, reason: "Conflict",
+                        message: "Operation cannot be fulfilled on \(target.collection) \"\(name)\": the object has been modified; please apply your changes to the latest version and try again")
+                }
+                metadata["uid"] = stored?["uid"]
+                metadata["creationTimestamp"] = stored?["creationTimestamp"]
+            }
+            state.version += 1
+            metadata["resourceVersion"] = String(state.version)
+            if metadata["uid"] == nil { metadata["uid"] = "uid-\(target.collection.replacingOccurrences(of: "/", with: "-"))-\(target.namespace)-\(name)" }
+            if metadata["creationTimestamp"] == nil { metadata["creationTimestamp"] = "2026-11-01T10:00:00Z" }
+            object["metadata"] = metadata
+            let bytes = Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data())
+            let stored = Stored(collection: target.collection, namespace: target.namespace, name: name, bytes: bytes)
+            state.objects[target.collection, default: [:]][Self.key(target.namespace, name)] = stored
+            Self.record(Change(version: state.version, type: existing == nil ? "ADDED" : "MODIFIED", object: stored), in: &state)
+            return Self.objectResponse(method == "POST" ? 201 : 200, bytes)
+        }
+    }
+
+    /// The stored object `name` as its JSON fields, nil when absent; for tests to inspect writes.
+    public func object(apiVersion: String, kind: String, namespace: String = "", name: String) throws -> [String: Any]? {
+        let collection = try Self.collection(apiVersion: apiVersion, kind: kind)
+        guard let stored = state.withLock({ $0.objects[collection]?[Self.key(namespace, name)] }) else { return nil }
+        return (try JSONSerialization.jsonObject(with: Data(stored.bytes))) as? [String: Any]
+    }
+
+    /// How many writes were refused with 409 Conflict.
+    public var conflicts: Int { state.withLock { $0.conflicts } }
 
     func list(_ filter: Watcher, limit: Int, continueToken: String) -> Response {
         let (page, version, next, remaining): ([Stored], Int, String?, Int)
@@ -321,8 +424,9 @@ public final class FakeKubernetesAPIServer: Sendable {
         return ((kinds[String(parts.last ?? "")] ?? "Object") + "List", apiVersion)
     }
 
-    static func statusJSON(_ code: Int, reason: String, message: String) -> [UInt8] {
-        Array(
+    static func statusJSON(_ code: Int, reason: String, message rawMessage: String) -> [UInt8] {
+        let message = rawMessage.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return Array(
             #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"\#(message)","reason":"\#(reason)","code":\#(code)}"#
                 .utf8)
     }

@@ -89,6 +89,40 @@ import Yams
         #expect(config.logStore.enabled)
     }
 
+    /// Two server replicas elect the event sender: the config turns election on, each pod gets
+    /// its name (the identity) and namespace from the downward API, and RBAC lets the server
+    /// account create, read and renew that Lease in its own namespace and nothing more.
+    @Test func serverReplicasElectTheEventSenderThroughALease() throws {
+        let manifests = try manifests()
+        let config = try embeddedConfig("vigil-server-config", key: "prometheus.yml", in: manifests)
+        let election = try #require(config.kubernetesEvents?.leaderElection)
+        #expect(election.enabled)
+        let server = try #require(manifests.first { $0.kind == "StatefulSet" && $0.name == "vigil-server" })
+        let spec = server.object["spec"] as? [String: Any] ?? [:]
+        // One replica by default (pushes through the Service must not split); scaling is safe.
+        #expect((spec["replicas"] as? Int ?? 1) == 1)
+        let template = (spec["template"] as? [String: Any])?["spec"] as? [String: Any] ?? [:]
+        let container = try #require(ManifestChecks.containers(template).first)
+        var downward: [String: String] = [:]
+        for variable in container["env"] as? [[String: Any]] ?? [] {
+            let field = ((variable["valueFrom"] as? [String: Any])?["fieldRef"] as? [String: Any])?["fieldPath"] as? String
+            if let name = variable["name"] as? String, let field { downward[name] = field }
+        }
+        #expect(downward == ["POD_NAME": "metadata.name", "POD_NAMESPACE": "metadata.namespace"])
+        let role = try #require(manifests.first { $0.kind == "Role" && $0.name == "vigil-server-leases" })
+        #expect(role.namespace == server.namespace)
+        let rules = (role.object["rules"] as? [[String: Any]] ?? []).filter { ($0["resources"] as? [String]) == ["leases"] }
+        var verbs: [String: Set<String>] = [:]
+        for rule in rules {
+            let names = (rule["resourceNames"] as? [String])?.joined(separator: ",") ?? "*"
+            verbs[names, default: []].formUnion(rule["verbs"] as? [String] ?? [])
+        }
+        #expect(verbs == [election.leaseName: ["get", "update"], "*": ["create"]])
+        let binding = try #require(manifests.first { $0.kind == "RoleBinding" && $0.name == "vigil-server-leases" })
+        let subjects = binding.object["subjects"] as? [[String: Any]] ?? []
+        #expect(subjects.contains { $0["name"] as? String == template["serviceAccountName"] as? String })
+    }
+
     /// The agent's config loads, satisfies agent mode (a remote_write, no rules, alerting or
     /// remote_read), tails the pod logs and ships them to a Service of these manifests.
     @Test func agentConfigLoadsAndShipsToTheServer() throws {
