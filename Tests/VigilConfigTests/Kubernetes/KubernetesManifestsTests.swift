@@ -89,7 +89,7 @@ import Yams
         #expect(config.logStore.enabled)
     }
 
-    /// Two server replicas elect the event sender: the config turns election on, each pod gets
+    /// Server replicas elect the event sender: the config turns election on, each pod gets
     /// its name (the identity) and namespace from the downward API, and RBAC lets the server
     /// account create, read and renew that Lease in its own namespace and nothing more.
     @Test func serverReplicasElectTheEventSenderThroughALease() throws {
