@@ -2,6 +2,7 @@ public import Logging
 public import ServiceLifecycle
 public import VigilModel
 public import VigilConfig
+import VigilHTTPClient
 
 /// The log pipeline as a `Service`: tails the `logs:` inputs into every output's on-disk buffer
 /// and ships each buffer to its destination, delivering every line at least once.

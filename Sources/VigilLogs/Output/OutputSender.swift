@@ -1,4 +1,5 @@
 import Logging
+import VigilModel
 import VigilConfig
 
 /// Drains one output's ``DiskBuffer`` through a ``LogOutput``: whole frames per batch, sent until
