@@ -1,5 +1,6 @@
 import Testing
 import VigilConfig
+import VigilModel
 import VigilTestSupport
 @testable import VigilLogs
 
