@@ -1,8 +1,8 @@
 public import Logging
 public import ServiceLifecycle
 public import VigilModel
-import VigilHTTPClient
 public import VigilConfig
+import VigilHTTPClient
 
 /// The log pipeline as a `Service`: tails the `logs:` inputs into every output's on-disk buffer
 /// and ships each buffer to its destination, delivering every line at least once.
@@ -46,17 +46,15 @@ public final class LogPipeline: Service, Sendable {
             return
         }
         let state = try PipelineState.open(config: config, dataDirectory: dataDirectory, metrics: metrics, logger: logger)
-        var clients: [ConfiguredHTTPClient] = []
+        var senders: [OutputFactory.Built] = []
         do {
-            for output in config.outputs { clients.append(try ConfiguredHTTPClient(config: output.httpConfig)) }
+            for (output, buffer) in zip(config.outputs, state.buffers) {
+                senders.append(try OutputFactory.build(output, buffer: buffer, metrics: try metrics.output(output.name), logger: logger))
+            }
         } catch {
             state.close()
-            throw LogsError("cannot build the HTTP client of a logs output: \(error)")
-        }
-        let senders = try zip(config.outputs, zip(state.buffers, clients)).map { output, pair in
-            LokiSender(
-                config: output, buffer: pair.0, client: pair.1, metrics: try metrics.output(output.name),
-                logger: logger)
+            for sender in senders { await sender.client?.shutdown() }
+            throw LogsError("cannot set up a logs output: \(error)")
         }
         logger.info("Log pipeline started", metadata: [
             "inputs": "\(config.inputs.count)", "outputs": "\(config.outputs.count)",
@@ -82,7 +80,7 @@ public final class LogPipeline: Service, Sendable {
             return first
         }
         state.close()
-        for client in clients { await client.shutdown() }
+        for sender in senders { await sender.client?.shutdown() }
         logger.info("Log pipeline stopped")
         try outcome.get()
     }

@@ -258,6 +258,18 @@ public struct JSONReader {
         if digits == 0 { throw Error(message: "invalid number", offset: start) }
     }
 
+    /// Reads a number that must be an integer within `Int64` (a status code, a count).
+    public mutating func readInteger() throws(Error) -> Int64 {
+        skipWhitespace()
+        let start = index
+        guard index < bytes.count else { throw fail("expected an integer") }
+        try skipNumber()
+        guard let value = Int64(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+            throw Error(message: "expected an integer", offset: start)
+        }
+        return value
+    }
+
     /// Checks nothing but whitespace follows the value just read.
     public mutating func expectEnd() throws(Error) {
         skipWhitespace()

@@ -9,10 +9,10 @@ import VigilTestSupport
 
 /// The pipeline as the lead wires it: a `Service` in a `ServiceGroup`, stopped gracefully.
 @Suite struct LogPipelineTests {
-    func config(_ root: String, url: String, whenFull: LokiOutputConfig.WhenFull = .dropOldest) throws -> LogsConfig {
+    func config(_ root: String, url: String, whenFull: LogOutputConfig.WhenFull = .dropOldest) throws -> LogsConfig {
         var input = FileInputConfig(name: "files", paths: [root + "/*.log"], format: .cri, readFromHead: true)
         input.labels = ["job": "test"]
-        var output = LokiOutputConfig(name: "out", url: try ConfigURL(url))
+        var output = LogOutputConfig(name: "out", url: try ConfigURL(url))
         output.batchWait = PromDuration(milliseconds: 20)
         output.labels = ["cluster": "c1"]
         output.whenFull = whenFull
@@ -77,5 +77,54 @@ import VigilTestSupport
         #expect(dropped.value == 0)
         let read = try registry.counter(name: "vigil_logs_lines_read_total", help: "Log lines read by an input.", labels: ["input": "files"])
         #expect(read.value < 200)
+    }
+
+    @Test func aFullBufferDropsItsOldestLinesCountedAndDeliversTheRest() async throws {
+        let directory = try TemporaryDirectory()
+        let line = String(repeating: "z", count: 1000)
+        var text = ""
+        for number in 0..<200 { text += "\(number) \(line)\n" }
+        try text.write(toFile: directory.path + "/app.log", atomically: false, encoding: .utf8)
+        // The file output's directory does not exist yet: every write fails and is retried while the buffer fills.
+        let target = directory.path + "/out/lines.log"
+        var input = FileInputConfig(name: "files", paths: [directory.path + "/*.log"], readFromHead: true)
+        input.maxLineSize = ByteSize(bytes: 2048)
+        var output = LogOutputConfig(name: "out", .file(FileOutputConfig(path: target)))
+        output.batchSize = ByteSize(bytes: 4096)
+        output.bufferMaxBytes = ByteSize(bytes: 16384)
+        output.batchWait = PromDuration(milliseconds: 10)
+        output.minBackoff = PromDuration(milliseconds: 10)
+        output.maxBackoff = PromDuration(milliseconds: 50)
+        let registry = MetricsRegistry()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let pipeline = try LogPipeline(
+            config: LogsConfig(inputs: [input], outputs: [output]), dataDirectory: directory.path + "/data", registry: registry,
+            logger: logger)
+        let group = ServiceGroup(services: [pipeline], logger: logger)
+        let running = Task { try await group.run() }
+        let dropped = try registry.counter(
+            name: "vigil_logs_lines_dropped_total", help: "Log lines an output dropped, by reason.",
+            labels: ["output": "out", "reason": "buffer_full"])
+        let read = try registry.counter(name: "vigil_logs_lines_read_total", help: "Log lines read by an input.", labels: ["input": "files"])
+        let sent = try registry.counter(
+            name: "vigil_logs_lines_sent_total", help: "Log lines an output's receiver accepted.", labels: ["output": "out"])
+        let allRead = await eventually(timeout: .seconds(60)) { read.value == 200 && dropped.value > 0 }
+        #expect(allRead)
+        try FileManager.default.createDirectory(atPath: directory.path + "/out", withIntermediateDirectories: true)
+        // The batch the sender held while its segment was dropped is still delivered (and counted in both).
+        let drained = await eventually(timeout: .seconds(60)) { sent.value + dropped.value >= 200 && sent.value > 0 }
+        #expect(drained)
+        await group.triggerGracefulShutdown()
+        try await running.value
+        let written = try String(contentsOfFile: target, encoding: .utf8).split(separator: "\n")
+        #expect(written.count == Int(sent.value))
+        // Lines arrive in order, each once, ending with the newest: what is missing was dropped from the oldest.
+        let numbers = written.compactMap { Int($0.prefix { $0 != " " }) }
+        #expect(numbers.count == written.count)
+        let increasing = zip(numbers, numbers.dropFirst()).allSatisfy { $0 < $1 }
+        #expect(increasing)
+        #expect(numbers.last == 199)
+        #expect(numbers.count < 200)
     }
 }

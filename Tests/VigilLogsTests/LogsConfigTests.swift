@@ -32,13 +32,58 @@ import VigilConfig
         #expect(input.maxLineSize.bytes == 256 << 10)
         let output = try #require(config.outputs.first)
         #expect(output.name == "loki")
-        #expect(output.tenantID == "team-a")
+        guard case .loki(let loki) = output.destination else {
+            Issue.record("not a loki output: \(output.destination)")
+            return
+        }
+        #expect(loki.tenantID == "team-a")
         #expect(output.batchWait == .seconds(2))
         #expect(output.batchSize.bytes == 1 << 20)
         #expect(output.bufferMaxBytes.bytes == 1 << 30)
         #expect(output.whenFull == .dropOldest)
         #expect(output.maxRetries == 0)
-        #expect(output.httpConfig.basicAuth?.username == "u")
+        #expect(loki.httpConfig.basicAuth?.username == "u")
+    }
+
+    @Test func decodesEveryOutputType() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write("vigil.yml", """
+            logs:
+              inputs:
+                - paths: [/x]
+              outputs:
+                - type: elasticsearch
+                  url: http://es:9200
+                  index: logs-%Y.%m.%d
+                  compression: gzip
+                  max_retries: 5
+                - type: clickhouse
+                  url: http://ch:8123
+                  database: obs
+                  password_file: secret
+                  labels_format: json_string
+                - {type: forward, address: "fluentd:24224", tag: k8s}
+                - {type: syslog, address: "[::1]:514", transport: udp, facility: local0}
+                - {type: file, path: out/vigil.log, format: json, max_size: 10MiB, buffer_max_bytes: 64MiB}
+                - {type: stdout, name: console}
+            """)
+        let outputs = try PrometheusConfig.load(path: path).logs.outputs
+        #expect(outputs.map(\.name) == ["elasticsearch", "clickhouse", "forward", "syslog", "file", "console"])
+        #expect(outputs[0].maxRetries == 5)
+        #expect(outputs[4].bufferMaxBytes.bytes == 64 << 20)
+        guard case .elasticsearch(let elasticsearch) = outputs[0].destination, case .clickhouse(let clickhouse) = outputs[1].destination,
+              case .forward(let forward) = outputs[2].destination, case .syslog(let syslog) = outputs[3].destination,
+              case .file(let file) = outputs[4].destination, case .stdout = outputs[5].destination
+        else {
+            Issue.record("wrong destinations: \(outputs.map(\.destination))")
+            return
+        }
+        #expect(elasticsearch.index == "logs-%Y.%m.%d" && elasticsearch.compression == .gzip)
+        #expect(clickhouse.database == "obs" && clickhouse.table == "logs" && clickhouse.labelsFormat == .jsonString)
+        #expect(clickhouse.passwordFile == directory.path + "/secret")
+        #expect(forward.tag == "k8s" && forward.requireAck)
+        #expect(syslog.transport == .udp && syslog.facility == "local0")
+        #expect(file.path == directory.path + "/out/vigil.log" && file.format == .json && file.maxSize.bytes == 10 << 20)
     }
 
     @Test func resolvesRelativePathsAgainstTheConfigDirectory() throws {
@@ -59,6 +104,16 @@ import VigilConfig
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - url: http://l/p\n      labels: {\"bad-name\": x}\n", "invalid label name"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - url: http://l/p\n      buffer_max_bytes: 1MiB\n", "at least 4 × batch_size"),
         ("logz:\n  inputs: []\n", "unknown field \"logz\""),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: kafka\n", "unsupported output type \"kafka\" (supported: loki, elasticsearch"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: elasticsearch\n      url: http://e\n      tenant_id: x\n", "vigil.yml:7:7: logs.outputs[0].tenant_id: unknown field"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: elasticsearch\n      url: http://e\n      index: Logs\n", "index must be a lowercase"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: elasticsearch\n      url: http://e\n      index: l-%j\n", "only %Y, %m, %d and %H"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: clickhouse\n      url: http://c\n      table: \"x; DROP\"\n", "table must be an identifier"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: forward\n      address: fluentd\n", "address must be host:port"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: syslog\n", "a syslog output needs an address"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: syslog\n      address: h:514\n      facility: mail2\n", "unknown facility"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: file\n", "a file output needs a path"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: loki\n      url: http://l\n      encoding: protobuf\n      compression: gzip\n", "compression: gzip applies to encoding: json"),
     ])
     func rejectsBadSectionsWithPositions(yaml: String, expected: String) {
         do {

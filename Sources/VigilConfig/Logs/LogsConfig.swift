@@ -7,10 +7,10 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
     /// Files to tail (`inputs`).
     public var inputs: [FileInputConfig]
     /// Destinations (`outputs`).
-    public var outputs: [LokiOutputConfig]
+    public var outputs: [LogOutputConfig]
 
     /// An empty section: nothing is read, nothing is shipped.
-    public init(inputs: [FileInputConfig] = [], outputs: [LokiOutputConfig] = []) {
+    public init(inputs: [FileInputConfig] = [], outputs: [LogOutputConfig] = []) {
         self.inputs = inputs
         self.outputs = outputs
     }
@@ -44,7 +44,7 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
             inputs[index].exclude = inputs[index].exclude.map { joinDirectory(directory, $0) }
         }
         for index in outputs.indices {
-            outputs[index].httpConfig.resolvePaths(in: directory)
+            outputs[index].resolvePaths(in: directory)
         }
     }
 }

@@ -1,48 +1,41 @@
 import VigilModel
 
-/// Encodes frames as a Loki push request, in JSON or in protobuf (snappy-compressed by the caller).
+/// Encodes entries as a Loki push request, in JSON or in protobuf (snappy-compressed by the caller).
 ///
-/// A stream is the frame's labels, the output's labels, and `stream` for container logs. Streams
-/// keep the order their first line had; lines keep their order within a stream.
+/// A stream is the entries' labels (``OutputEntry/labels(of:in:extra:)``). Streams keep the order
+/// their first line had; lines keep their order within a stream.
 enum LokiPushEncoder {
     struct Stream {
         var labels: [(name: String, value: String)]
         var entries: [(timestamp: Int64, line: [UInt8])]
     }
 
-    /// Groups the frames' records into streams.
-    static func streams(_ frames: [BufferFrame], extraLabels: [String: String]) -> [Stream] {
+    /// Groups entries into streams by their labels.
+    static func streams(_ entries: [OutputEntry]) -> [Stream] {
         var streams: [Stream] = []
         var index: [String: Int] = [:]
-        for frame in frames {
-            var base = extraLabels
-            for label in frame.labels { base[label.name] = label.value }
-            for record in frame.records {
-                var labels = base
-                if record.stream != .none { labels["stream"] = record.stream.name }
-                let sorted = labels.sorted { ByteOrder.less($0.key, $1.key) }.map { (name: $0.key, value: $0.value) }
-                var key = ""
-                for label in sorted {
-                    key += label.name
-                    key += "\u{0}"
-                    key += label.value
-                    key += "\u{1}"
-                }
-                if let slot = index[key] {
-                    streams[slot].entries.append((record.timestamp, record.line))
-                } else {
-                    index[key] = streams.count
-                    streams.append(Stream(labels: sorted, entries: [(record.timestamp, record.line)]))
-                }
+        for entry in entries {
+            var key = ""
+            for label in entry.labels {
+                key += label.name
+                key += "\u{0}"
+                key += label.value
+                key += "\u{1}"
+            }
+            if let slot = index[key] {
+                streams[slot].entries.append((entry.timestamp, entry.line))
+            } else {
+                index[key] = streams.count
+                streams.append(Stream(labels: entry.labels, entries: [(entry.timestamp, entry.line)]))
             }
         }
         return streams
     }
 
     /// `{"streams":[{"stream":{labels},"values":[["<ns>","line"],…]}]}`.
-    static func json(_ frames: [BufferFrame], extraLabels: [String: String]) -> [UInt8] {
+    static func json(_ entries: [OutputEntry]) -> [UInt8] {
         var out = "{\"streams\":["
-        for (position, stream) in streams(frames, extraLabels: extraLabels).enumerated() {
+        for (position, stream) in streams(entries).enumerated() {
             if position > 0 { out += "," }
             out += "{\"stream\":{"
             for (index, label) in stream.labels.enumerated() {
@@ -66,9 +59,9 @@ enum LokiPushEncoder {
 
     /// Loki's `logproto.PushRequest`: `streams` (1) of `labels` (1, `{a="b", …}`) and `entries`
     /// (2) of `timestamp` (1, seconds and nanos) and `line` (2).
-    static func protobuf(_ frames: [BufferFrame], extraLabels: [String: String]) -> [UInt8] {
+    static func protobuf(_ entries: [OutputEntry]) -> [UInt8] {
         var request = ByteWriter()
-        for stream in streams(frames, extraLabels: extraLabels) {
+        for stream in streams(entries) {
             var message = ByteWriter()
             var labels = "{"
             for (index, label) in stream.labels.enumerated() {

@@ -170,6 +170,11 @@ enum PosixFile {
         _ = unlink(path)
     }
 
+    /// Renames `source` to `destination`, replacing it; false (errno set) on failure.
+    static func move(_ source: String, to destination: String) -> Bool {
+        rename(source, destination) == 0
+    }
+
     static func errorText() -> String {
         String(cString: strerror(errno))
     }

@@ -1,0 +1,83 @@
+import VigilModel
+
+/// Where an output sends lines: the part of an output that differs by destination. The sender
+/// loop (``OutputSender``: batching, retries with backoff, dropping and counting, marking frames
+/// sent only after acceptance) is shared by every implementation.
+///
+/// A delivery is `encode` → `send` → `interpret`: encoding happens once per attempt over the
+/// entries still pending (a partial failure re-encodes only the failed ones); `send` throws for
+/// transport failures, which are always retried; `interpret` turns the receiver's answer into an
+/// ``DeliveryOutcome``.
+protocol LogOutput: Sendable {
+    /// What one attempt sends (an HTTP body, a framed message, datagrams).
+    associatedtype Request: Sendable
+    /// What the receiver answered.
+    associatedtype Response: Sendable
+
+    /// The request carrying `entries` (never empty) and its size in bytes, for metrics.
+    func encode(_ entries: [OutputEntry]) -> (request: Request, bytes: Int)
+    /// Sends `request`; throws when the receiver could not be reached or did not answer in time.
+    func send(_ request: Request) async throws -> Response
+    /// What became of the `count` entries `response` answers for.
+    func interpret(_ response: Response, count: Int) -> DeliveryOutcome
+    /// Releases connections and files; called once when the sender stops.
+    func close() async
+}
+
+/// What a receiver did with a batch.
+enum DeliveryOutcome: Sendable, Equatable {
+    /// Every entry was accepted.
+    case accepted
+    /// Nothing was accepted and sending again may work (429, 5xx).
+    case retry(String)
+    /// Nothing was accepted and sending again will not help (a 4xx): the batch is dropped.
+    case rejected(String)
+    /// Each entry's fate, in order (`_bulk`'s per-item statuses).
+    case items([ItemOutcome])
+
+    /// One entry's fate in an ``items(_:)`` answer.
+    enum ItemOutcome: Sendable, Equatable {
+        case accepted
+        case retry(String)
+        case rejected(String)
+    }
+}
+
+/// One line as outputs see it: the record's time and bytes, and every label it carries (sorted by name).
+struct OutputEntry: Sendable {
+    /// Nanoseconds since the Unix epoch.
+    var timestamp: Int64
+    var line: [UInt8]
+    var labels: [(name: String, value: String)]
+
+    /// The entries of `frames`, in order, each with ``labels(of:in:extra:)``.
+    static func entries(_ frames: [BufferFrame], extraLabels: [String: String]) -> [OutputEntry] {
+        var entries: [OutputEntry] = []
+        entries.reserveCapacity(frames.reduce(0) { $0 + $1.records.count })
+        for frame in frames {
+            // Records of a frame differ only by stream today, so the labels are computed once per stream.
+            var byStream: [LogRecord.Stream: [(name: String, value: String)]] = [:]
+            for record in frame.records {
+                let labels: [(name: String, value: String)]
+                if let cached = byStream[record.stream] {
+                    labels = cached
+                } else {
+                    labels = Self.labels(of: record, in: frame, extra: extraLabels)
+                    byStream[record.stream] = labels
+                }
+                entries.append(OutputEntry(timestamp: record.timestamp, line: record.line, labels: labels))
+            }
+        }
+        return entries
+    }
+
+    /// The labels a record is shipped with, sorted by name: the output's, then the frame's (the
+    /// input's labels and `filename`), then `stream` for container logs — later ones win.
+    /// Every output gets a record's labels here, so a new label source is added in this one place.
+    static func labels(of record: LogRecord, in frame: BufferFrame, extra: [String: String]) -> [(name: String, value: String)] {
+        var labels = extra
+        for label in frame.labels { labels[label.name] = label.value }
+        if record.stream != .none { labels["stream"] = record.stream.name }
+        return labels.sorted { ByteOrder.less($0.key, $1.key) }.map { (name: $0.key, value: $0.value) }
+    }
+}
