@@ -155,10 +155,13 @@ let package = Package(
         .target(
             name: "VigilLogs",
             dependencies: [
-                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilRemote",
+                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilRemote", "VigilLogStore", "VigilLogQL", "VigilCollectors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -384,10 +387,11 @@ let package = Package(
         .testTarget(
             name: "VigilLogsTests",
             dependencies: [
-                "VigilLogs", "VigilConfig", "VigilModel", "VigilRemote", "VigilTestSupport",
+                "VigilLogs", "VigilConfig", "VigilModel", "VigilRemote", "VigilTestSupport", "VigilLogStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
