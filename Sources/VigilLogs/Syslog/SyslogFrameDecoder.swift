@@ -1,4 +1,4 @@
-public import VigilConfig
+import VigilConfig
 
 /// Splits a syslog byte stream (TCP, unix stream) into messages: octet-counted frames
 /// (`<length> <message>`, RFC 6587 §3.4.1) and LF-terminated ones (§3.4.2).

@@ -158,7 +158,9 @@ struct SyslogParser: Sendable {
             format: .rfc3164, priority: priority, timestamp: nil, hostname: nil, appName: nil, procID: nil, msgID: nil,
             structuredData: nil, message: [])
         let headerStart = cursor.index
-        if let timestamp = bsdTimestamp(&cursor) ?? rfc3339Timestamp(&cursor) {
+        var timestamp = bsdTimestamp(&cursor)
+        if timestamp == nil { timestamp = rfc3339Timestamp(&cursor) }
+        if let timestamp {
             result.timestamp = timestamp
             _ = cursor.skipSpace()
             let save = cursor.index

@@ -48,8 +48,10 @@ import VigilTestSupport
             "systemd[1]: Started Journal Service.", "Out of memory: Killed process 4242 (java) \\x0a total-vm:1kB",
         ])
         let lines = harness.lines
-        #expect(lines.map { $0.labels["level"] } == ["info", "err", "info", "warning"])
-        #expect(lines.map { $0.labels["facility"] } == ["kern", "kern", "daemon", "kern"])
+        let levels = lines.map { $0.labels["level"] }
+        let facilities = lines.map { $0.labels["facility"] }
+        #expect(levels == ["info", "err", "info", "warning"])
+        #expect(facilities == ["kern", "kern", "daemon", "kern"])
         #expect(lines[3].record.timestamp == 1_000_000_000_000_000_000 + 7_000_123_000)
         #expect(harness.frames.last?.checkpoint == .kmsg(input: "in", bootID: "0f4f9e7c-1111-2222-3333-444455556666", sequence: 1004))
     }
@@ -62,14 +64,16 @@ import VigilTestSupport
         let config = KmsgInputConfig(name: "in", path: path, bootIDPath: bootID)
         let resumed = KmsgInput(
             config: config, context: harness.context, checkpoint: .kmsg(input: "in", bootID: "boot-a", sequence: 1002))
-        #expect(try await run(resumed) { harness.texts.count == 2 })
+        let resumedRead = try await run(resumed) { harness.texts.count == 2 }
+        #expect(resumedRead)
         #expect(harness.texts.first == "systemd[1]: Started Journal Service.")
 
         let other = try TemporaryDirectory()
         let otherHarness = try InputHarness(directory: other.path)
         let newBoot = KmsgInput(
             config: config, context: otherHarness.context, checkpoint: .kmsg(input: "in", bootID: "boot-b", sequence: 1003))
-        #expect(try await run(newBoot) { otherHarness.texts.count == 4 })
+        let newBootRead = try await run(newBoot) { otherHarness.texts.count == 4 }
+        #expect(newBootRead)
     }
 
     @Test func followsAFifoAndCountsMalformedRecords() async throws {
