@@ -1,4 +1,5 @@
 import Logging
+import VigilModel
 
 /// What an input other than files needs from the pipeline: the shared ``FrameWriter``, whether
 /// an output asks inputs to wait when its buffer is full, the input's metrics and a logger.

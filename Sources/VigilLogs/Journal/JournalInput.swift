@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Logging
+import VigilModel
 import VigilCollectors
 import VigilConfig
 

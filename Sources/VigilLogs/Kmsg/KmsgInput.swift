@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import Logging
+import VigilModel
 import VigilConfig
 
 /// A `type: kmsg` input: reads the kernel log from `/dev/kmsg` (or any file or fifo in its

@@ -1,4 +1,5 @@
 import Logging
+import VigilModel
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -171,7 +172,7 @@ private final class CloseOnIdleHandler: ChannelInboundHandler, Sendable {
         if event is IdleStateHandler.IdleStateEvent {
             context.close(promise: nil)
         } else {
-            context.fireUserInboundEvent(event)
+            context.fireUserInboundEventTriggered(event)
         }
     }
 }

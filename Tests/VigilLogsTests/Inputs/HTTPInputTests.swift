@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilConfig
+import VigilModel
 import VigilRemote
 import VigilTestSupport
 @testable import VigilLogs
