@@ -55,7 +55,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.30.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.24.0"),
-        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         // Tests only: certificates for the TLS scrape tests.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
@@ -162,12 +161,13 @@ let package = Package(
         .target(
             name: "VigilLogs",
             dependencies: [
-                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilRemote",
+                "VigilModel", "VigilConfig", "VigilHTTPClient", "VigilRemote", "VigilLogStore", "VigilLogQL", "VigilCollectors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -473,10 +473,9 @@ let package = Package(
         .testTarget(
             name: "VigilLogsTests",
             dependencies: [
-                "VigilLogs", "VigilConfig", "VigilModel", "VigilRemote", "VigilTestSupport", "VigilHTTPClient",
+                "VigilLogs", "VigilConfig", "VigilModel", "VigilRemote", "VigilTestSupport", "VigilHTTPClient", "VigilLogStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

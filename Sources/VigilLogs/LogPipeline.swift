@@ -4,8 +4,9 @@ public import VigilModel
 public import VigilConfig
 import VigilHTTPClient
 
-/// The log pipeline as a `Service`: tails the `logs:` inputs into every output's on-disk buffer
-/// and ships each buffer to its destination, delivering every line at least once.
+/// The log pipeline as a `Service`: reads the `logs:` inputs (files, the kernel log, syslog, the
+/// journal, HTTP) into every output's on-disk buffer and ships each buffer to its destination,
+/// delivering every line at least once.
 ///
 /// Add it to the process's `ServiceGroup` (after storage, before HTTP); `run()` returns on
 /// graceful shutdown, after syncing the buffers and writing the positions. State lives under
@@ -56,6 +57,17 @@ public final class LogPipeline: Service, Sendable {
             for sender in senders { await sender.client?.shutdown() }
             throw LogsError("cannot set up a logs output: \(error)")
         }
+        let writer = FrameWriter(
+            buffers: state.buffers, positionsPath: state.positionsPath, sequence: state.sequence,
+            checkpoints: state.checkpoints)
+        let pushed: [any PushedInput]
+        do {
+            pushed = try pushedInputs(state: state, writer: writer)
+        } catch {
+            state.close()
+            for client in clients { await client.shutdown() }
+            throw error
+        }
         logger.info("Log pipeline started", metadata: [
             "inputs": "\(config.inputs.count)", "outputs": "\(config.outputs.count)",
         ])
@@ -66,9 +78,25 @@ public final class LogPipeline: Service, Sendable {
                     return .success(())
                 }
             }
+            for input in pushed {
+                group.addTask {
+                    do {
+                        try await cancelWhenGracefulShutdown {
+                            try await input.run()
+                            // An input with nothing to do (no journalctl) must not end the pipeline.
+                            while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
+                        }
+                        return .success(())
+                    } catch is CancellationError {
+                        return .success(())
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
             group.addTask {
                 do {
-                    try await cancelWhenGracefulShutdown { try await TailLoop(state: state).run() }
+                    try await cancelWhenGracefulShutdown { try await TailLoop(state: state, writer: writer).run() }
                     return .success(())
                 } catch {
                     return .failure(error)
@@ -83,5 +111,24 @@ public final class LogPipeline: Service, Sendable {
         for sender in senders { await sender.client?.shutdown() }
         logger.info("Log pipeline stopped")
         try outcome.get()
+    }
+
+    /// The inputs other than files, each given the writer, its checkpoint and its metrics.
+    func pushedInputs(state: PipelineState, writer: FrameWriter) throws -> [any PushedInput] {
+        let blocking = config.outputs.map { $0.whenFull == .block }
+        var inputs: [any PushedInput] = []
+        for input in config.inputs {
+            let checkpoint = state.checkpoints.first { $0.input == input.name && $0.file == nil }
+            let context = InputContext(
+                writer: writer, blockingOutputs: blocking, metrics: try metrics.input(input.name), logger: logger)
+            switch input {
+            case .file: continue
+            case .kmsg(let config): inputs.append(KmsgInput(config: config, context: context, checkpoint: checkpoint))
+            case .syslog(let config): inputs.append(SyslogInput(config: config, context: context))
+            case .journal(let config): inputs.append(JournalInput(config: config, context: context, checkpoint: checkpoint))
+            case .http(let config): inputs.append(HTTPInput(config: config, context: context))
+            }
+        }
+        return inputs
     }
 }

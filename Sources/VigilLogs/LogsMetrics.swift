@@ -8,6 +8,8 @@ struct LogsMetrics: Sendable {
         let parseErrors: Counter
         let linesTruncated: Counter
         let files: Gauge
+        /// Messages a pushed input (syslog, HTTP, journal, kernel log) refused, by reason.
+        let rejected: @Sendable (String) -> Counter?
     }
 
     /// The metrics of one output.
@@ -40,7 +42,13 @@ struct LogsMetrics: Sendable {
                 labels: labels),
             linesTruncated: try registry.counter(
                 name: "vigil_logs_lines_truncated_total", help: "Lines cut at max_line_size.", labels: labels),
-            files: try registry.gauge(name: "vigil_logs_files_tailed", help: "Files an input has open.", labels: labels))
+            files: try registry.gauge(name: "vigil_logs_files_tailed", help: "Files an input has open.", labels: labels),
+            rejected: { [registry] reason in
+                try? registry.counter(
+                    name: "vigil_logs_input_errors_total",
+                    help: "Messages an input refused (malformed, too large, bad framing), by reason.",
+                    labels: ["input": name, "reason": reason])
+            })
     }
 
     func output(_ name: String) throws -> Output {

@@ -16,7 +16,7 @@ import VigilTestSupport
         output.batchWait = PromDuration(milliseconds: 20)
         output.labels = ["cluster": "c1"]
         output.whenFull = whenFull
-        return LogsConfig(inputs: [input], outputs: [output])
+        return LogsConfig(inputs: [.file(input)], outputs: [output])
     }
 
     @Test func shipsLinesAndWritesPositionsOnGracefulShutdown() async throws {
@@ -60,7 +60,10 @@ import VigilTestSupport
         var logs = try config(directory.path, url: "http://127.0.0.1:9/loki/api/v1/push", whenFull: .block)
         logs.outputs[0].batchSize = ByteSize(bytes: 4096)
         logs.outputs[0].bufferMaxBytes = ByteSize(bytes: 16384)
-        logs.inputs[0].maxLineSize = ByteSize(bytes: 2048)
+        if case .file(var input) = logs.inputs[0] {
+            input.maxLineSize = ByteSize(bytes: 2048)
+            logs.inputs[0] = .file(input)
+        }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let pipeline = try LogPipeline(config: logs, dataDirectory: directory.path + "/data", registry: registry, logger: logger)

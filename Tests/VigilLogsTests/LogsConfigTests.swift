@@ -25,7 +25,7 @@ import VigilConfig
                 """, fileName: "vigil.yml"
         ).logs
         #expect(config.inputs.count == 1)
-        let input = try #require(config.inputs.first)
+        let input = try #require(config.fileInputs.first)
         #expect(input.format == .cri)
         #expect(input.readFromHead == false)
         #expect(input.labels == ["cluster": "prod"])
@@ -91,7 +91,7 @@ import VigilConfig
         let path = try directory.write(
             "vigil.yml", "logs:\n  inputs:\n    - paths: [logs/*.log]\n  outputs:\n    - url: http://l/p\n")
         let config = try PrometheusConfig.load(path: path).logs
-        #expect(config.inputs.first?.paths == [directory.path + "/logs/*.log"])
+        #expect(config.fileInputs.first?.paths == [directory.path + "/logs/*.log"])
     }
 
     @Test(arguments: [
@@ -99,7 +99,7 @@ import VigilConfig
         ("logs:\n  inputs:\n    - paths: [/x]\n      format: json\n  outputs:\n    - url: http://l/p\n", "vigil.yml:4:15"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - batch_size: 1MiB\n", "a loki output needs a url"),
         ("logs:\n  inputs:\n    - paths: [/x]\n", "inputs are configured but no output"),
-        ("logs:\n  inputs:\n    - type: kmsg\n      paths: [/x]\n  outputs:\n    - url: http://l/p\n", "unsupported input type"),
+        ("logs:\n  inputs:\n    - type: kafka\n      paths: [/x]\n  outputs:\n    - url: http://l/p\n", "unsupported input type \"kafka\" (supported: file, kmsg, syslog, journal, http)"),
         ("logs:\n  inputs:\n    - paths: []\n  outputs:\n    - url: http://l/p\n", "needs at least one path"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - url: http://l/p\n      labels: {\"bad-name\": x}\n", "invalid label name"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - url: http://l/p\n      buffer_max_bytes: 1MiB\n", "at least 4 × batch_size"),

@@ -4,15 +4,20 @@
 /// `vigil check config` checks it and a reload re-reads it. Every line read by any input is sent to
 /// every output. `VigilLogs` runs it; the schema lives here with the rest of the file's.
 public struct LogsConfig: Sendable, Hashable, Decodable {
-    /// Files to tail (`inputs`).
-    public var inputs: [FileInputConfig]
+    /// Where lines come from (`inputs`): files, the kernel log, syslog, the journal, HTTP.
+    public var inputs: [LogInputConfig]
     /// Destinations (`outputs`).
     public var outputs: [LogOutputConfig]
 
     /// An empty section: nothing is read, nothing is shipped.
-    public init(inputs: [FileInputConfig] = [], outputs: [LogOutputConfig] = []) {
+    public init(inputs: [LogInputConfig] = [], outputs: [LogOutputConfig] = []) {
         self.inputs = inputs
         self.outputs = outputs
+    }
+
+    /// The `type: file` inputs, in order.
+    public var fileInputs: [FileInputConfig] {
+        inputs.compactMap { if case .file(let file) = $0 { file } else { nil } }
     }
 
     enum CodingKeys: String, CodingKey {
@@ -40,8 +45,17 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
     /// Joins relative paths (globs, TLS and credential files) to `directory`, the config file's.
     public mutating func resolvePaths(in directory: String) {
         for index in inputs.indices {
-            inputs[index].paths = inputs[index].paths.map { joinDirectory(directory, $0) }
-            inputs[index].exclude = inputs[index].exclude.map { joinDirectory(directory, $0) }
+            switch inputs[index] {
+            case .file(var file):
+                file.paths = file.paths.map { joinDirectory(directory, $0) }
+                file.exclude = file.exclude.map { joinDirectory(directory, $0) }
+                inputs[index] = .file(file)
+            case .syslog(var syslog) where !syslog.path.isEmpty:
+                syslog.path = joinDirectory(directory, syslog.path)
+                inputs[index] = .syslog(syslog)
+            case .kmsg, .syslog, .journal, .http:
+                break
+            }
         }
         for index in outputs.indices {
             outputs[index].resolvePaths(in: directory)

@@ -1,7 +1,7 @@
 import VigilModel
 
-/// One frame of an output buffer: the lines of one chunk read from one file, the labels they
-/// share, and the file's checkpoint once they are buffered (docs/formats/log-buffer.md).
+/// One frame of an output buffer: the lines of one chunk read by one input, the labels they
+/// share, and the input's checkpoint once they are buffered (docs/formats/log-buffer.md).
 ///
 /// The checkpoint travels with the lines so that a line is in the buffer exactly when the
 /// checkpoint covering it is: after SIGKILL, the newest checkpoints are read back from the frames
@@ -9,10 +9,22 @@ import VigilModel
 struct BufferFrame: Sendable, Equatable {
     /// Appended frames are numbered in order, across restarts.
     var sequence: UInt64
-    var checkpoint: FileCheckpoint
+    var checkpoint: InputCheckpoint
     /// The input's labels and `filename`.
     var labels: [(name: String, value: String)]
     var records: [LogRecord]
+
+    init(sequence: UInt64, checkpoint: InputCheckpoint, labels: [(name: String, value: String)], records: [LogRecord]) {
+        self.sequence = sequence
+        self.checkpoint = checkpoint
+        self.labels = labels
+        self.records = records
+    }
+
+    /// A frame of a file's lines.
+    init(sequence: UInt64, checkpoint: FileCheckpoint, labels: [(name: String, value: String)], records: [LogRecord]) {
+        self.init(sequence: sequence, checkpoint: .file(checkpoint), labels: labels, records: records)
+    }
 
     static func == (lhs: BufferFrame, rhs: BufferFrame) -> Bool {
         lhs.sequence == rhs.sequence && lhs.checkpoint == rhs.checkpoint && lhs.records == rhs.records
@@ -24,14 +36,7 @@ struct BufferFrame: Sendable, Equatable {
         var writer = ByteWriter()
         writer.bytes.reserveCapacity(64 + records.reduce(0) { $0 + $1.line.count + 12 })
         writer.uvarint(sequence)
-        writer.string(checkpoint.input)
-        writer.uvarint(checkpoint.identity.device)
-        writer.uvarint(checkpoint.identity.inode)
-        writer.uvarint(checkpoint.identity.fingerprint)
-        writer.uvarint(UInt64(checkpoint.identity.fingerprintLength))
-        writer.uvarint(UInt64(checkpoint.offset))
-        writer.string(checkpoint.path)
-        writer.string(checkpoint.labelPath)
+        checkpoint.encode(into: &writer)
         writer.uvarint(UInt64(labels.count))
         for label in labels {
             writer.string(label.name)
@@ -60,9 +65,7 @@ struct BufferFrame: Sendable, Equatable {
     /// Decodes a frame's payload (checksum already verified); nil when malformed.
     static func decode(_ payload: UnsafeRawBufferPointer) -> BufferFrame? {
         var reader = ByteReader(bytes: payload)
-        guard let sequence = reader.uvarint(), let input = reader.string(), let device = reader.uvarint(),
-              let inode = reader.uvarint(), let fingerprint = reader.uvarint(), let fingerprintLength = reader.uvarint(),
-              let offset = reader.uvarint(), let path = reader.string(), let labelPath = reader.string(),
+        guard let sequence = reader.uvarint(), let checkpoint = InputCheckpoint.decode(from: &reader),
               let labelCount = reader.uvarint(), labelCount <= 1024
         else { return nil }
         var labels: [(name: String, value: String)] = []
@@ -79,15 +82,8 @@ struct BufferFrame: Sendable, Equatable {
             else { return nil }
             records.append(LogRecord(timestamp: timestamp, stream: stream, line: line))
         }
-        guard reader.atEnd, offset <= UInt64(Int64.max), fingerprintLength <= UInt64(FileIdentity.fingerprintBytes) else {
-            return nil
-        }
-        let identity = FileIdentity(
-            device: device, inode: inode, fingerprint: fingerprint, fingerprintLength: Int(fingerprintLength))
-        return BufferFrame(
-            sequence: sequence,
-            checkpoint: FileCheckpoint(input: input, identity: identity, offset: Int64(offset), path: path, labelPath: labelPath),
-            labels: labels, records: records)
+        guard reader.atEnd else { return nil }
+        return BufferFrame(sequence: sequence, checkpoint: checkpoint, labels: labels, records: records)
     }
 }
 

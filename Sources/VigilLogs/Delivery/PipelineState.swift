@@ -7,7 +7,7 @@ struct PipelineState: Sendable {
     let config: LogsConfig
     let buffers: [DiskBuffer]
     let positionsPath: String
-    let checkpoints: [FileCheckpoint]
+    let checkpoints: [InputCheckpoint]
     /// The newest frame number used so far; the next frame gets one more.
     let sequence: UInt64
     /// Neither positions nor buffered frames existed: this is the first start.
@@ -43,14 +43,15 @@ struct PipelineState: Sendable {
                 frames[frame.sequence] = frame
             }
         }
-        var checkpoints: [String: FileCheckpoint] = [:]
-        func key(_ checkpoint: FileCheckpoint) -> String {
-            "\(checkpoint.input)\u{0}\(checkpoint.identity.device)\u{0}\(checkpoint.identity.inode)"
+        var checkpoints: [String: InputCheckpoint] = [:]
+        for checkpoint in positions.checkpoints.map(InputCheckpoint.file) + positions.inputCheckpoints {
+            checkpoints[checkpoint.key] = checkpoint
         }
-        for checkpoint in positions.checkpoints { checkpoints[key(checkpoint)] = checkpoint }
         for sequence in frames.keys.sorted() {
             let checkpoint = frames[sequence]!.checkpoint
-            checkpoints[key(checkpoint)] = checkpoint
+            // A pushed frame (syslog, HTTP) has nothing to resume from and must not erase a checkpoint.
+            if case .none = checkpoint { continue }
+            checkpoints[checkpoint.key] = checkpoint
         }
         let sequence = max(positions.sequence, buffers.map(\.highestSequence).max() ?? 0)
         if !frames.isEmpty {

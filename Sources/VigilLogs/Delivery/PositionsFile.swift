@@ -6,12 +6,16 @@ import VigilModel
 /// vigil-log-positions 1
 /// sequence <n>
 /// <input> <device> <inode> <fingerprint> <fingerprint length> <offset> <path> <filename label>
+/// journal <input> <cursor>
+/// kmsg <input> <boot id> <sequence>
 /// ```
 /// Paths and names are percent-encoded. `sequence` is the newest buffer frame whose checkpoint
 /// the file includes; frames numbered after it carry newer checkpoints (see ``LogPipeline``).
 struct PositionsFile {
     var sequence: UInt64 = 0
     var checkpoints: [FileCheckpoint] = []
+    /// Journal cursors and kernel log sequence numbers (never `.file` or `.none`).
+    var inputCheckpoints: [InputCheckpoint] = []
 
     static let header = "vigil-log-positions 1"
 
@@ -25,6 +29,16 @@ struct PositionsFile {
                 PercentEncoding.encode(checkpoint.path), PercentEncoding.encode(checkpoint.labelPath),
             ].joined(separator: " ")
             text += "\n"
+        }
+        for checkpoint in inputCheckpoints {
+            switch checkpoint {
+            case .journal(let input, let cursor):
+                text += "journal \(PercentEncoding.encode(input)) \(PercentEncoding.encode(cursor))\n"
+            case .kmsg(let input, let bootID, let sequence):
+                text += "kmsg \(PercentEncoding.encode(input)) \(PercentEncoding.encode(bootID)) \(sequence)\n"
+            case .file, .none:
+                break
+            }
         }
         return Array(text.utf8)
     }
@@ -41,6 +55,16 @@ struct PositionsFile {
             }
             if fields.count == 2 && fields[0] == "sequence", let sequence = UInt64(fields[1]) {
                 file.sequence = sequence
+                continue
+            }
+            if fields.count == 3 && fields[0] == "journal", let input = text(1), let cursor = text(2) {
+                file.inputCheckpoints.append(.journal(input: input, cursor: cursor))
+                continue
+            }
+            if fields.count == 4 && fields[0] == "kmsg", let input = text(1), let bootID = text(2),
+               let sequence = UInt64(fields[3])
+            {
+                file.inputCheckpoints.append(.kmsg(input: input, bootID: bootID, sequence: sequence))
                 continue
             }
             guard fields.count == 8, let input = text(0), let device = UInt64(fields[1]), let inode = UInt64(fields[2]),

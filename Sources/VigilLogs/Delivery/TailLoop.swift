@@ -2,13 +2,14 @@ import VigilConfig
 import VigilModel
 import Logging
 
-/// The reading side of the pipeline: discovers and reads files, appends each chunk to every
-/// output's buffer as a frame, and writes the positions file. One task owns it.
+/// The reading side of the pipeline for files: discovers and reads files, appends each chunk to
+/// every output's buffer as a frame (through the shared ``FrameWriter``), and writes the
+/// positions file for every input. One task owns it.
 final class TailLoop {
     let state: PipelineState
+    let writer: FrameWriter
+    let inputs: [FileInputConfig]
     let tailers: [FileTailer]
-    private var sequence: UInt64
-    private var persistedSequence: UInt64
     private var lastPersist = ContinuousClock.now
     /// Files are looked for this often (and at once when a file was truncated).
     static let scanInterval = Duration.seconds(1)
@@ -17,16 +18,16 @@ final class TailLoop {
     /// How long an idle loop sleeps.
     static let idleSleep = Duration.milliseconds(100)
 
-    init(state: PipelineState) throws {
+    init(state: PipelineState, writer: FrameWriter) throws {
         self.state = state
-        sequence = state.sequence
-        persistedSequence = state.sequence
+        self.writer = writer
+        inputs = state.config.fileInputs
         var tailers: [FileTailer] = []
-        for input in state.config.inputs {
+        for input in inputs {
             let metrics = try state.metrics.input(input.name)
             tailers.append(
                 FileTailer(
-                    config: input, checkpoints: state.checkpoints.filter { $0.input == input.name },
+                    config: input, checkpoints: state.checkpoints.compactMap(\.file).filter { $0.input == input.name },
                     isFirstStart: state.isFirstStart, metrics: metrics, logger: state.logger))
         }
         self.tailers = tailers
@@ -38,9 +39,8 @@ final class TailLoop {
     }
 
     func run() async throws {
-        // After a failed append the in-memory checkpoints are ahead of the buffers: keep the old positions.
-        var appendFailed = false
-        defer { if !appendFailed { try? persist() } }
+        // After a failed append the writer refuses to persist: the old positions stay.
+        defer { try? persist() }
         var nextScan = ContinuousClock.now
         let outputMetrics = try state.config.outputs.map { try state.metrics.output($0.name) }
         while !Task.isCancelled {
@@ -49,7 +49,7 @@ final class TailLoop {
                 for tailer in tailers { tailer.discover(now: now) }
                 nextScan = now + Self.scanInterval
             }
-            let blocked = zip(state.config.outputs, state.buffers).contains { $0.whenFull == .block && $1.isFull }
+            let blocked = writer.isBlocked(state.config.outputs.map { $0.whenFull == .block })
             state.metrics.paused.set(blocked ? 1 : 0)
             var more = false
             if !blocked {
@@ -57,9 +57,8 @@ final class TailLoop {
                 for (index, tailer) in tailers.enumerated() {
                     more = tailer.read(now: now, frameBytes: frameBytes, budget: 4 * frameBytes, into: &chunks) || more
                     do {
-                        try append(chunks, input: state.config.inputs[index])
+                        try append(chunks, input: inputs[index])
                     } catch {
-                        appendFailed = true
                         state.logger.error("Cannot write to a log buffer; stopping", metadata: ["err": "\(error)"])
                         throw error
                     }
@@ -77,7 +76,7 @@ final class TailLoop {
                     ])
                 }
             }
-            if sequence != persistedSequence && ContinuousClock.now - lastPersist >= Self.persistInterval {
+            if writer.hasUnpersisted && ContinuousClock.now - lastPersist >= Self.persistInterval {
                 try persist()
             }
             if !more {
@@ -87,28 +86,21 @@ final class TailLoop {
     }
 
     private func append(_ chunks: [TailChunk], input: FileInputConfig) throws(LogsError) {
-        for chunk in chunks {
-            sequence += 1
+        guard !chunks.isEmpty else { return }
+        try writer.append(chunks.map { chunk in
             var labels = input.labels
             labels["filename"] = chunk.checkpoint.labelPath
-            let frame = BufferFrame(
-                sequence: sequence, checkpoint: chunk.checkpoint,
-                labels: labels.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }, records: chunk.records)
-            let bytes = frame.encoded()
-            for buffer in state.buffers {
-                try buffer.append(bytes, sequence: sequence, lines: chunk.records.count)
-            }
-        }
+            return FrameWriter.Pending(
+                labels: labels.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }, records: chunk.records,
+                checkpoint: .file(chunk.checkpoint))
+        })
     }
 
-    /// Syncs the buffers, then writes every tailer's checkpoints as the positions file.
+    /// Syncs the buffers, then writes every input's checkpoints as the positions file.
     func persist() throws(LogsError) {
-        for buffer in state.buffers { buffer.sync() }
-        var file = PositionsFile(sequence: sequence)
-        for tailer in tailers { file.checkpoints.append(contentsOf: tailer.checkpoints.values) }
-        try PosixFile.writeAtomically(state.positionsPath, file.encoded())
-        persistedSequence = sequence
+        var checkpoints: [FileCheckpoint] = []
+        for tailer in tailers { checkpoints.append(contentsOf: tailer.checkpoints.values) }
+        try writer.persist(fileCheckpoints: checkpoints)
         lastPersist = .now
-        for buffer in state.buffers { buffer.positionsPersisted(through: sequence) }
     }
 }

@@ -1,5 +1,4 @@
 import AsyncHTTPClient
-import CompressNIO
 import NIOCore
 import NIOHTTP1
 import VigilConfig
@@ -30,12 +29,12 @@ struct HTTPOutputTransport: Sendable {
         request.headers = try client.requestHeaders()
         request.headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
         for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-        var buffer = ByteBuffer(bytes: body)
         if compression == .gzip {
-            buffer = try buffer.compress(with: .gzip())
+            request.body = .bytes(ByteBuffer(bytes: Zlib.deflate(body, format: .gzip)))
             request.headers.replaceOrAdd(name: "Content-Encoding", value: "gzip")
+        } else {
+            request.body = .bytes(ByteBuffer(bytes: body))
         }
-        request.body = .bytes(buffer)
         let response = try await client.client.execute(request, timeout: .milliseconds(timeout.milliseconds))
         var collected = try await response.body.collect(upTo: maximumResponseBytes)
         return Response(status: Int(response.status.code), body: collected.readBytes(length: collected.readableBytes) ?? [])

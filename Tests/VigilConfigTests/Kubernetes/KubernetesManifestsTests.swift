@@ -130,8 +130,8 @@ import Yams
         let config = try embeddedConfig("vigil-agent-config", key: "agent.yml", in: manifests)
         #expect(!config.remoteWrite.isEmpty)
         #expect(config.ruleFiles.isEmpty && config.remoteRead.isEmpty && config.alerting.alertmanagers.isEmpty)
-        #expect(config.logs.inputs.map(\.paths) == [["/var/log/pods/*/*/*.log"]])
-        #expect(config.logs.inputs.first?.format == .cri)
+        #expect(config.logs.fileInputs.map(\.paths) == [["/var/log/pods/*/*/*.log"]])
+        #expect(config.logs.fileInputs.first?.format == .cri)
         let urls = config.logs.outputs.compactMap(\.url?.url) + config.remoteWrite.map(\.url.url)
         #expect(urls.count == 2)
         for url in urls {

@@ -1,4 +1,3 @@
-import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -54,9 +53,9 @@ import VigilTestSupport
         let router = Router()
         router.post("/") { request, _ -> Response in
             #expect(request.headers[.contentEncoding] == "gzip")
-            var body = try await request.body.collect(upTo: 1 << 20)
-            let plain = try body.decompress(with: .gzip())
-            bodies.withLock { $0.append(Array(buffer: plain)) }
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let plain = try ContentDecoding.decode(Array(buffer: body), contentEncoding: "gzip", maxBytes: 1 << 20)
+            bodies.withLock { $0.append(plain) }
             return Response(status: .ok)
         }
         try await LoopbackHTTPServer.run(router) { port in
