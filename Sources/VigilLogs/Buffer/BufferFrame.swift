@@ -44,6 +44,7 @@ struct BufferFrame: Sendable, Equatable {
             writer.uvarint(UInt64(record.line.count))
             writer.bytes.append(contentsOf: record.line)
         }
+        appendRecordFields(to: &writer)
         var frame: [UInt8] = []
         frame.reserveCapacity(writer.bytes.count + Self.headerSize)
         ByteWriter.appendUInt32(UInt32(writer.bytes.count), to: &frame)
@@ -79,7 +80,7 @@ struct BufferFrame: Sendable, Equatable {
             else { return nil }
             records.append(LogRecord(timestamp: timestamp, stream: stream, line: line))
         }
-        guard reader.atEnd, offset <= UInt64(Int64.max), fingerprintLength <= UInt64(FileIdentity.fingerprintBytes) else {
+        guard readRecordFields(&reader, into: &records), reader.atEnd, offset <= UInt64(Int64.max), fingerprintLength <= UInt64(FileIdentity.fingerprintBytes) else {
             return nil
         }
         let identity = FileIdentity(

@@ -17,17 +17,22 @@ final class TailLoop {
     /// How long an idle loop sleeps.
     static let idleSleep = Duration.milliseconds(100)
 
-    init(state: PipelineState) throws {
+    init(state: PipelineState, services: LogProcessingServices = LogProcessingServices()) throws {
         self.state = state
         sequence = state.sequence
         persistedSequence = state.sequence
         var tailers: [FileTailer] = []
         for input in state.config.inputs {
             let metrics = try state.metrics.input(input.name)
+            let chain = input.processors.isEmpty
+                ? nil
+                : try LogProcessorChain(
+                    input.processors, services: services,
+                    metrics: try ProcessingMetrics(registry: state.metrics.registry, input: input.name))
             tailers.append(
                 FileTailer(
                     config: input, checkpoints: state.checkpoints.filter { $0.input == input.name },
-                    isFirstStart: state.isFirstStart, metrics: metrics, logger: state.logger))
+                    isFirstStart: state.isFirstStart, metrics: metrics, chain: chain, logger: state.logger))
         }
         self.tailers = tailers
     }

@@ -3,11 +3,13 @@ import VigilModel
 /// Encodes frames as a Loki push request, in JSON or in protobuf (snappy-compressed by the caller).
 ///
 /// A stream is the frame's labels, the output's labels, and `stream` for container logs. Streams
-/// keep the order their first line had; lines keep their order within a stream.
+/// keep the order their first line had; lines keep their order within a stream. A record's own
+/// labels join its stream's labels (``BufferFrame/labels(of:)``); its structured metadata is sent
+/// as Loki's structured metadata (a third `values` element in JSON, field 3 in protobuf).
 enum LokiPushEncoder {
     struct Stream {
         var labels: [(name: String, value: String)]
-        var entries: [(timestamp: Int64, line: [UInt8])]
+        var entries: [(timestamp: Int64, line: [UInt8], metadata: [LogField])]
     }
 
     /// Groups the frames' records into streams.
@@ -15,11 +17,9 @@ enum LokiPushEncoder {
         var streams: [Stream] = []
         var index: [String: Int] = [:]
         for frame in frames {
-            var base = extraLabels
-            for label in frame.labels { base[label.name] = label.value }
             for record in frame.records {
-                var labels = base
-                if record.stream != .none { labels["stream"] = record.stream.name }
+                var labels = extraLabels
+                for (name, value) in frame.labels(of: record) { labels[name] = value }
                 let sorted = labels.sorted { ByteOrder.less($0.key, $1.key) }.map { (name: $0.key, value: $0.value) }
                 var key = ""
                 for label in sorted {
@@ -29,10 +29,10 @@ enum LokiPushEncoder {
                     key += "\u{1}"
                 }
                 if let slot = index[key] {
-                    streams[slot].entries.append((record.timestamp, record.line))
+                    streams[slot].entries.append((record.timestamp, record.line, record.metadata))
                 } else {
                     index[key] = streams.count
-                    streams.append(Stream(labels: sorted, entries: [(record.timestamp, record.line)]))
+                    streams.append(Stream(labels: sorted, entries: [(record.timestamp, record.line, record.metadata)]))
                 }
             }
         }
@@ -56,6 +56,16 @@ enum LokiPushEncoder {
                 if index > 0 { out += "," }
                 out += "[\"\(entry.timestamp)\","
                 JSONQuoting.append(String(decoding: entry.line, as: UTF8.self), to: &out)
+                if !entry.metadata.isEmpty {
+                    out += ",{"
+                    for (fieldIndex, field) in entry.metadata.enumerated() {
+                        if fieldIndex > 0 { out += "," }
+                        JSONQuoting.append(field.name, to: &out)
+                        out += ":"
+                        JSONQuoting.append(field.value, to: &out)
+                    }
+                    out += "}"
+                }
                 out += "]"
             }
             out += "]}"
@@ -65,7 +75,8 @@ enum LokiPushEncoder {
     }
 
     /// Loki's `logproto.PushRequest`: `streams` (1) of `labels` (1, `{a="b", …}`) and `entries`
-    /// (2) of `timestamp` (1, seconds and nanos) and `line` (2).
+    /// (2) of `timestamp` (1, seconds and nanos), `line` (2) and `structuredMetadata` (3, of
+    /// `name` (1) and `value` (2)).
     static func protobuf(_ frames: [BufferFrame], extraLabels: [String: String]) -> [UInt8] {
         var request = ByteWriter()
         for stream in streams(frames, extraLabels: extraLabels) {
@@ -94,6 +105,12 @@ enum LokiPushEncoder {
                 var entryMessage = ByteWriter()
                 entryMessage.field(1, timestamp.bytes)
                 entryMessage.field(2, entry.line)
+                for field in entry.metadata {
+                    var pair = ByteWriter()
+                    pair.field(1, Array(field.name.utf8))
+                    pair.field(2, Array(field.value.utf8))
+                    entryMessage.field(3, pair.bytes)
+                }
                 message.field(2, entryMessage.bytes)
             }
             request.field(1, message.bytes)
