@@ -44,27 +44,16 @@ enum LokiPushEncoder {
         var out = "{\"streams\":["
         for (position, stream) in streams(frames, extraLabels: extraLabels).enumerated() {
             if position > 0 { out += "," }
-            out += "{\"stream\":{"
-            for (index, label) in stream.labels.enumerated() {
-                if index > 0 { out += "," }
-                JSONQuoting.append(label.name, to: &out)
-                out += ":"
-                JSONQuoting.append(label.value, to: &out)
-            }
-            out += "},\"values\":["
+            out += "{\"stream\":"
+            appendObject(stream.labels, to: &out)
+            out += ",\"values\":["
             for (index, entry) in stream.entries.enumerated() {
                 if index > 0 { out += "," }
                 out += "[\"\(entry.timestamp)\","
                 JSONQuoting.append(String(decoding: entry.line, as: UTF8.self), to: &out)
                 if !entry.metadata.isEmpty {
-                    out += ",{"
-                    for (fieldIndex, field) in entry.metadata.enumerated() {
-                        if fieldIndex > 0 { out += "," }
-                        JSONQuoting.append(field.name, to: &out)
-                        out += ":"
-                        JSONQuoting.append(field.value, to: &out)
-                    }
-                    out += "}"
+                    out += ","
+                    appendObject(entry.metadata.map { (name: $0.name, value: $0.value) }, to: &out)
                 }
                 out += "]"
             }
@@ -72,6 +61,18 @@ enum LokiPushEncoder {
         }
         out += "]}"
         return Array(out.utf8)
+    }
+
+    /// `{"name":"value",…}`.
+    private static func appendObject(_ fields: [(name: String, value: String)], to out: inout String) {
+        out += "{"
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out += "," }
+            JSONQuoting.append(field.name, to: &out)
+            out += ":"
+            JSONQuoting.append(field.value, to: &out)
+        }
+        out += "}"
     }
 
     /// Loki's `logproto.PushRequest`: `streams` (1) of `labels` (1, `{a="b", …}`) and `entries`

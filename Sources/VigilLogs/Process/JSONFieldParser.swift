@@ -14,7 +14,7 @@ struct JSONFieldParser: LineFieldParser {
             try Self.readObject(&reader, prefix: "", depth: 0, into: &fields)
             try reader.expectEnd()
         } catch {
-            throw LineParseError(kind: "JSONParserErr", message: error.description)
+            throw LineParseError(kind: "JSONParserErr", message: "\(error)")
         }
         return fields
     }

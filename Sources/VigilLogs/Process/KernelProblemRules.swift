@@ -20,6 +20,18 @@ public struct KernelProblem: Sendable, Hashable {
     public var nodeName: String
     /// When (ns since the epoch).
     public var timestamp: Int64
+
+    /// A problem found in `message`.
+    public init(
+        reason: String, conditionType: String, severity: Severity, message: String, nodeName: String, timestamp: Int64
+    ) {
+        self.reason = reason
+        self.conditionType = conditionType
+        self.severity = severity
+        self.message = message
+        self.nodeName = nodeName
+        self.timestamp = timestamp
+    }
 }
 
 /// Built-in kernel-log rules in the spirit of node-problem-detector's `kernel-monitor.json`
@@ -35,7 +47,7 @@ struct KernelProblemRules: Sendable {
 
     static let definitions: [(reason: String, condition: String, pattern: String)] = [
         ("OOMKilling", "", #"(?:Killed process \d+ \(.+\)|Memory cgroup out of memory: Killed process \d+|Out of memory: Killed process \d+)"#),
-        ("TaskHung", "", #"task [^:]+:\d+ blocked for more than \d+ seconds\."#),
+        ("TaskHung", "", #"task [\S ]+:\d+ blocked for more than \d+ seconds\."#),
         ("KernelOops", "", #"(?:BUG: unable to handle (?:kernel )?(?:NULL pointer dereference|page fault)|divide error: 0000 \[#\d+\]|Oops: [0-9a-fx]+ \[#\d+\])"#),
         ("KernelBug", "", #"(?:kernel BUG at \S+|BUG: (?:soft lockup|scheduling while atomic|kernel NULL pointer))"#),
         ("Ext4Error", "", #"EXT4-fs error \(device [^)]+\)"#),

@@ -37,7 +37,9 @@ final class KernelProblemReporter: Sendable {
     static let capacity = 1024
 
     init(registry: MetricsRegistry?) {
-        (stream, continuation) = AsyncStream.makeStream(of: KernelProblem.self, bufferingPolicy: .bufferingNewest(Self.capacity))
+        let pair = AsyncStream.makeStream(of: KernelProblem.self, bufferingPolicy: .bufferingNewest(Self.capacity))
+        stream = pair.stream
+        continuation = pair.continuation
         metrics = registry.map(ProblemMetrics.init)
         dropped = try? registry?.counter(
             name: "vigil_logs_kernel_problems_dropped_total",

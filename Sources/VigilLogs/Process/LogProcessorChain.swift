@@ -1,5 +1,5 @@
 import VigilConfig
-import VigilModel
+public import VigilModel
 
 /// The `processors:` of one input, built once and shared by its files: steps before the
 /// multiline step run on single lines, steps after it on whole events (docs/LOGS.md).

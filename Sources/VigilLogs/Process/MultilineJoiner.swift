@@ -29,7 +29,7 @@ struct MultilineJoiner {
 
     init(config: LogProcessorConfig.Multiline) throws(LogsError) {
         rule = try MultilineRule(config.rule)
-        flushTimeout = .milliseconds(config.flushTimeout.milliseconds)
+        flushTimeout = config.flushTimeout.duration
         maxLines = config.maxLines
         maxBytes = Int(config.maxBytes.bytes)
     }

@@ -14,11 +14,21 @@ struct ParseStep: Sendable {
 
     init(_ config: LogProcessorConfig.Parser, metrics: ProcessingMetrics) throws {
         switch config.format {
-        case .json: (parser, name) = (JSONFieldParser(), "json")
-        case .logfmt: (parser, name) = (LogfmtFieldParser(), "logfmt")
-        case .regex(let pattern): (parser, name) = (RegexFieldParser(regex: try ProcessorRegex(pattern)), "regex")
-        case .nginx(let format): (parser, name) = (NginxFieldParser(format: format), "nginx")
-        case .kubernetesAudit: (parser, name) = (AuditEventParser(), "kubernetes_audit")
+        case .json:
+            parser = JSONFieldParser()
+            name = "json"
+        case .logfmt:
+            parser = LogfmtFieldParser()
+            name = "logfmt"
+        case .regex(let pattern):
+            parser = RegexFieldParser(regex: try ProcessorRegex(pattern))
+            name = "regex"
+        case .nginx(let format):
+            parser = NginxFieldParser(format: format)
+            name = "nginx"
+        case .kubernetesAudit:
+            parser = AuditEventParser()
+            name = "kubernetes_audit"
         }
         target = config.target
         labelFields = Set(config.labels)
