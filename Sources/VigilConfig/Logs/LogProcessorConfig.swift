@@ -250,7 +250,8 @@ public struct LogProcessorConfig: Sendable, Hashable, Decodable {
         }
     }
 
-    static func timestampFormat(_ text: String) throws(ConfigValidationError) -> Timestamp.Format {
+    /// The timestamp format a `timestamp.format` value names (`rfc3339`, `unix_ms`, a %-layout, …).
+    public static func timestampFormat(_ text: String) throws(ConfigValidationError) -> Timestamp.Format {
         switch text {
         case "rfc3339", "rfc3339nano", "RFC3339", "RFC3339Nano": return .rfc3339
         case "unix": return .unixSeconds

@@ -1,3 +1,5 @@
+import VigilModel
+
 /// One file's run through its input's ``LogProcessorChain``: the steps before the multiline
 /// step, the multiline joiner's held events, and the steps after it.
 struct FileProcessing {

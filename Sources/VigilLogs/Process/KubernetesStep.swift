@@ -1,4 +1,5 @@
 import VigilConfig
+import VigilModel
 
 /// Adds a container log line's pod: `namespace`, `pod`, `container` and `node_name` as labels;
 /// `pod_uid`, `container_id`, and the pod's labels and annotations (`pod_label_<name>`,

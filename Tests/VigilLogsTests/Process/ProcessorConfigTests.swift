@@ -31,7 +31,8 @@ import VigilConfig
         #expect(multiline.maxBytes.bytes == 64 << 10)
         guard case .parser(let json) = processors[1].kind else { Issue.record("not a parser"); return }
         #expect(json.target == .labels)
-        #expect(json.timestamp == LogProcessorConfig.Timestamp(field: "ts", format: .unixMilliseconds))
+        #expect(json.timestamp?.field == "ts")
+        #expect(json.timestamp?.format == .unixMilliseconds)
     }
 
     @Test(arguments: [
