@@ -81,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "VigilConfig",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["VigilModel", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -481,6 +481,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(

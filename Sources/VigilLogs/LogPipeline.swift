@@ -1,6 +1,11 @@
 public import Logging
 public import ServiceLifecycle
 public import VigilModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import VigilConfig
 import VigilHTTPClient
 
@@ -24,12 +29,27 @@ public final class LogPipeline: Service, Sendable {
     let dataDirectory: String
     let logger: Logger
     let metrics: LogsMetrics
+    let services: LogProcessingServices
+    let kernelProblems: KernelProblemReporter
 
     /// A pipeline for `config`, storing its state under `dataDirectory`, its self-metrics on `registry`.
     ///
+    /// `services` are what the `kubernetes` and `kernel_problems` processors use: the pod cache,
+    /// the node's name, and the closure that reports a kernel problem (as an Event on the Node);
+    /// NPD's `problem_counter`/`problem_gauge` go to `registry`.
+    ///
     /// - Throws: ``LogsError`` when a metric cannot be registered.
-    public init(config: LogsConfig, dataDirectory: String, registry: MetricsRegistry, logger: Logger) throws {
+    public init(
+        config: LogsConfig, dataDirectory: String, registry: MetricsRegistry, services: LogProcessingServices = LogProcessingServices(),
+        logger: Logger
+    ) throws {
         self.config = config
+        var services = services
+        if services.nodeName.isEmpty, let node = getenv("NODE_NAME") { services.nodeName = String(cString: node) }
+        services.registry = registry
+        kernelProblems = KernelProblemReporter(registry: registry)
+        services.reporter = kernelProblems
+        self.services = services
         self.dataDirectory = dataDirectory
         self.logger = logger
         do {
@@ -96,10 +116,21 @@ public final class LogPipeline: Service, Sendable {
             }
             group.addTask {
                 do {
-                    try await cancelWhenGracefulShutdown { try await TailLoop(state: state, writer: writer).run() }
+                    try await cancelWhenGracefulShutdown {
+                        try await TailLoop(state: state, writer: writer, services: self.services).run()
+                    }
                     return .success(())
                 } catch {
                     return .failure(error)
+                }
+            }
+            if let report = services.kernelProblems {
+                let problems = kernelProblems.stream
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        for await problem in problems { await report(problem) }
+                    }
+                    return .success(())
                 }
             }
             let first = await group.next() ?? .success(())

@@ -224,6 +224,20 @@ public struct JSONReader {
         return value
     }
 
+    /// The next value's first byte (after whitespace), without consuming it; nil at the end.
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    /// Skips one value and returns its text as written (for numbers, literals and arrays kept verbatim).
+    public mutating func readRawValue() throws(Error) -> ArraySlice<UInt8> {
+        skipWhitespace()
+        let start = index
+        try skipValue()
+        return bytes[start..<index]
+    }
+
     /// Skips one value of any kind.
     public mutating func skipValue() throws(Error) {
         skipWhitespace()

@@ -28,9 +28,11 @@ public struct FileInputConfig: Sendable, Hashable, Decodable {
     public var maxLineSize: ByteSize
     /// How long a renamed-away file is kept open after it stopped growing (default 5s).
     public var rotateWait: PromDuration
+    /// Steps applied to every line after its framing, in order (at most one `multiline`).
+    public var processors: [LogProcessorConfig]
 
     enum CodingKeys: String, CodingKey {
-        case type, name, paths, exclude, format, labels
+        case type, name, paths, exclude, format, labels, processors
         case readFromHead = "read_from_head"
         case maxLineSize = "max_line_size"
         case rotateWait = "rotate_wait"
@@ -46,6 +48,7 @@ public struct FileInputConfig: Sendable, Hashable, Decodable {
         self.labels = [:]
         self.maxLineSize = ByteSize(bytes: 256 << 10)
         self.rotateWait = .seconds(5)
+        self.processors = []
     }
 
     /// Decodes with the defaults above; `type` must be `file`.
@@ -60,6 +63,7 @@ public struct FileInputConfig: Sendable, Hashable, Decodable {
         labels = try container.map(.labels)
         maxLineSize = try container.value(.maxLineSize, default: ByteSize(bytes: 256 << 10))
         rotateWait = try container.value(.rotateWait, default: .seconds(5))
+        processors = try container.list(.processors)
         guard type == "file" else {
             throw ConfigValidationError("unsupported input type \"\(type)\" (supported: file)", field: "type")
         }
@@ -75,6 +79,14 @@ public struct FileInputConfig: Sendable, Hashable, Decodable {
         try validateLabels(labels, field: "labels")
         guard maxLineSize.bytes >= 1024 else {
             throw ConfigValidationError("max_line_size must be at least 1KiB", field: "max_line_size")
+        }
+        var sawMultiline = false
+        for (index, processor) in processors.enumerated() {
+            guard case .multiline = processor.kind else { continue }
+            guard !sawMultiline else {
+                throw ConfigValidationError("an input takes at most one multiline step", field: "processors", .index(index))
+            }
+            sawMultiline = true
         }
     }
 }

@@ -49,6 +49,7 @@ struct BufferFrame: Sendable, Equatable {
             writer.uvarint(UInt64(record.line.count))
             writer.bytes.append(contentsOf: record.line)
         }
+        appendRecordFields(to: &writer)
         var frame: [UInt8] = []
         frame.reserveCapacity(writer.bytes.count + Self.headerSize)
         ByteWriter.appendUInt32(UInt32(writer.bytes.count), to: &frame)
@@ -82,7 +83,7 @@ struct BufferFrame: Sendable, Equatable {
             else { return nil }
             records.append(LogRecord(timestamp: timestamp, stream: stream, line: line))
         }
-        guard reader.atEnd else { return nil }
+        guard readRecordFields(&reader, into: &records), reader.atEnd else { return nil }
         return BufferFrame(sequence: sequence, checkpoint: checkpoint, labels: labels, records: records)
     }
 }

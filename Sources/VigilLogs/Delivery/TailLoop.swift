@@ -18,17 +18,22 @@ final class TailLoop {
     /// How long an idle loop sleeps.
     static let idleSleep = Duration.milliseconds(100)
 
-    init(state: PipelineState, writer: FrameWriter) throws {
+    init(state: PipelineState, writer: FrameWriter, services: LogProcessingServices = LogProcessingServices()) throws {
         self.state = state
         self.writer = writer
         inputs = state.config.fileInputs
         var tailers: [FileTailer] = []
         for input in inputs {
             let metrics = try state.metrics.input(input.name)
+            let chain = input.processors.isEmpty
+                ? nil
+                : try LogProcessorChain(
+                    input.processors, services: services,
+                    metrics: try ProcessingMetrics(registry: state.metrics.registry, input: input.name))
             tailers.append(
                 FileTailer(
                     config: input, checkpoints: state.checkpoints.compactMap(\.file).filter { $0.input == input.name },
-                    isFirstStart: state.isFirstStart, metrics: metrics, logger: state.logger))
+                    isFirstStart: state.isFirstStart, metrics: metrics, chain: chain, logger: state.logger))
         }
         self.tailers = tailers
     }

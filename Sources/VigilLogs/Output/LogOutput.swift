@@ -43,41 +43,44 @@ enum DeliveryOutcome: Sendable, Equatable {
     }
 }
 
-/// One line as outputs see it: the record's time and bytes, and every label it carries (sorted by name).
+/// One line as outputs see it: the record's time and bytes, every label it carries (sorted by
+/// name) and its structured metadata.
 struct OutputEntry: Sendable {
     /// Nanoseconds since the Unix epoch.
     var timestamp: Int64
     var line: [UInt8]
     var labels: [(name: String, value: String)]
+    /// Fields kept beside the line rather than as labels (Loki's structured metadata).
+    var metadata: [LogField] = []
 
     /// The entries of `frames`, in order, each with ``labels(of:in:extra:)``.
     static func entries(_ frames: [BufferFrame], extraLabels: [String: String]) -> [OutputEntry] {
         var entries: [OutputEntry] = []
         entries.reserveCapacity(frames.reduce(0) { $0 + $1.records.count })
         for frame in frames {
-            // Records of a frame differ only by stream today, so the labels are computed once per stream.
+            // Records without labels of their own differ only by stream: their labels are computed
+            // once per stream.
             var byStream: [LogRecord.Stream: [(name: String, value: String)]] = [:]
             for record in frame.records {
                 let labels: [(name: String, value: String)]
-                if let cached = byStream[record.stream] {
+                if record.labels.isEmpty, let cached = byStream[record.stream] {
                     labels = cached
                 } else {
                     labels = Self.labels(of: record, in: frame, extra: extraLabels)
-                    byStream[record.stream] = labels
+                    if record.labels.isEmpty { byStream[record.stream] = labels }
                 }
-                entries.append(OutputEntry(timestamp: record.timestamp, line: record.line, labels: labels))
+                entries.append(OutputEntry(timestamp: record.timestamp, line: record.line, labels: labels, metadata: record.metadata))
             }
         }
         return entries
     }
 
-    /// The labels a record is shipped with, sorted by name: the output's, then the frame's (the
-    /// input's labels and `filename`), then `stream` for container logs — later ones win.
-    /// Every output gets a record's labels here, so a new label source is added in this one place.
+    /// The labels a record is shipped with, sorted by name: the output's, then the frame's and the
+    /// record's own (``BufferFrame/labels(of:)``) — later ones win. Every output gets a record's
+    /// labels here, so a new label source is added in this one place.
     static func labels(of record: LogRecord, in frame: BufferFrame, extra: [String: String]) -> [(name: String, value: String)] {
         var labels = extra
-        for label in frame.labels { labels[label.name] = label.value }
-        if record.stream != .none { labels["stream"] = record.stream.name }
+        for (name, value) in frame.labels(of: record) { labels[name] = value }
         return labels.sorted { ByteOrder.less($0.key, $1.key) }.map { (name: $0.key, value: $0.value) }
     }
 }

@@ -3,11 +3,12 @@ import VigilModel
 /// Encodes entries as a Loki push request, in JSON or in protobuf (snappy-compressed by the caller).
 ///
 /// A stream is the entries' labels (``OutputEntry/labels(of:in:extra:)``). Streams keep the order
-/// their first line had; lines keep their order within a stream.
+/// their first line had; lines keep their order within a stream. A record's structured metadata
+/// is sent as Loki's structured metadata (a third `values` element in JSON, field 3 in protobuf).
 enum LokiPushEncoder {
     struct Stream {
         var labels: [(name: String, value: String)]
-        var entries: [(timestamp: Int64, line: [UInt8])]
+        var entries: [(timestamp: Int64, line: [UInt8], metadata: [LogField])]
     }
 
     /// Groups entries into streams by their labels.
@@ -23,10 +24,10 @@ enum LokiPushEncoder {
                 key += "\u{1}"
             }
             if let slot = index[key] {
-                streams[slot].entries.append((entry.timestamp, entry.line))
+                streams[slot].entries.append((entry.timestamp, entry.line, entry.metadata))
             } else {
                 index[key] = streams.count
-                streams.append(Stream(labels: entry.labels, entries: [(entry.timestamp, entry.line)]))
+                streams.append(Stream(labels: entry.labels, entries: [(entry.timestamp, entry.line, entry.metadata)]))
             }
         }
         return streams
@@ -37,18 +38,17 @@ enum LokiPushEncoder {
         var out = "{\"streams\":["
         for (position, stream) in streams(entries).enumerated() {
             if position > 0 { out += "," }
-            out += "{\"stream\":{"
-            for (index, label) in stream.labels.enumerated() {
-                if index > 0 { out += "," }
-                JSONQuoting.append(label.name, to: &out)
-                out += ":"
-                JSONQuoting.append(label.value, to: &out)
-            }
-            out += "},\"values\":["
+            out += "{\"stream\":"
+            appendObject(stream.labels, to: &out)
+            out += ",\"values\":["
             for (index, entry) in stream.entries.enumerated() {
                 if index > 0 { out += "," }
                 out += "[\"\(entry.timestamp)\","
                 JSONQuoting.append(String(decoding: entry.line, as: UTF8.self), to: &out)
+                if !entry.metadata.isEmpty {
+                    out += ","
+                    appendObject(entry.metadata.map { (name: $0.name, value: $0.value) }, to: &out)
+                }
                 out += "]"
             }
             out += "]}"
@@ -57,8 +57,21 @@ enum LokiPushEncoder {
         return Array(out.utf8)
     }
 
+    /// `{"name":"value",…}`.
+    private static func appendObject(_ fields: [(name: String, value: String)], to out: inout String) {
+        out += "{"
+        for (index, field) in fields.enumerated() {
+            if index > 0 { out += "," }
+            JSONQuoting.append(field.name, to: &out)
+            out += ":"
+            JSONQuoting.append(field.value, to: &out)
+        }
+        out += "}"
+    }
+
     /// Loki's `logproto.PushRequest`: `streams` (1) of `labels` (1, `{a="b", …}`) and `entries`
-    /// (2) of `timestamp` (1, seconds and nanos) and `line` (2).
+    /// (2) of `timestamp` (1, seconds and nanos), `line` (2) and `structuredMetadata` (3, of
+    /// `name` (1) and `value` (2)).
     static func protobuf(_ entries: [OutputEntry]) -> [UInt8] {
         var request = ByteWriter()
         for stream in streams(entries) {
@@ -87,6 +100,12 @@ enum LokiPushEncoder {
                 var entryMessage = ByteWriter()
                 entryMessage.field(1, timestamp.bytes)
                 entryMessage.field(2, entry.line)
+                for field in entry.metadata {
+                    var pair = ByteWriter()
+                    pair.field(1, Array(field.name.utf8))
+                    pair.field(2, Array(field.value.utf8))
+                    entryMessage.field(3, pair.bytes)
+                }
                 message.field(2, entryMessage.bytes)
             }
             request.field(1, message.bytes)

@@ -10,6 +10,8 @@ final class FileTailer {
     let config: FileInputConfig
     let logger: Logger
     let metrics: LogsMetrics.Input
+    /// The input's processors; nil when it has none.
+    let chain: LogProcessorChain?
     /// Open files by device and inode.
     private(set) var files: [InodeKey: TailedFile] = [:]
     /// Where every known file was read up to (open ones and recently released ones).
@@ -26,8 +28,12 @@ final class FileTailer {
 
     /// A tailer for `config`, resuming from `checkpoints` (of this input); `isFirstStart` when no
     /// positions file existed, so `read_from_head: false` applies to the files found now.
-    init(config: FileInputConfig, checkpoints: [FileCheckpoint], isFirstStart: Bool, metrics: LogsMetrics.Input, logger: Logger) {
+    init(
+        config: FileInputConfig, checkpoints: [FileCheckpoint], isFirstStart: Bool, metrics: LogsMetrics.Input,
+        chain: LogProcessorChain? = nil, logger: Logger
+    ) {
         self.config = config
+        self.chain = chain.flatMap { $0.isEmpty ? nil : $0 }
         self.logger = logger
         self.metrics = metrics
         self.isInitialScan = isFirstStart
@@ -123,6 +129,7 @@ final class FileTailer {
         let file = TailedFile(
             descriptor: descriptor, identity: identity, key: status.key, path: path, labelPath: labelPath, offset: offset,
             assembler: makeAssembler(), generation: generation)
+        file.processing = chain?.fileState(path: labelPath)
         file.isRotated = rotated
         files[status.key] = file
         released[status.key] = nil
@@ -227,6 +234,8 @@ final class FileTailer {
     private func releaseDrained(now: ContinuousClock.Instant) {
         for (key, file) in files where file.isRotated {
             guard let idle = file.idleSince, now - idle >= config.rotateWait.duration else { continue }
+            // Held multiline lines are sent (flush timeout) before the file is let go.
+            guard file.processing?.heldResumeOffset == nil else { continue }
             logger.debug("Released a drained rotated file", metadata: ["path": "\(file.path)"])
             files[key] = nil
             released[key] = now
@@ -255,7 +264,23 @@ final class FileTailer {
                 more = true
             }
         }
+        flushExpired(now: now, into: &chunks)
         return more
+    }
+
+    /// Sends the multiline events whose flush timeout passed, with the checkpoints they release.
+    private func flushExpired(now: ContinuousClock.Instant, into chunks: inout [TailChunk]) {
+        for file in files.values.sorted(by: { $0.generation < $1.generation }) where file.identity != nil {
+            guard var processing = file.processing, processing.heldResumeOffset != nil else { continue }
+            var records: [LogRecord] = []
+            let before = file.committedOffset
+            processing.flushExpired(now: now, into: &records)
+            file.processing = processing
+            file.committedOffset = min(file.assembledOffset, processing.heldResumeOffset ?? .max)
+            if !records.isEmpty || file.committedOffset != before {
+                chunks.append(TailChunk(checkpoint: checkpoint(of: file), records: records))
+            }
+        }
     }
 
     /// Reads one file; true when it is at its end (nothing more to read now).
@@ -286,7 +311,7 @@ final class FileTailer {
             let before = file.committedOffset
             var records: [LogRecord] = []
             let consumed = buffer.withUnsafeBytes { bytes in
-                split(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: file, wallNow: wallNow, into: &records)
+                split(UnsafeRawBufferPointer(rebasing: bytes[0..<count]), file: file, now: now, wallNow: wallNow, into: &records)
             }
             budget -= max(consumed, 1)
             metrics.linesRead.increment(by: Double(records.count))
@@ -300,18 +325,24 @@ final class FileTailer {
 
     /// Splits whole lines off `bytes` (read at the file's offset) and advances the offsets.
     /// Returns how many bytes were consumed.
-    private func split(_ bytes: UnsafeRawBufferPointer, file: TailedFile, wallNow: Int64, into records: inout [LogRecord]) -> Int {
+    private func split(
+        _ bytes: UnsafeRawBufferPointer, file: TailedFile, now: ContinuousClock.Instant, wallNow: Int64,
+        into records: inout [LogRecord]
+    ) -> Int {
         var start = 0
         let newline = UInt8(ascii: "\n")
         let maxLine = Int(config.maxLineSize.bytes)
         let base = file.readOffset
         var assembler = file.assembler
+        var processing = file.processing
+        var assembled: [LogRecord] = []
         let errorsBefore = assembler.parseErrors
         let truncatedBefore = assembler.truncated
         defer {
             metrics.parseErrors.increment(by: Double(assembler.parseErrors - errorsBefore))
             metrics.linesTruncated.increment(by: Double(assembler.truncated - truncatedBefore))
             file.assembler = assembler
+            file.processing = processing
             file.readOffset = base + Int64(start)
         }
         while start < bytes.count {
@@ -329,10 +360,19 @@ final class FileTailer {
             if file.skippingLongLine {
                 file.skippingLongLine = false
             } else {
-                assembler.take(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), now: wallNow, into: &records)
+                if processing == nil {
+                    assembler.take(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), now: wallNow, into: &records)
+                } else {
+                    // Reading again from where the assembler last held nothing yields these records again.
+                    let resume = file.assembledOffset
+                    assembler.take(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), now: wallNow, into: &assembled)
+                    for record in assembled { processing!.take(record, resumeOffset: resume, now: now, into: &records) }
+                    assembled.removeAll(keepingCapacity: true)
+                }
             }
             start = end + 1
-            if assembler.isEmpty { file.committedOffset = base + Int64(start) }
+            if assembler.isEmpty { file.assembledOffset = base + Int64(start) }
+            file.committedOffset = min(file.assembledOffset, processing?.heldResumeOffset ?? .max)
         }
         return start
     }
@@ -366,7 +406,9 @@ final class FileTailer {
         file.readOffset = 0
         file.committedOffset = 0
         file.skippingLongLine = false
+        file.assembledOffset = 0
         file.assembler.reset()
+        file.processing?.reset()
         checkpoints[file.key] = nil
     }
 }

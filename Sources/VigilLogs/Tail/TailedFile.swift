@@ -2,7 +2,8 @@
 ///
 /// `readOffset` is the end of the last whole line read; `committedOffset` the end of the last line
 /// after which no piece of a longer (CRI/Docker partial) line is held — the offset a checkpoint
-/// may name, since reading again from it loses nothing.
+/// may name, since reading again from it loses nothing. `assembledOffset` is that point for the
+/// line assembler alone; `committedOffset` also stays before lines a multiline step still holds.
 final class TailedFile {
     let descriptor: Int32
     var identity: FileIdentity?
@@ -11,7 +12,10 @@ final class TailedFile {
     var labelPath: String
     var readOffset: Int64
     var committedOffset: Int64
+    var assembledOffset: Int64
     var assembler: LineAssembler
+    /// The input's processors' state for this file; nil when the input has none.
+    var processing: FileProcessing?
     /// Discovery order; among files with one label, older ones are drained first.
     var generation: Int
     /// No matched path names this file any more (renamed or deleted): read to its end, then let go.
@@ -31,6 +35,7 @@ final class TailedFile {
         self.labelPath = labelPath
         self.readOffset = offset
         self.committedOffset = offset
+        self.assembledOffset = offset
         self.assembler = assembler
         self.generation = generation
     }

@@ -3,7 +3,7 @@
 enum LokiProtobufDecoder {
     struct Stream: Equatable {
         var labels: String
-        var entries: [(nanoseconds: Int64, line: String)]
+        var entries: [(nanoseconds: Int64, line: String, metadata: [String: String])]
 
         static func == (lhs: Stream, rhs: Stream) -> Bool {
             lhs.labels == rhs.labels && lhs.entries.elementsEqual(rhs.entries) { $0 == $1 }
@@ -21,9 +21,22 @@ enum LokiProtobufDecoder {
                 if field == 2 {
                     var nanos: Int64 = 0
                     var line = ""
+                    var metadata: [String: String] = [:]
                     let entryOK = forEachField(inner) { field, value in
                         guard let value else { return false }
                         if field == 2 { line = String(decoding: value, as: UTF8.self) }
+                        if field == 3 {
+                            var name = ""
+                            var text = ""
+                            let pairOK = forEachField(value) { pairField, pairValue in
+                                guard let pairValue else { return false }
+                                if pairField == 1 { name = String(decoding: pairValue, as: UTF8.self) }
+                                if pairField == 2 { text = String(decoding: pairValue, as: UTF8.self) }
+                                return true
+                            }
+                            metadata[name] = text
+                            return pairOK
+                        }
                         if field == 1 {
                             return forEachVarint(value) { field, number in
                                 if field == 1 { nanos += Int64(bitPattern: number) * 1_000_000_000 }
@@ -33,7 +46,7 @@ enum LokiProtobufDecoder {
                         return true
                     }
                     guard entryOK else { return false }
-                    stream.entries.append((nanos, line))
+                    stream.entries.append((nanos, line, metadata))
                 }
                 return true
             }

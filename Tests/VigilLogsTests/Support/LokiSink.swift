@@ -13,6 +13,8 @@ final class LokiSink: Sendable {
         let labels: [String: String]
         let timestamp: String
         let line: String
+        /// Structured metadata (Loki 3's third `values` element / entry field 3).
+        var metadata: [String: String] = [:]
     }
 
     private let answers = Mutex<[HTTPResponse.Status]>([])
@@ -53,7 +55,8 @@ final class LokiSink: Sendable {
                 for stream in streams {
                     let labels = LokiSink.parseLabels(stream.labels)
                     for entry in stream.entries {
-                        entries.append(Entry(labels: labels, timestamp: String(entry.nanoseconds), line: entry.line))
+                        entries.append(
+                            Entry(labels: labels, timestamp: String(entry.nanoseconds), line: entry.line, metadata: entry.metadata))
                     }
                 }
                 sink.received.withLock { $0.append(contentsOf: entries) }
@@ -64,8 +67,11 @@ final class LokiSink: Sendable {
             else { return Response(status: .badRequest) }
             for stream in streams {
                 let labels = stream["stream"] as? [String: String] ?? [:]
-                for value in stream["values"] as? [[String]] ?? [] where value.count == 2 {
-                    entries.append(Entry(labels: labels, timestamp: value[0], line: value[1]))
+                for value in stream["values"] as? [[Any]] ?? [] where value.count == 2 || value.count == 3 {
+                    guard let timestamp = value[0] as? String, let line = value[1] as? String else { return Response(status: .badRequest) }
+                    let metadata = value.count == 3 ? value[2] as? [String: String] : [:]
+                    guard let metadata else { return Response(status: .badRequest) }
+                    entries.append(Entry(labels: labels, timestamp: timestamp, line: line, metadata: metadata))
                 }
             }
             sink.received.withLock { $0.append(contentsOf: entries) }
