@@ -85,7 +85,7 @@ public final class LogPipeline: Service, Sendable {
             pushed = try pushedInputs(state: state, writer: writer)
         } catch {
             state.close()
-            for client in clients { await client.shutdown() }
+            for sender in senders { await sender.client?.shutdown() }
             throw error
         }
         logger.info("Log pipeline started", metadata: [

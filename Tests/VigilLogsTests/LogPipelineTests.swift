@@ -102,7 +102,7 @@ import VigilTestSupport
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let pipeline = try LogPipeline(
-            config: LogsConfig(inputs: [input], outputs: [output]), dataDirectory: directory.path + "/data", registry: registry,
+            config: LogsConfig(inputs: [.file(input)], outputs: [output]), dataDirectory: directory.path + "/data", registry: registry,
             logger: logger)
         let group = ServiceGroup(services: [pipeline], logger: logger)
         let running = Task { try await group.run() }

@@ -69,7 +69,7 @@ import VigilTestSupport
             let frame = BufferFrame(
                 sequence: 1, checkpoint: .none(input: "x"), labels: [(name: "app", value: "b")],
                 records: [LogRecord(timestamp: 1_700_000_005_000_000_007, line: Array("from protobuf".utf8))])
-            let snappy = Snappy.compress(LokiPushEncoder.protobuf([frame], extraLabels: [:]))
+            let snappy = Snappy.compress(LokiPushEncoder.protobuf(OutputEntry.entries([frame], extraLabels: [:])))
             let protobuf = request(port, path: "/loki/api/v1/push", contentType: "application/x-protobuf", body: snappy)
             #expect(protobuf.status == 204, "\(protobuf)")
             #expect(harness.texts.last == "from protobuf")

@@ -97,11 +97,12 @@ import VigilTestSupport
                 """, fileName: "t.yml")
         let registry = MetricsRegistry()
         let entries = try await LokiSink.with { sink in
-            var output = LokiOutputConfig(name: "out", url: try ConfigURL(sink.url))
+            var loki = LokiOutputConfig(url: try ConfigURL(sink.url))
+            loki.encoding = encoding
+            var output = LogOutputConfig(name: "out", .loki(loki))
             output.batchWait = PromDuration(milliseconds: 20)
-            output.encoding = encoding
             let pipeline = try LogPipeline(
-                config: LogsConfig(inputs: [input], outputs: [output]), dataDirectory: directory.path + "/data", registry: registry,
+                config: LogsConfig(inputs: [.file(input)], outputs: [output]), dataDirectory: directory.path + "/data", registry: registry,
                 logger: Logger(label: "test"))
             let group = ServiceGroup(services: [pipeline], logger: Logger(label: "test"))
             let running = Task { try await group.run() }

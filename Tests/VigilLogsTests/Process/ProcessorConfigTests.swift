@@ -23,7 +23,7 @@ import VigilConfig
                         - {type: kernel_problems}
 
                 """), fileName: "vigil.yml")
-        let processors = try #require(config.logs.inputs.first?.processors)
+        let processors = try #require(config.logs.fileInputs.first?.processors)
         #expect(processors.count == 11)
         guard case .multiline(let multiline) = processors[0].kind else { Issue.record("not multiline"); return }
         #expect(multiline.rule == .python)
