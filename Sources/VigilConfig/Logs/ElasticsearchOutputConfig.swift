@@ -36,7 +36,14 @@ public struct ElasticsearchOutputConfig: Sendable, Hashable, Decodable {
         httpConfig = try container.value(.httpConfig, default: HTTPClientConfig())
         // Elasticsearch's own index name rules, checked on the pattern (the date parts are digits and dots).
         let forbidden = Set("\\/*?\"<>| ,#:")
-        guard !index.isEmpty, index == index.lowercased(), !index.contains(where: { forbidden.contains($0) }),
+        // %Y and friends are date placeholders, not part of the name's case.
+        var name = ""
+        var afterPercent = false
+        for character in index {
+            if afterPercent, character == "Y" || character == "H" { name.removeLast() } else { name.append(character) }
+            afterPercent = character == "%"
+        }
+        guard !index.isEmpty, name == name.lowercased(), !index.contains(where: { forbidden.contains($0) }),
               !index.hasPrefix("-"), !index.hasPrefix("_"), !index.hasPrefix("+")
         else {
             throw ConfigValidationError(

@@ -109,6 +109,19 @@ public struct LogOutputConfig: Sendable, Hashable, Decodable {
             throw ConfigValidationError(
                 "unsupported output type \"\(type)\" (supported: \(Self.types.joined(separator: ", ")))", field: "type")
         }
+        // The shared keys are read before the type's own, so that a type's validation error never
+        // reports a shared key as unknown.
+        let name = try container.value(.name, default: type)
+        let labels: [String: String] = try container.map(.labels)
+        let shared = LogOutputConfig(name: name, .stdout(StdoutOutputConfig()))
+        let batchSize = try container.value(.batchSize, default: shared.batchSize)
+        let batchWait = try container.value(.batchWait, default: shared.batchWait)
+        let bufferMaxBytes = try container.value(.bufferMaxBytes, default: shared.bufferMaxBytes)
+        let whenFull = try container.value(.whenFull, default: shared.whenFull)
+        let timeout = try container.value(.timeout, default: shared.timeout)
+        let minBackoff = try container.value(.minBackoff, default: shared.minBackoff)
+        let maxBackoff = try container.value(.maxBackoff, default: shared.maxBackoff)
+        let maxRetries = try container.count(.maxRetries)
         let destination: Destination
         switch type {
         case "elasticsearch", "opensearch": destination = .elasticsearch(try ElasticsearchOutputConfig(from: decoder))
@@ -119,16 +132,16 @@ public struct LogOutputConfig: Sendable, Hashable, Decodable {
         case "stdout": destination = .stdout(try StdoutOutputConfig(from: decoder))
         default: destination = .loki(try LokiOutputConfig(from: decoder))
         }
-        self.init(name: try container.value(.name, default: type), destination)
-        labels = try container.map(.labels)
-        batchSize = try container.value(.batchSize, default: batchSize)
-        batchWait = try container.value(.batchWait, default: batchWait)
-        bufferMaxBytes = try container.value(.bufferMaxBytes, default: bufferMaxBytes)
-        whenFull = try container.value(.whenFull, default: whenFull)
-        timeout = try container.value(.timeout, default: timeout)
-        minBackoff = try container.value(.minBackoff, default: minBackoff)
-        maxBackoff = try container.value(.maxBackoff, default: maxBackoff)
-        maxRetries = try container.count(.maxRetries)
+        self.init(name: name, destination)
+        self.labels = labels
+        self.batchSize = batchSize
+        self.batchWait = batchWait
+        self.bufferMaxBytes = bufferMaxBytes
+        self.whenFull = whenFull
+        self.timeout = timeout
+        self.minBackoff = minBackoff
+        self.maxBackoff = maxBackoff
+        self.maxRetries = maxRetries
         try validateLabels(labels, field: "labels")
         guard name.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }),
               !name.isEmpty
