@@ -51,7 +51,7 @@ import VigilTestSupport
     }
 
     @Test(arguments: [
-        ("    - type: syslog\n      mode: unix_stream\n", "vigil.yml:3:7: logs.inputs[0]: mode unix_stream needs a socket path"),
+        ("    - type: syslog\n      mode: unix_stream\n", "vigil.yml:3:7: logs.inputs[0].path: mode unix_stream needs a socket path"),
         ("    - type: syslog\n      path: /x.sock\n", "path is only for the unix modes"),
         ("    - type: syslog\n      framing: newline\n", "framing applies only to tcp and unix_stream"),
         ("    - type: syslog\n      mode: tcp\n      address: localhost\n", "address \"localhost\" needs a port"),
