@@ -24,7 +24,7 @@ import VigilTestSupport
         #expect(try decodeAll(octet, framing: .octetCounted, pieces: pieces) == ["<13>hi\nthere", "<14>second"])
         let lines = Array("<13>one\r\n<13>two\n\n<13>three".utf8)
         #expect(try decodeAll(lines, framing: .newline, pieces: pieces) == ["<13>one\r", "<13>two", "<13>three"])
-        let mixed = Array("5 <1>ab<2>line\n7 <3>x y\n".utf8)
+        let mixed = Array("5 <1>ab<2>line\n6 <3>x y\n".utf8)
         #expect(try decodeAll(mixed, framing: .auto, pieces: pieces) == ["<1>ab", "<2>line", "<3>x y"])
     }
 
