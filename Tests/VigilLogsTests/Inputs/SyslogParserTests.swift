@@ -62,7 +62,8 @@ import VigilTestSupport
         #expect(message.hostname == "web-1")
         #expect(message.appName == "sshd")
         #expect(message.procID == "2211")
-        #expect(message.timestamp == (1_795_780_800 - 12 * 3600 + 10 * 3600 + 3 * 60 + 4) * 1_000_000_000)
+        let expected: Int64 = (1_795_780_800 - 12 * 3600 + 10 * 3600 + 3 * 60 + 4) * 1_000_000_000
+        #expect(message.timestamp == expected)
         #expect(String(decoding: message.message, as: UTF8.self) == "Accepted publickey for root")
     }
 
@@ -74,9 +75,14 @@ import VigilTestSupport
     }
 
     @Test func rfc3164TakesTheYearNearestNow() throws {
-        // In late November, a December date is last year's.
-        let message = try parse("<13>Dec 31 23:59:59 h a: x")
-        #expect(message.timestamp == (1_767_225_599) * 1_000_000_000)
+        // On 2026-11-27, Dec 31 is 34 days ahead this year and 331 days back last year: this year's.
+        let december = try parse("<13>Dec 31 23:59:59 h a: x")
+        let thisYear: Int64 = 1_798_761_599 * 1_000_000_000
+        #expect(december.timestamp == thisYear)
+        // Jan 30 is 64 days ahead next year and 301 days back this year: next year's.
+        let january = try parse("<13>Jan 30 00:00:00 h a: x")
+        let nextYear: Int64 = 1_801_267_200 * 1_000_000_000
+        #expect(january.timestamp == nextYear)
     }
 
     @Test func rfc3164WithAnRFC3339Timestamp() throws {
