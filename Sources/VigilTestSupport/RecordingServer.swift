@@ -42,7 +42,7 @@ public final class RecordingServer: Sendable {
     public static func with<T>(defaultBody: String = "", _ body: (RecordingServer) async throws -> T) async throws -> T {
         let holder = Mutex<RecordingServer?>(nil)
         let router = Router()
-        router.post("**") { request, _ -> Response in
+        let record: @Sendable (Hummingbird.Request, BasicRequestContext) async throws -> Response = { request, _ in
             guard let server = holder.withLock({ $0 }) else { return Response(status: .serviceUnavailable) }
             let bytes = try await request.body.collect(upTo: 16 << 20)
             var headers: [String: String] = [:]
@@ -58,6 +58,9 @@ public final class RecordingServer: Sendable {
                 status: HTTPResponse.Status(code: status), headers: [.contentType: "text/plain"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+        // `**` needs at least one path segment; ClickHouse and Elasticsearch clients post to `/`.
+        router.post("/", use: record)
+        router.post("**", use: record)
         return try await LoopbackHTTPServer.run(router) { port in
             let server = RecordingServer(port: port, defaultBody: defaultBody)
             holder.withLock { $0 = server }
