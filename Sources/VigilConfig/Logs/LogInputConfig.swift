@@ -40,6 +40,9 @@ public enum LogInputConfig: Sendable, Hashable, Decodable {
         case "journal": self = .journal(try JournalInputConfig(from: decoder))
         case "http": self = .http(try HTTPInputConfig(from: decoder))
         default:
+            // The unknown type is the problem to report, not the fields such a type would have.
+            let fields = try decoder.container(keyedBy: PathCodingKey.self)
+            for key in fields.allKeys { _ = fields.contains(key) }
             throw ConfigValidationError(
                 "unsupported input type \"\(type)\" (supported: \(Self.types.joined(separator: ", ")))", field: "type")
         }
