@@ -221,8 +221,11 @@ def check_query(b):
             expect(t1 == t2 and same_float(v1, v2), f"{key}: drawn ({t1}, {v1}) API ({t2}, {v2})")
     print(f"  graph: {len(drawn)} series, {chart['points']} points match the API")
     # Hover legend shows exact values.
-    b.eval("""(() => { const o = document.querySelector('.chart-overlay'); const r = o.getBoundingClientRect();
-        o.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + r.width * 0.9, clientY: r.top + r.height / 2, bubbles: true})); })()""")
+    # Over the newest drawn point: a fresh server has data only at the right end of the range.
+    b.eval("""(() => { const c = document.querySelector('.chart-container'); const g = c.vigilChart.geometry;
+        const s = c.vigilChart.plotted()[0]; const t = s.values[s.values.length - 1][0];
+        const o = document.querySelector('.chart-overlay'); const r = o.getBoundingClientRect();
+        o.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + g.x(t), clientY: r.top + r.height / 2, bubbles: true})); })()""")
     expect(b.eval("!document.querySelector('.chart-tooltip').hidden && document.querySelectorAll('.tooltip-row').length > 0"), "hover legend shows")
     # Stacked, then the table view; the URL keeps the state.
     b.eval("document.querySelector('.panel-controls input[type=checkbox]').click()")
