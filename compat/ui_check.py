@@ -236,6 +236,13 @@ def check_query(b):
     instant = api("/api/v1/query", {"query": expr})
     expect(rows == len(instant["result"]), f"table rows {rows}, API {len(instant['result'])}")
     expect("g0.tab=table" in b.eval("location.search"), "the tab is in the URL")
+    # A series naming a pod links to its correlation view.
+    b.open("/query?" + urllib.parse.urlencode({"g0.expr": 'container_memory_working_set_bytes{pod="web-1"}', "g0.tab": "table"}))
+    b.wait_for("document.querySelector('[data-panel=\"0\"]').dataset.state === 'done' && document.querySelector('.result-table')",
+               what="the pod table")
+    links = b.eval("[...document.querySelectorAll('.result-table a.correlate')].map(a => a.getAttribute('href'))")
+    expect(len(links) > 0 and all(l.startswith("/correlate?pod=default%2Fweb-1") for l in links),
+           f"each pod row links to /correlate?pod=default/web-1: {links}")
 
 
 def completions_for(b, text, wanted):
