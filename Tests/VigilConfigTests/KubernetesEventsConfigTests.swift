@@ -18,7 +18,7 @@ import VigilConfig
               store: {retention: 7d}
             """)
         let events = try #require(config.kubernetesEvents)
-        #expect(events.apiServer == "https://10.0.0.1:6443")
+        #expect(events.api.apiServer == "https://10.0.0.1:6443")
         #expect(events.namespace == "shop")
         #expect(events.filter.level == "Warning" && events.filter.excludeReasons == ["Pulled"])
         #expect(events.filter.message == "OOM|Back-off")

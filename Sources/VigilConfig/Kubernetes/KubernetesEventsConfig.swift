@@ -13,12 +13,8 @@
 ///   leader_election: {enabled: true}    # two replicas, one sender
 /// ```
 public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
-    /// The API server's URL (`api_server`); with neither this nor a kubeconfig, in-cluster config.
-    public var apiServer: String?
-    /// A kubeconfig file (`kubeconfig_file`), resolved against the config's directory.
-    public var kubeconfigFile: String?
-    /// The kubeconfig context (`context`); its current context when absent.
-    public var context: String?
+    /// How to reach the API server (`api_server`, `kubeconfig_file`, `context`); none: in-cluster.
+    public var api: KubernetesAPIAccess
     /// Watch one namespace (`namespace`); empty watches all.
     public var namespace: String
     /// What reaches the sinks (`filter`); every event is counted and stored regardless.
@@ -32,9 +28,7 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
 
     /// Defaults: in-cluster, every namespace, no sinks, the store on with 30 days.
     public init() {
-        apiServer = nil
-        kubeconfigFile = nil
-        context = nil
+        api = KubernetesAPIAccess()
         namespace = ""
         filter = KubernetesEventsFilterConfig()
         sinks = []
@@ -43,37 +37,28 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case namespace, filter, sinks, store, context
+        case namespace, filter, sinks, store
         case leaderElection = "leader_election"
-        case apiServer = "api_server"
-        case kubeconfigFile = "kubeconfig_file"
     }
 
     /// Decodes the section and refuses both `api_server` and `kubeconfig_file`, as Prometheus's
     /// Kubernetes SD does.
     public init(from decoder: any Decoder) throws {
+        api = try KubernetesAPIAccess.decode(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        apiServer = try container.optional(.apiServer)
-        kubeconfigFile = try container.optional(.kubeconfigFile)
-        context = try container.optional(.context)
         namespace = try container.value(.namespace, default: "")
         filter = try container.value(.filter, default: KubernetesEventsFilterConfig())
         sinks = try container.list(.sinks)
         store = try container.value(.store, default: KubernetesEventStoreConfig())
         leaderElection = try container.value(.leaderElection, default: KubernetesEventsLeaderElectionConfig())
-        if apiServer != nil && kubeconfigFile != nil {
-            throw ConfigValidationError("api_server and kubeconfig_file are mutually exclusive", field: "kubeconfig_file")
-        }
-        if let apiServer, !(apiServer.hasPrefix("http://") || apiServer.hasPrefix("https://")) {
-            throw ConfigValidationError("api_server must be an http:// or https:// URL, not \"\(apiServer)\"", field: "api_server")
-        }
+        try api.validate()
         for (index, sink) in sinks.enumerated() where sink.isEmpty {
             throw ConfigValidationError("empty sink", field: "sinks", .index(index))
         }
     }
 
     mutating func resolvePaths(in directory: String) {
-        kubeconfigFile = kubeconfigFile.map { joinDirectory(directory, $0) }
+        api.resolvePaths(in: directory)
     }
 }
 

@@ -131,9 +131,7 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
     }
 
     private func connection() throws -> KubernetesConnection {
-        if let server = config.apiServer { return KubernetesConnection(server: server) }
-        if let file = config.kubeconfigFile { return try KubeConfig.load(path: file).connection(context: config.context) }
-        return try KubernetesConnection.inCluster()
+        try KubernetesConnection(access: config.api)
     }
 
     private func enforceRetention(_ store: KubernetesEventStore) async {
