@@ -81,11 +81,13 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
                 try? await Task.sleep(for: .seconds(10))
                 continue
             }
-            let informer = factory.informer(Event.self, namespace: config.namespace.isEmpty ? nil : config.namespace)
+            // No store: the watcher's bounded deduplicator is the memory of which events were seen.
+            let informer = factory.informer(
+                Event.self, namespace: config.namespace.isEmpty ? nil : config.namespace, keepsObjects: false)
             logger.info("Watching Kubernetes events", metadata: ["server": "\(factory.client.connection.server)"])
             guard let handOver = watcher.handOver else {
                 // Returns when cancelled; the informer itself relists and reconnects.
-                await watcher.run(informer.updates(), subscribedAt: currentMilliseconds())
+                await watcher.run(informer.updates(withStore: false), subscribedAt: currentMilliseconds())
                 return
             }
             let elector = LeaderElector(client: factory.client, settings: electionSettings(), logger: logger)
@@ -94,7 +96,7 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
                 "Electing the event sender", metadata: ["lease": "\(elector.settings.leaseNamespace)/\(elector.settings.leaseName)",
                 "identity": "\(elector.settings.identity)"])
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await watcher.run(informer.updates(), subscribedAt: currentMilliseconds()) }
+                group.addTask { await watcher.run(informer.updates(withStore: false), subscribedAt: currentMilliseconds()) }
                 group.addTask {
                     await elector.run { lease in
                         handOver.observe(isLeader: lease.isLeader, watermark: EventHandOver.watermark(in: lease.annotations))
