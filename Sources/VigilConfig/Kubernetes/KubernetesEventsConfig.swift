@@ -11,6 +11,7 @@
 ///     - stdout
 ///   store: {retention: 30d}
 ///   leader_election: {enabled: true}    # two replicas, one sender
+///   dedup_capacity: 100000              # events remembered: bounds memory with queue_capacity
 /// ```
 public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
     /// How to reach the API server (`api_server`, `kubeconfig_file`, `context`); none: in-cluster.
@@ -25,6 +26,13 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
     public var store: KubernetesEventStoreConfig
     /// Which replica sends (`leader_election`); off: this one always does.
     public var leaderElection: KubernetesEventsLeaderElectionConfig
+    /// Events remembered for deduplication (`dedup_capacity`, default 100,000): with the queue
+    /// capacity, what bounds the watcher's memory. Set it above the events the cluster makes in
+    /// two hours, or an event forgotten early is notified again when its count is bumped.
+    public var dedupCapacity: Int
+    /// Notifications queued per sink while it is slow or failing (`queue_capacity`, default
+    /// 10,000); more are dropped and counted.
+    public var queueCapacity: Int
 
     /// Defaults: in-cluster, every namespace, no sinks, the store on with 30 days.
     public init() {
@@ -34,11 +42,15 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
         sinks = []
         store = KubernetesEventStoreConfig()
         leaderElection = KubernetesEventsLeaderElectionConfig()
+        dedupCapacity = 100_000
+        queueCapacity = 10_000
     }
 
     enum CodingKeys: String, CodingKey {
         case namespace, filter, sinks, store
         case leaderElection = "leader_election"
+        case dedupCapacity = "dedup_capacity"
+        case queueCapacity = "queue_capacity"
     }
 
     /// Decodes the section and refuses both `api_server` and `kubeconfig_file`, as Prometheus's
@@ -51,7 +63,11 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
         sinks = try container.list(.sinks)
         store = try container.value(.store, default: KubernetesEventStoreConfig())
         leaderElection = try container.value(.leaderElection, default: KubernetesEventsLeaderElectionConfig())
+        dedupCapacity = try container.value(.dedupCapacity, default: 100_000)
+        queueCapacity = try container.value(.queueCapacity, default: 10_000)
         try api.validate()
+        if dedupCapacity < 1 { throw ConfigValidationError("dedup_capacity must be at least 1", field: "dedup_capacity") }
+        if queueCapacity < 1 { throw ConfigValidationError("queue_capacity must be at least 1", field: "queue_capacity") }
         for (index, sink) in sinks.enumerated() where sink.isEmpty {
             throw ConfigValidationError("empty sink", field: "sinks", .index(index))
         }

@@ -43,7 +43,9 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
         let elector = ElectorSlot()
         let handOver: EventHandOver? = config.leaderElection.enabled
             ? EventHandOver { watermark in try await elector.publish(EventHandOver.annotation, String(watermark)) } : nil
-        let watcher = KubernetesEventWatcher(filter: filter, routes: routes, handOver: handOver, metrics: registry, logger: logger)
+        let watcher = KubernetesEventWatcher(
+            filter: filter, deduplicator: EventDeduplicator(capacity: config.dedupCapacity), routes: routes,
+            queue: SinkQueueSettings(capacity: config.queueCapacity), handOver: handOver, metrics: registry, logger: logger)
         return KubernetesEventsService(config: config, watcher: watcher, store: store, elector: elector, logger: logger)
     }
 
