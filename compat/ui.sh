@@ -93,9 +93,9 @@ ui_ops_push
 sleep 5
 
 status=0
+export UI_BIG_METRIC=ui_big_series UI_BIG_END=$BIG_END UI_BIG_RANGE=50m UI_BIG_STEP=3s
 case ",$UI_BROWSERS," in *,chromium,*)
-  UI_BIG_METRIC=ui_big_series UI_BIG_END=$BIG_END UI_BIG_RANGE=50m UI_BIG_STEP=3s \
-    /usr/bin/python3 "$(dirname "$0")/ui_check.py" "$BASE" "$ARTIFACTS" || status=$?
+  /usr/bin/python3 "$(dirname "$0")/ui_check.py" "$BASE" "$ARTIFACTS" || status=$?
 esac
 case ",$UI_BROWSERS," in *,firefox,*)
   /usr/bin/python3 "$(dirname "$0")/ui_firefox_check.py" "$BASE" "$ARTIFACTS" || status=$?

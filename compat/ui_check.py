@@ -6,6 +6,7 @@ Every page is loaded; any JavaScript exception, console.error or browser error l
 violation, a failed request) fails the run. One function per page (`check_<page>`), listed in
 PAGE_CHECKS: add yours there. Prints PASS/FAIL per check; exits 1 on a failure.
 Environment: CHROMIUM (binary), UI_BIG_METRIC (the 1,000 × 1,000 metric, empty to skip).
+ui_firefox_check.py runs these same checks in Firefox over WebDriver BiDi.
 """
 import base64
 import json
@@ -29,10 +30,40 @@ FIGURES = {}
 
 
 class PageDriver:
-    """What the checks use, whatever the protocol: a subclass provides `eval` (an expression's
-    value as JSON gives it), `pump` (read events for a while), `navigate`, `viewport`,
-    `screenshot`, `insert_text` (into the focused element) and `press_key` ("Tab"), and keeps
-    `errors` (JavaScript errors seen) and `allowed` (substrings of errors a check expects)."""
+    """What the checks use, whatever the protocol. CDP and WebDriver BiDi both send commands as
+    {id, method, params} over one WebSocket (`ws`) and answer by id, `error` on failure; anything
+    else is an event, which a subclass's `_record` reads. A subclass provides `eval` (an
+    expression's value as JSON gives it), `navigate`, `viewport`, `screenshot`, `insert_text`
+    (into the focused element), `press_key` ("Tab") and `disable_cache`, and keeps `errors`
+    (JavaScript errors seen) and `allowed` (substrings of errors a check expects)."""
+
+    def call(self, method, params=None, timeout=120):
+        """Sends a command and returns its result; events read meanwhile go to `_record`."""
+        self.next_id += 1
+        ident = self.next_id
+        self.ws.send(json.dumps({"id": ident, "method": method, "params": params or {}}))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == ident:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']} {message.get('message', '')}".rstrip())
+                return message.get("result", {})
+            self._record(message)
+        raise TimeoutError(method)
+
+    def pump(self, seconds):
+        """Reads events for a while (console errors arrive asynchronously)."""
+        self.ws.settimeout(0.05)
+        deadline = time.time() + seconds
+        try:
+            while time.time() < deadline:
+                try:
+                    self._record(json.loads(self.ws.recv()))
+                except websocket.WebSocketTimeoutException:
+                    pass
+        finally:
+            self.ws.settimeout(120)
 
     def wait_for(self, expression, timeout=PAGE_TIMEOUT, what=None):
         deadline = time.time() + timeout
@@ -106,33 +137,6 @@ class Browser(PageDriver):
             self.errors.append(f"log ({entry['source']}): {entry['text']} {entry.get('url', '')}")
         self.events.append(message)
 
-    def call(self, method, params=None, timeout=120):
-        self.next_id += 1
-        ident = self.next_id
-        self.ws.send(json.dumps({"id": ident, "method": method, "params": params or {}}))
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == ident:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self._record(message)
-        raise TimeoutError(method)
-
-    def pump(self, seconds):
-        """Reads events for a while (console errors arrive asynchronously)."""
-        self.ws.settimeout(0.05)
-        deadline = time.time() + seconds
-        try:
-            while time.time() < deadline:
-                try:
-                    self._record(json.loads(self.ws.recv()))
-                except websocket.WebSocketTimeoutException:
-                    pass
-        finally:
-            self.ws.settimeout(120)
-
     def eval(self, expression, timeout=120):
         result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, timeout)
         if "exceptionDetails" in result:
@@ -145,6 +149,9 @@ class Browser(PageDriver):
 
     def insert_text(self, text):
         self.call("Input.insertText", {"text": text})
+
+    def disable_cache(self, disabled):
+        self.call("Network.setCacheDisabled", {"cacheDisabled": disabled})
 
     def press_key(self, key):
         codes = {"Tab": 9}
@@ -206,13 +213,13 @@ def same_float(a, b):
 
 def check_first_load(b):
     """The first visit, cache disabled, transfers less than 300 KB (Performance API)."""
-    b.call("Network.setCacheDisabled", {"cacheDisabled": True})
+    b.disable_cache(True)
     b.open("/query")
     total = b.eval("""(() => {
         const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
         return entries.reduce((n, e) => n + e.transferSize, 0); })()""")
     count = b.eval("performance.getEntriesByType('resource').length")
-    b.call("Network.setCacheDisabled", {"cacheDisabled": False})
+    b.disable_cache(False)
     FIGURES["first_load_bytes"] = total
     print(f"  first load: {total} bytes in {count + 1} requests")
     expect(count >= 5, f"the page loaded its modules ({count} resources)")

@@ -2,13 +2,13 @@
 """Drives headless Firefox (Debian's firefox-esr) over WebDriver BiDi against a running `vigil server`.
 
 Usage: ui_firefox_check.py <base URL> <artifacts directory>
-The same checks as ui_check.py (Chromium) — they are imported from it and run unchanged through
-this driver — except the two that need the DevTools protocol or only give a figure, plus `pages`:
-every route and alias the UI's own js/routes.js lists renders. Any JavaScript error, uncaught
-promise rejection, console.error, CSP violation or HTTP error response fails the check it happens in.
-Screenshots are saved as firefox-<page>-<theme>-<width>.png. Prints PASS/FAIL per check and
+Every check of ui_check.py (Chromium) — imported from it and run unchanged through this driver —
+plus `pages`: every page and alias that the UI's own js/routes.js lists renders. Any uncaught
+exception or promise rejection, console.error, CSP violation or HTTP error response (4xx, 5xx)
+fails the check it happens in. Screenshots are saved as firefox-<page>-<theme>-<width>.png and
+figures as firefox-ui-figures.json. Prints PASS/FAIL per check and
 "ui-firefox: N passed, M failed"; exits 1 on a failure.
-Environment: FIREFOX (binary), UI_FIREFOX_PORT (the BiDi port, default 19880), UI_CHECKS.
+Environment: FIREFOX (binary), UI_FIREFOX_PORT (the BiDi port, default 19880), UI_CHECKS, UI_BIG_*.
 """
 import base64
 import json
@@ -23,12 +23,6 @@ import websocket
 
 import ui_check
 from ui_check import ARTIFACTS, expect
-
-# Checks of ui_check.py that Firefox does not run, and why.
-CHROMIUM_ONLY = {
-    "first-load": "switches the cache off through the DevTools protocol",
-    "big-graph": "a draw-time figure recorded for Chromium (docs/PERFORMANCE.md)",
-}
 
 # Without these Firefox spends the run fetching updates, experiments and telemetry.
 PREFERENCES = {
@@ -46,11 +40,6 @@ PREFERENCES = {
 
 # Firefox's pref behind prefers-color-scheme for pages: 0 dark, 1 light.
 COLOR_SCHEME_PREF = "layout.css.prefers-color-scheme.content-override"
-
-# Reports CSP violations to the console: Firefox logs them only in its own browser console.
-REPORT_CSP = """() => { addEventListener('securitypolicyviolation', (e) => console.error(
-    `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`), true); }"""
-
 
 class Firefox(ui_check.PageDriver):
     """One Firefox process and its one tab, spoken to over WebDriver BiDi."""
@@ -91,7 +80,6 @@ class Firefox(ui_check.PageDriver):
         self.call("session.subscribe", {"events": ["log.entryAdded", "network.responseCompleted"]})
         self.context = self.call("browsingContext.getTree", {"maxDepth": 0})["contexts"][0]["context"]
         self.chrome = self.call("browsingContext.getTree", {"maxDepth": 0, "moz:scope": "chrome"})["contexts"][0]["context"]
-        self.call("script.addPreloadScript", {"functionDeclaration": REPORT_CSP})
 
     def close(self):
         try:
@@ -117,40 +105,15 @@ class Firefox(ui_check.PageDriver):
             if params["type"] == "console":
                 self.errors.append(f"console.{params.get('method')}: {params.get('text')}")
             else:
-                frames = (params.get("stackTrace") or {}).get("callFrames") or [{}]
-                self.errors.append(f"exception: {params.get('text')} at {frames[0].get('url', '')}:{frames[0].get('lineNumber')}")
+                # Uncaught exceptions and rejections, CSP violations (Firefox words them as errors).
+                frames = (params.get("stackTrace") or {}).get("callFrames")
+                where = f" at {frames[0].get('url', '')}:{frames[0].get('lineNumber')}" if frames else ""
+                self.errors.append(f"exception: {params.get('text')}{where}")
         elif method == "network.responseCompleted" and params["response"]["status"] >= 400:
             # Worded as Chromium's log entry, so a check's `allowed` matches both browsers.
             response = params["response"]
             self.errors.append(f"network: the server responded with a status of {response['status']} "
                                f"({response.get('statusText', '')}) {response['url']}")
-
-    def call(self, method, params=None, timeout=120):
-        self.next_id += 1
-        ident = self.next_id
-        self.ws.send(json.dumps({"id": ident, "method": method, "params": params or {}}))
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == ident:
-                if message.get("type") == "error":
-                    raise RuntimeError(f"{method}: {message.get('error')}: {message.get('message')}")
-                return message.get("result", {})
-            self._record(message)
-        raise TimeoutError(method)
-
-    def pump(self, seconds):
-        """Reads events for a while (console errors arrive asynchronously)."""
-        self.ws.settimeout(0.05)
-        deadline = time.time() + seconds
-        try:
-            while time.time() < deadline:
-                try:
-                    self._record(json.loads(self.ws.recv()))
-                except websocket.WebSocketTimeoutException:
-                    pass
-        finally:
-            self.ws.settimeout(120)
 
     def eval(self, expression, timeout=120):
         # The value crosses as JSON text, as CDP's returnByValue gives it (a node reads as {}).
@@ -180,6 +143,9 @@ class Firefox(ui_check.PageDriver):
         data = self.call("browsingContext.captureScreenshot", {"context": self.context, "origin": "viewport"})["data"]
         with open(os.path.join(ARTIFACTS, f"firefox-{name}.png"), "wb") as f:
             f.write(base64.b64decode(data))
+
+    def disable_cache(self, disabled):
+        self.call("network.setCacheBehavior", {"cacheBehavior": "bypass" if disabled else "default"})
 
     def _keys(self, values):
         actions = [action for value in values for action in ({"type": "keyDown", "value": value}, {"type": "keyUp", "value": value})]
@@ -212,13 +178,15 @@ def check_pages(b):
     print(f"  {len(routes['paths'])} pages and {len(routes['aliases'])} aliases rendered")
 
 
-FIREFOX_CHECKS = [("pages", check_pages)] + [(name, function) for name, function in ui_check.PAGE_CHECKS
-                                             if name not in CHROMIUM_ONLY]
+FIREFOX_CHECKS = [("pages", check_pages)] + ui_check.PAGE_CHECKS
 
 
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
-    return ui_check.run_checks(Firefox(), FIREFOX_CHECKS, "ui-firefox")
+    status = ui_check.run_checks(Firefox(), FIREFOX_CHECKS, "ui-firefox")
+    with open(os.path.join(ARTIFACTS, "firefox-ui-figures.json"), "w") as f:
+        json.dump(ui_check.FIGURES, f, indent=2)
+    return status
 
 
 if __name__ == "__main__":
