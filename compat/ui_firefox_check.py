@@ -41,6 +41,7 @@ PREFERENCES = {
 # Firefox's pref behind prefers-color-scheme for pages: 0 dark, 1 light.
 COLOR_SCHEME_PREF = "layout.css.prefers-color-scheme.content-override"
 
+
 class Firefox(ui_check.PageDriver):
     """One Firefox process and its one tab, spoken to over WebDriver BiDi."""
 
@@ -58,6 +59,15 @@ class Firefox(ui_check.PageDriver):
              "--remote-allow-system-access", "about:blank"],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(ARTIFACTS, "firefox.log"), "wb"),
             env=dict(os.environ, MOZ_CRASHREPORTER_DISABLE="1"))
+        try:
+            self._connect()
+        except BaseException:
+            self.process.kill()
+            self.process.wait()
+            shutil.rmtree(self.profile, ignore_errors=True)
+            raise
+
+    def _connect(self):
         # Firefox writes the address it listens on into the profile once BiDi is up.
         server_file = os.path.join(self.profile, "WebDriverBiDiServer.json")
         deadline = time.time() + 60
@@ -183,7 +193,13 @@ FIREFOX_CHECKS = [("pages", check_pages)] + ui_check.PAGE_CHECKS
 
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
-    status = ui_check.run_checks(Firefox(), FIREFOX_CHECKS, "ui-firefox")
+    try:
+        browser = Firefox()
+    except Exception as error:  # noqa: BLE001 - reported as the run's failure, with the summary line
+        print(f"FAIL firefox-start: {error}")
+        print("ui-firefox: 0 passed, 1 failed")
+        return 1
+    status = ui_check.run_checks(browser, FIREFOX_CHECKS, "ui-firefox")
     with open(os.path.join(ARTIFACTS, "firefox-ui-figures.json"), "w") as f:
         json.dump(ui_check.FIGURES, f, indent=2)
     return status
