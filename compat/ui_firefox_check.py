@@ -136,7 +136,9 @@ class Firefox(ui_check.PageDriver):
         return None if value is None else json.loads(value)
 
     def _chrome_eval(self, expression):
-        self.call("script.evaluate", {"expression": expression, "target": {"context": self.chrome}, "awaitPromise": False})
+        result = self.call("script.evaluate", {"expression": expression, "target": {"context": self.chrome}, "awaitPromise": False})
+        if result.get("type") == "exception":
+            raise RuntimeError(f"browser script failed: {result['exceptionDetails'].get('text')}")
 
     def navigate(self, url):
         self.call("browsingContext.navigate", {"context": self.context, "url": url, "wait": "complete"})
@@ -147,6 +149,8 @@ class Firefox(ui_check.PageDriver):
                                                   "devicePixelRatio": 1})
         if dark != self.dark:
             self._chrome_eval(f"Services.prefs.setIntPref({json.dumps(COLOR_SCHEME_PREF)}, {0 if dark else 1})")
+            expect(self.eval("matchMedia('(prefers-color-scheme: dark)').matches") == dark,
+                   f"the page sees prefers-color-scheme: {'dark' if dark else 'light'}")
             self.dark = dark
 
     def screenshot(self, name):
@@ -167,7 +171,7 @@ class Firefox(ui_check.PageDriver):
         self._keys(list(text))
 
     def press_key(self, key):
-        self._keys([{"Tab": "\ue004", "Enter": "\ue007"}[key]])
+        self._keys([{"Tab": "\ue004"}[key]])
 
 
 def check_pages(b):
