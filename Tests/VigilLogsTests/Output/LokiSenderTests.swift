@@ -37,7 +37,7 @@ import VigilTestSupport
             let sender = LokiSender(config: config, buffer: buffer, client: client, metrics: metrics, logger: Logger(label: "t"))
             let task = Task { await sender.run() }
             let sent = lines.count
-            let done = await eventually(timeout: .seconds(60)) {
+            let done = await eventually(timeout: .seconds(300)) {
                 buffer.sentPosition.offset > 0 && Int(metrics.linesSent.value + metrics.droppedRejected.value) >= sent
             }
             task.cancel()
