@@ -75,6 +75,7 @@ kubernetes_metrics_api:
   metric_resolution: 30s
   adapter_config_file: $WORK/adapter.yaml
   metrics_relist_interval: 2s
+  api_server: http://127.0.0.1:$API_PORT
 YAML
 # prometheus-adapter's config format, unchanged: a per-pod rate as a custom metric and a node's
 # CPU rate as an external one, over the fake kubelet's counters (rounded to millicores: the
@@ -136,6 +137,17 @@ check "kubectl top pod -n shop" "$(printf 'NAME CPU(cores) MEMORY(bytes)\ndb 150
 check "kubectl top pod --containers" "$(printf 'POD NAME CPU(cores) MEMORY(bytes)\nweb app 100m 50Mi\nweb sidecar 20m 10Mi')" \
   "$(kubectl -n default top pod --containers 2>&1 | tr -s ' ' | sed 's/ $//')"
 
+# Selectors go to the API server (api_server above), which names the objects they pick.
+check "kubectl top pod -A -l tier=backend" "$(printf 'NAMESPACE NAME CPU(cores) MEMORY(bytes)\nshop db 1500m 512Mi')" \
+  "$(kubectl top pod -A -l tier=backend 2>&1 | tr -s ' ' | sed 's/ $//')"
+check "kubectl top node -l kubernetes.io/hostname=n1" "$(printf 'NAME CPU(cores) CPU%% MEMORY(bytes) MEMORY%%\nn1 250m 6%% 1541Mi 9%%')" \
+  "$(kubectl top node -l kubernetes.io/hostname=n1 2>&1 | tr -s ' ' | sed 's/ $//')"
+check "pods by fieldSelector spec.nodeName and metadata.name" "2 web" \
+  "$(kubectl get --raw '/apis/metrics.k8s.io/v1beta1/pods?fieldSelector=spec.nodeName%3Dn1' | jq -r '.items | length') $(
+     kubectl get --raw '/apis/metrics.k8s.io/v1beta1/pods?fieldSelector=metadata.name%3Dweb' | jq -r '[.items[].metadata.name] | join(" ")')"
+check "a selector that picks nothing lists nothing" "0" \
+  "$(kubectl get --raw '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app%3Dweb' | jq -r '.items | length')"
+
 # get --raw: the discovery documents and one object, byte for byte what Vigil serves.
 check "get --raw /apis/metrics.k8s.io/v1beta1 resources" "nodes:NodeMetrics:false:get,list pods:PodMetrics:true:get,list" \
   "$(kubectl get --raw /apis/metrics.k8s.io/v1beta1 | jq -r '[.resources[] | "\(.name):\(.kind):\(.namespaced):\(.verbs | join(","))"] | join(" ")')"
@@ -172,6 +184,13 @@ check "custom metric v1beta1 for every pod of a namespace" "Pod/db 1500m" \
 check "custom metric v1beta2 for one pod" "web container_cpu_usage_cores 120m" \
   "$(kubectl get --raw '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/web/container_cpu_usage_cores' \
       | jq -r '.items[] | "\(.describedObject.name) \(.metric.name) \(.value)"')"
+# The HPA's Pods metric: pods/* with the scale target's selector, listed at the API server.
+check "custom metric for the pods a label selector picks" "Pod/web 120m" \
+  "$(kubectl get --raw '/apis/custom.metrics.k8s.io/v1beta2/namespaces/default/pods/*/container_cpu_usage_cores?labelSelector=tier%3Dfrontend' \
+      | jq -r '.items[] | "\(.describedObject.kind)/\(.describedObject.name) \(.value)"')"
+check "custom metric selector that picks no pod" "0" \
+  "$(kubectl get --raw '/apis/custom.metrics.k8s.io/v1beta1/namespaces/default/pods/*/container_cpu_usage_cores?labelSelector=app%3Ddb' \
+      | jq -r '.items | length')"
 check "external metric with a label selector" "n1 250m" \
   "$(kubectl get --raw '/apis/external.metrics.k8s.io/v1beta1/namespaces/default/node_cpu_cores?labelSelector=node%3Dn1' \
       | jq -r '.items[] | "\(.metricLabels.node) \(.value)"')"

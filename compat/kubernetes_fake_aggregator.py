@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A minimal kube-apiserver with an aggregation layer, for compat/kubernetes-metrics-api.sh.
 
-Serves the core objects kubectl top needs (/api, /api/v1 nodes and pods of a small fixture,
-/version) over plain HTTP, and proxies /apis and /apis/{,custom.,external.}metrics.k8s.io/... to Vigil's
+Serves the core objects kubectl top needs (/api, /api/v1 nodes and pods of a small fixture, with
+labelSelector and fieldSelector applied, /version) over plain HTTP, and so answers Vigil's selector
+lookups too; and proxies /apis and /apis/{,custom.,external.}metrics.k8s.io/... to Vigil's
 kubernetes_metrics_api listener the way kube-apiserver does: over TLS (the serving certificate not
 verified, as the APIService's insecureSkipTLSVerify says), presenting the front-proxy client
 certificate, with X-Remote-User and X-Remote-Group naming the caller. Also serves the fake kubelet
@@ -15,6 +16,7 @@ import json
 import ssl
 import sys
 import time
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from threading import Thread
 
@@ -39,9 +41,34 @@ def node_object(name, cpu, memory):
 
 
 def pod_object(namespace, name, node, containers):
-    return {"metadata": {"name": name, "namespace": namespace, "uid": "uid-" + name, "resourceVersion": "1"},
+    return {"metadata": {"name": name, "namespace": namespace, "uid": "uid-" + name, "resourceVersion": "1",
+                         "labels": {"app": name, "tier": "backend" if namespace == "shop" else "frontend"}},
             "spec": {"nodeName": node, "containers": [{"name": c[0], "image": "busybox"} for c in containers]},
             "status": {"phase": "Running"}}
+
+
+def selected(objects, query):
+    """The objects an equality-based labelSelector and a fieldSelector pick, as kube-apiserver does."""
+    parameters = urllib.parse.parse_qs(query)
+
+    def requirements(name):
+        text = parameters.get(name, [""])[-1]
+        out = []
+        for part in filter(None, text.split(",")):
+            negated = "!=" in part
+            key, value = part.split("!=" if negated else "=", 1)
+            out.append((key, value.lstrip("="), negated))
+        return out
+
+    def field(obj, path):
+        for step in path.split("."):
+            obj = obj.get(step, {}) if isinstance(obj, dict) else {}
+        return obj if isinstance(obj, str) else ""
+
+    labels, fields = requirements("labelSelector"), requirements("fieldSelector")
+    return [o for o in objects
+            if all((o["metadata"].get("labels", {}).get(k) == v) != n for k, v, n in labels)
+            and all((field(o, k) == v) != n for k, v, n in fields)]
 
 
 def resource_metrics():
@@ -107,6 +134,7 @@ class API(Base):
 
     def do_GET(self):
         path = self.path.split("?")[0].rstrip("/")
+        query = self.path.split("?", 1)[1] if "?" in self.path else ""
         if path == "/version":
             return self.send_json(200, {"major": "1", "minor": "20", "gitVersion": "v1.20.0"})
         if path == "/api":
@@ -118,14 +146,14 @@ class API(Base):
                 {"name": "pods", "singularName": "", "namespaced": True, "kind": "Pod", "verbs": ["get", "list"]}]})
         if path == "/api/v1/nodes":
             return self.send_json(200, {"kind": "NodeList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"},
-                                        "items": [node_object(n[0], n[1], n[2]) for n in NODES]})
+                                        "items": selected([node_object(n[0], n[1], n[2]) for n in NODES], query)})
         if path.startswith("/api/v1/nodes/"):
             for n in NODES:
                 if path == "/api/v1/nodes/" + n[0]:
                     return self.send_json(200, dict(node_object(n[0], n[1], n[2]), kind="Node", apiVersion="v1"))
         if path == "/api/v1/pods" or (path.startswith("/api/v1/namespaces/") and path.endswith("/pods")):
             namespace = None if path == "/api/v1/pods" else path.split("/")[4]
-            items = [pod_object(*p) for p in PODS if namespace is None or p[0] == namespace]
+            items = selected([pod_object(*p) for p in PODS if namespace is None or p[0] == namespace], query)
             return self.send_json(200, {"kind": "PodList", "apiVersion": "v1", "metadata": {"resourceVersion": "1"}, "items": items})
         if path == "/apis" or any(path.startswith("/apis/" + group) for group in
                                    ("metrics.k8s.io", "custom.metrics.k8s.io", "external.metrics.k8s.io")):

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Vigil's web UI in a real browser: Debian's Chromium, headless, driven over the DevTools
-# protocol by compat/ui_check.py, against a running `vigil server` that scrapes itself (and a
-# target that is down, and one that relabeling drops), has a pushed group, and holds 1,000 imported
-# series × 1,000 points. Every page is loaded; any JavaScript error fails the run. The checks:
-# plotted points equal /api/v1/query_range, completion and parse-error highlighting, Prometheus's
-# /graph links, the first load < 300 KB, the 1,000 × 1,000 graph's draw time, screenshots
-# (light/dark, 1280 px/phone) under ${CI_ARTIFACTS_DIR:-/tmp/vigil-ui-artifacts}.
-# Prints PASS/FAIL per check and "ui: N passed, M failed"; exits non-zero on a failure.
-# The driver runs on Debian's /usr/bin/python3 (its python3-websocket), whatever python3 is first on PATH.
-# UI_CHECKS=query,targets runs only those checks; UI_COMPAT_KEEP=1 keeps the work directory.
+# Vigil's web UI in real browsers: Debian's Chromium, headless, driven over the DevTools protocol
+# by compat/ui_check.py, then Debian's Firefox ESR, headless, driven over WebDriver BiDi by
+# compat/ui_firefox_check.py (the same checks, less the two that need CDP), against one running
+# `vigil server` that scrapes itself (and a target that is down, and one that relabeling drops),
+# has a pushed group, and holds 1,000 imported series × 1,000 points. Every page is loaded; any
+# JavaScript error fails the run. The checks: plotted points equal /api/v1/query_range, completion
+# and parse-error highlighting, Prometheus's /graph links, the first load < 300 KB, the
+# 1,000 × 1,000 graph's draw time, screenshots (light/dark, 1280 px/phone; Firefox's named
+# firefox-*.png) under ${CI_ARTIFACTS_DIR:-/tmp/vigil-ui-artifacts}.
+# Prints PASS/FAIL per check and "ui: N passed, M failed", then "ui-firefox: N passed, M failed";
+# exits non-zero on a failure in either browser.
+# The drivers run on Debian's /usr/bin/python3 (its python3-websocket), whatever python3 is first on PATH.
+# UI_CHECKS=query,targets runs only those checks (in each browser); UI_BROWSERS=firefox (or
+# chromium) runs one browser; UI_COMPAT_KEEP=1 keeps the work directory.
 source "$(dirname "$0")/lib/common.bash"
 source "$(dirname "$0")/ui_ops_setup.bash"
-ensure_packages chromium python3-websocket python3 curl fonts-dejavu-core
+UI_BROWSERS=${UI_BROWSERS:-chromium,firefox}
+BROWSER_PACKAGES=()
+case ",$UI_BROWSERS," in *,chromium,*) BROWSER_PACKAGES+=(chromium) ;; esac
+case ",$UI_BROWSERS," in *,firefox,*) BROWSER_PACKAGES+=(firefox-esr) ;; esac
+if [ ${#BROWSER_PACKAGES[@]} = 0 ]; then echo "ui: UI_BROWSERS names neither chromium nor firefox: $UI_BROWSERS" >&2; exit 2; fi
+ensure_packages "${BROWSER_PACKAGES[@]}" python3-websocket python3 curl fonts-dejavu-core
 
 VIGIL=$(vigil_binary)
 PORT=${UI_PORT:-19850}
@@ -84,8 +93,13 @@ ui_ops_push
 sleep 5
 
 status=0
-UI_BIG_METRIC=ui_big_series UI_BIG_END=$BIG_END UI_BIG_RANGE=50m UI_BIG_STEP=3s \
+export UI_BIG_METRIC=ui_big_series UI_BIG_END=$BIG_END UI_BIG_RANGE=50m UI_BIG_STEP=3s
+case ",$UI_BROWSERS," in *,chromium,*)
   /usr/bin/python3 "$(dirname "$0")/ui_check.py" "$BASE" "$ARTIFACTS" || status=$?
+esac
+case ",$UI_BROWSERS," in *,firefox,*)
+  /usr/bin/python3 "$(dirname "$0")/ui_firefox_check.py" "$BASE" "$ARTIFACTS" || status=$?
+esac
 echo "screenshots and figures: $ARTIFACTS"
 if [ "$status" != 0 ]; then tail -20 "$WORK/vigil.log" >&2; fi
 exit "$status"

@@ -6,6 +6,7 @@ Every page is loaded; any JavaScript exception, console.error or browser error l
 violation, a failed request) fails the run. One function per page (`check_<page>`), listed in
 PAGE_CHECKS: add yours there. Prints PASS/FAIL per check; exits 1 on a failure.
 Environment: CHROMIUM (binary), UI_BIG_METRIC (the 1,000 × 1,000 metric, empty to skip).
+ui_firefox_check.py runs these same checks in Firefox over WebDriver BiDi.
 """
 import base64
 import json
@@ -28,7 +29,61 @@ RESULTS = {"passed": 0, "failed": 0}
 FIGURES = {}
 
 
-class Browser:
+class PageDriver:
+    """What the checks use, whatever the protocol. CDP and WebDriver BiDi both send commands as
+    {id, method, params} over one WebSocket (`ws`) and answer by id, `error` on failure; anything
+    else is an event, which a subclass's `_record` reads. A subclass provides `eval` (an
+    expression's value as JSON gives it), `navigate`, `viewport`, `screenshot`, `insert_text`
+    (into the focused element), `press_key` ("Tab") and `disable_cache`, and keeps `errors`
+    (JavaScript errors seen) and `allowed` (substrings of errors a check expects)."""
+
+    def call(self, method, params=None, timeout=120):
+        """Sends a command and returns its result; events read meanwhile go to `_record`."""
+        self.next_id += 1
+        ident = self.next_id
+        self.ws.send(json.dumps({"id": ident, "method": method, "params": params or {}}))
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == ident:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']} {message.get('message', '')}".rstrip())
+                return message.get("result", {})
+            self._record(message)
+        raise TimeoutError(method)
+
+    def pump(self, seconds):
+        """Reads events for a while (console errors arrive asynchronously)."""
+        self.ws.settimeout(0.05)
+        deadline = time.time() + seconds
+        try:
+            while time.time() < deadline:
+                try:
+                    self._record(json.loads(self.ws.recv()))
+                except websocket.WebSocketTimeoutException:
+                    pass
+        finally:
+            self.ws.settimeout(120)
+
+    def wait_for(self, expression, timeout=PAGE_TIMEOUT, what=None):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            # Truthiness is JavaScript's: a DOM node would arrive as {} and read as false here.
+            value = self.eval(f"(() => {{ const v = ({expression}); return v ? (typeof v === 'object' && !Array.isArray(v) ? true : v) : false; }})()")
+            if value:
+                return value
+            self.pump(0.1)
+        raise TimeoutError(f"timed out waiting for {what or expression}")
+
+    def open(self, path):
+        """Loads a page of the UI and waits until its `render` returned (`data-ready`)."""
+        self.navigate(BASE + path)
+        self.wait_for("document.readyState === 'complete'", what="load")
+        self.wait_for("document.getElementById('page') && document.getElementById('page').dataset.ready === 'true'", what=f"{path} to render")
+        self.pump(0.3)
+
+
+class Browser(PageDriver):
     """One Chromium process and one page target, spoken to over CDP."""
 
     def __init__(self):
@@ -82,55 +137,25 @@ class Browser:
             self.errors.append(f"log ({entry['source']}): {entry['text']} {entry.get('url', '')}")
         self.events.append(message)
 
-    def call(self, method, params=None, timeout=120):
-        self.next_id += 1
-        ident = self.next_id
-        self.ws.send(json.dumps({"id": ident, "method": method, "params": params or {}}))
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            message = json.loads(self.ws.recv())
-            if message.get("id") == ident:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self._record(message)
-        raise TimeoutError(method)
-
-    def pump(self, seconds):
-        """Reads events for a while (console errors arrive asynchronously)."""
-        self.ws.settimeout(0.05)
-        deadline = time.time() + seconds
-        try:
-            while time.time() < deadline:
-                try:
-                    self._record(json.loads(self.ws.recv()))
-                except websocket.WebSocketTimeoutException:
-                    pass
-        finally:
-            self.ws.settimeout(120)
-
     def eval(self, expression, timeout=120):
         result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, timeout)
         if "exceptionDetails" in result:
             raise RuntimeError(f"evaluate failed: {result['exceptionDetails'].get('exception', {}).get('description')}")
         return result["result"].get("value")
 
-    def wait_for(self, expression, timeout=PAGE_TIMEOUT, what=None):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            # Truthiness is JavaScript's: a DOM node would arrive as {} and read as false here.
-            value = self.eval(f"(() => {{ const v = ({expression}); return v ? (typeof v === 'object' && !Array.isArray(v) ? true : v) : false; }})()")
-            if value:
-                return value
-            self.pump(0.1)
-        raise TimeoutError(f"timed out waiting for {what or expression}")
-
-    def open(self, path):
+    def navigate(self, url):
         self.events.clear()
-        self.call("Page.navigate", {"url": BASE + path})
-        self.wait_for("document.readyState === 'complete'", what="load")
-        self.wait_for("document.getElementById('page') && document.getElementById('page').dataset.ready === 'true'", what=f"{path} to render")
-        self.pump(0.3)
+        self.call("Page.navigate", {"url": url})
+
+    def insert_text(self, text):
+        self.call("Input.insertText", {"text": text})
+
+    def disable_cache(self, disabled):
+        self.call("Network.setCacheDisabled", {"cacheDisabled": disabled})
+
+    def press_key(self, key):
+        codes = {"Tab": 9}
+        self.call("Input.dispatchKeyEvent", {"type": "keyDown", "key": key, "code": key, "windowsVirtualKeyCode": codes[key]})
 
     def viewport(self, width, height, mobile=False, dark=False):
         self.call("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
@@ -188,13 +213,13 @@ def same_float(a, b):
 
 def check_first_load(b):
     """The first visit, cache disabled, transfers less than 300 KB (Performance API)."""
-    b.call("Network.setCacheDisabled", {"cacheDisabled": True})
+    b.disable_cache(True)
     b.open("/query")
     total = b.eval("""(() => {
         const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')];
         return entries.reduce((n, e) => n + e.transferSize, 0); })()""")
     count = b.eval("performance.getEntriesByType('resource').length")
-    b.call("Network.setCacheDisabled", {"cacheDisabled": False})
+    b.disable_cache(False)
     FIGURES["first_load_bytes"] = total
     print(f"  first load: {total} bytes in {count + 1} requests")
     expect(count >= 5, f"the page loaded its modules ({count} resources)")
@@ -221,8 +246,11 @@ def check_query(b):
             expect(t1 == t2 and same_float(v1, v2), f"{key}: drawn ({t1}, {v1}) API ({t2}, {v2})")
     print(f"  graph: {len(drawn)} series, {chart['points']} points match the API")
     # Hover legend shows exact values.
-    b.eval("""(() => { const o = document.querySelector('.chart-overlay'); const r = o.getBoundingClientRect();
-        o.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + r.width * 0.9, clientY: r.top + r.height / 2, bubbles: true})); })()""")
+    # Over the newest drawn point: a fresh server has data only at the right end of the range.
+    b.eval("""(() => { const c = document.querySelector('.chart-container'); const g = c.vigilChart.geometry;
+        const s = c.vigilChart.plotted()[0]; const t = s.values[s.values.length - 1][0];
+        const o = document.querySelector('.chart-overlay'); const r = o.getBoundingClientRect();
+        o.dispatchEvent(new MouseEvent('mousemove', {clientX: r.left + g.x(t), clientY: r.top + r.height / 2, bubbles: true})); })()""")
     expect(b.eval("!document.querySelector('.chart-tooltip').hidden && document.querySelectorAll('.tooltip-row').length > 0"), "hover legend shows")
     # Stacked, then the table view; the URL keeps the state.
     b.eval("document.querySelector('.panel-controls input[type=checkbox]').click()")
@@ -233,6 +261,13 @@ def check_query(b):
     instant = api("/api/v1/query", {"query": expr})
     expect(rows == len(instant["result"]), f"table rows {rows}, API {len(instant['result'])}")
     expect("g0.tab=table" in b.eval("location.search"), "the tab is in the URL")
+    # A series naming a pod links to its correlation view.
+    b.open("/query?" + urllib.parse.urlencode({"g0.expr": 'container_memory_working_set_bytes{pod="web-1"}', "g0.tab": "table"}))
+    b.wait_for("document.querySelector('[data-panel=\"0\"]').dataset.state === 'done' && document.querySelector('.result-table')",
+               what="the pod table")
+    links = b.eval("[...document.querySelectorAll('.result-table a.correlate')].map(a => a.getAttribute('href'))")
+    expect(len(links) > 0 and all(l.startswith("/correlate?pod=default%2Fweb-1") for l in links),
+           f"each pod row links to /correlate?pod=default/web-1: {links}")
 
 
 def completions_for(b, text, wanted):
@@ -241,7 +276,7 @@ def completions_for(b, text, wanted):
     b.eval("(() => { const t = document.querySelector('.editor textarea'); t.value = ''; t.dispatchEvent(new Event('input')); })()")
     b.wait_for("document.querySelector('.completions').hidden", what="the list to close")
     b.eval("document.querySelector('.editor textarea').focus()")
-    b.call("Input.insertText", {"text": text})
+    b.insert_text(text)
     read = ("(document.querySelector('.completions').hidden ? [] : "
             "[...document.querySelectorAll('.completions li .completion-label')].map(e => e.textContent))")
     try:
@@ -268,7 +303,7 @@ def check_query_editor(b):
     expect("job" in by_labels, f"label names in by (…): {by_labels}")
     # Accepting a completion inserts it.
     completions_for(b, "scrape_dur", "scrape_duration_seconds")
-    b.call("Input.dispatchKeyEvent", {"type": "keyDown", "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9})
+    b.press_key("Tab")
     expect(b.eval("document.querySelector('.editor textarea').value") == "scrape_duration_seconds", "Tab accepts the completion")
     expect(b.eval("document.querySelectorAll('.editor pre .hl-metric').length") >= 1, "the metric is highlighted")
     # A parse error underlines the reported position. The API answers 400, which Chromium logs.
@@ -591,21 +626,27 @@ PAGE_CHECKS = [
 ]
 
 
-def main():
-    os.makedirs(ARTIFACTS, exist_ok=True)
+def run_checks(browser, checks, label):
+    """Runs the checks UI_CHECKS names (all when it is empty), closes the browser, prints the
+    summary line "<label>: N passed, M failed"; returns the exit status."""
     only = set(filter(None, os.environ.get("UI_CHECKS", "").split(",")))
-    browser = Browser()
     try:
         browser.viewport(1280, 900)
-        for name, function in PAGE_CHECKS:
+        for name, function in checks:
             if not only or name in only:
                 check(name, function, browser)
     finally:
         browser.close()
+    print(f"{label}: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
+    return 1 if RESULTS["failed"] else 0
+
+
+def main():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    status = run_checks(Browser(), PAGE_CHECKS, "ui")
     with open(os.path.join(ARTIFACTS, "ui-figures.json"), "w") as f:
         json.dump(FIGURES, f, indent=2)
-    print(f"ui: {RESULTS['passed']} passed, {RESULTS['failed']} failed")
-    return 1 if RESULTS["failed"] else 0
+    return status
 
 
 if __name__ == "__main__":

@@ -6,9 +6,15 @@ import VigilTSDB
 /// single objects, from a ``ResourceUsageReader``.
 ///
 /// `labelSelector` and `fieldSelector` select on the Node and Pod objects' labels and fields,
-/// which the stored resource series do not carry; a request with a non-empty one gets a 400
-/// `BadRequest` rather than a silently wrong answer.
+/// which the stored resource series do not carry: an ``ObjectSelector`` (the API server) names
+/// the objects they pick. Without one, a request with a selector gets a 400 `BadRequest` rather
+/// than a silently wrong answer.
 public struct ResourceMetricsAPI: Sendable {
+    /// The objects of `resource` (`nodes` or `pods`) in `namespace` (nil: all) that the selectors
+    /// pick, as keys: `namespace/name` for pods, `name` for nodes.
+    public typealias ObjectSelector =
+        @Sendable (_ resource: String, _ namespace: String?, _ labelSelector: String, _ fieldSelector: String) async throws -> Set<String>
+
     /// The group name.
     public static let groupName = "metrics.k8s.io"
     /// The one version served.
@@ -17,17 +23,20 @@ public struct ResourceMetricsAPI: Sendable {
 
     private let reader: ResourceUsageReader
     private let clock: @Sendable () -> Int64
+    private let selectObjects: ObjectSelector?
 
-    /// The API over `reader`; `clock` gives the request time in milliseconds since the epoch.
-    public init(reader: ResourceUsageReader, clock: @escaping @Sendable () -> Int64) {
+    /// The API over `reader`; `clock` gives the request time in milliseconds since the epoch;
+    /// `selectObjects` answers selectors (nil: they are refused).
+    public init(reader: ResourceUsageReader, selectObjects: ObjectSelector? = nil, clock: @escaping @Sendable () -> Int64) {
         self.reader = reader
+        self.selectObjects = selectObjects
         self.clock = clock
     }
 
     /// The group for ``AggregatedAPIServer``.
     public var group: AggregatedAPIGroup {
         AggregatedAPIGroup(name: Self.groupName, versions: [Self.version]) { path, query in
-            self.respond(path: path, query: query)
+            await self.respond(path: path, query: query)
         }
     }
 
@@ -38,7 +47,7 @@ public struct ResourceMetricsAPI: Sendable {
     ]
 
     /// Answers a GET of `path` (under `/apis/metrics.k8s.io`).
-    func respond(path: String, query: [(String, String)]) -> (status: Int, body: [UInt8]) {
+    func respond(path: String, query: [(String, String)]) async -> (status: Int, body: [UInt8]) {
         let prefix = "/apis/" + Self.groupName
         guard path.hasPrefix(prefix) else { return failure(.pathNotFound) }
         let parts = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -50,26 +59,33 @@ public struct ResourceMetricsAPI: Sendable {
         if rest.isEmpty {
             return (200, APIDiscovery.resourceList(groupVersion: Self.groupVersion, resources: Self.resources))
         }
-        for (name, value) in query where (name == "labelSelector" || name == "fieldSelector") && !value.isEmpty {
-            return failure(
-                KubernetesStatus(
-                    code: 400, reason: "BadRequest",
-                    message: "\(name) \(JSONQuoting.quote(value)) is not supported: Vigil's resource series carry no object labels or fields"))
+        let labelSelector = query.last(where: { $0.0 == "labelSelector" })?.1 ?? ""
+        let fieldSelector = query.last(where: { $0.0 == "fieldSelector" })?.1 ?? ""
+        if selectObjects == nil {
+            for (name, value) in [("labelSelector", labelSelector), ("fieldSelector", fieldSelector)] where !value.isEmpty {
+                return failure(
+                    KubernetesStatus(
+                        code: 400, reason: "BadRequest",
+                        message: "\(name) \(JSONQuoting.quote(value)) is not supported: no Kubernetes API connection to select objects with"))
+            }
         }
         let now = clock()
         do {
             switch rest.count {
             case 1 where rest[0] == "nodes":
-                return (200, nodeList(try reader.nodes(now: now), now: now))
+                let nodes = try reader.nodes(now: now)
+                return (200, nodeList(try await selected(nodes, "nodes", nil, labelSelector, fieldSelector, key: \.name), now: now))
             case 2 where rest[0] == "nodes":
                 guard let node = try reader.nodes(now: now).first(where: { $0.name == rest[1] }) else {
                     return failure(.notFound(resource: "nodes", group: Self.groupName, name: rest[1]))
                 }
                 return (200, Array(nodeObject(node, now: now, typed: true).utf8))
             case 1 where rest[0] == "pods":
-                return (200, podList(try reader.pods(now: now), now: now))
+                let pods = try reader.pods(now: now)
+                return (200, podList(try await selected(pods, "pods", nil, labelSelector, fieldSelector, key: \.key), now: now))
             case 3 where rest[0] == "namespaces" && rest[2] == "pods":
-                return (200, podList(try reader.pods(now: now, namespace: rest[1]), now: now))
+                let pods = try reader.pods(now: now, namespace: rest[1])
+                return (200, podList(try await selected(pods, "pods", rest[1], labelSelector, fieldSelector, key: \.key), now: now))
             case 4 where rest[0] == "namespaces" && rest[2] == "pods":
                 guard let pod = try reader.pods(now: now, namespace: rest[1]).first(where: { $0.name == rest[3] }) else {
                     return failure(.notFound(resource: "pods", group: Self.groupName, name: rest[3]))
@@ -78,9 +94,28 @@ public struct ResourceMetricsAPI: Sendable {
             default:
                 return failure(.pathNotFound)
             }
+        } catch let status as KubernetesStatus {
+            return failure(status)
         } catch {
             return failure(KubernetesStatus(code: 500, reason: "InternalError", message: "Internal error occurred: \(error)"))
         }
+    }
+
+    /// `items` whose object the selectors pick; all of them when there is no selector.
+    private func selected<Item>(
+        _ items: [Item], _ resource: String, _ namespace: String?, _ labelSelector: String, _ fieldSelector: String,
+        key: (Item) -> String
+    ) async throws -> [Item] {
+        guard !labelSelector.isEmpty || !fieldSelector.isEmpty, let selectObjects else { return items }
+        let keys: Set<String>
+        do {
+            keys = try await selectObjects(resource, namespace, labelSelector, fieldSelector)
+        } catch let status as KubernetesStatus {
+            throw status
+        } catch {
+            throw KubernetesStatus(code: 500, reason: "InternalError", message: "Internal error occurred: listing \(resource): \(error)")
+        }
+        return items.filter { keys.contains(key($0)) }
     }
 
     private func failure(_ status: KubernetesStatus) -> (status: Int, body: [UInt8]) {

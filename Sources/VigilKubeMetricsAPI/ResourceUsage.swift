@@ -35,6 +35,9 @@ public struct PodUsage: Sendable, Equatable {
     /// The containers, sorted by name.
     public var containers: [ContainerUsage]
 
+    /// `namespace/name`, the pod's key among the selected objects.
+    public var key: String { namespace + "/" + name }
+
     /// The newest container's timestamp, which the PodMetrics object carries.
     public var timestamp: Int64 { containers.map(\.timestamp).max() ?? 0 }
     /// The window of the container with the newest timestamp.

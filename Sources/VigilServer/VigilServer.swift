@@ -266,11 +266,10 @@ public struct VigilServer: Sendable {
             }
         }
 
-        var kubernetesMetricsAPI: AggregatedAPIListener?
-        var metricsAdapter: MetricsAdapter?
+        var kubernetesMetricsAPIServices: [any Service] = []
         if let apiConfig = await configManager.current.kubernetesMetricsAPI, !options.agentMode {
             do {
-                (kubernetesMetricsAPI, metricsAdapter) = try KubernetesMetricsAPIService.make(
+                kubernetesMetricsAPIServices = try KubernetesMetricsAPIService.make(
                     config: apiConfig, tsdb: tsdb, extraGroups: aggregatedAPIGroups,
                     directory: try dataDirectory.subdirectory("kubernetes-metrics-api"), logger: logger,
                     onReady: onKubernetesMetricsAPIReady)
@@ -320,8 +319,7 @@ public struct VigilServer: Sendable {
         if let embeddedAlertmanager { services.append(.init(service: embeddedAlertmanager.alertmanager)) }
         if let notifier { services.append(.init(service: notifier)) }
         if let ruleManager { services.append(.init(service: ruleManager)) }
-        if let kubernetesMetricsAPI { services.append(.init(service: kubernetesMetricsAPI)) }
-        if let metricsAdapter { services.append(.init(service: metricsAdapter)) }
+        services += kubernetesMetricsAPIServices.map { .init(service: $0) }
         services.append(.init(service: application))
         let group = ServiceGroup(
             configuration: .init(

@@ -29,7 +29,7 @@ struct AlertmanagerWebhookTests {
                 options: AlertmanagerOptions(externalURL: "http://am.example:9093"), clock: clock, logger: logger)
             let service = Task { try await am.run() }
             await am.putAlerts([PostableAlert(labels: ["alertname": "Down", "job": "node"], annotations: ["summary": "s"])])
-            let firing = await eventually(timeout: .seconds(30)) {
+            let firing = await eventually(timeout: .seconds(300)) {
                 clock.advance(by: second)
                 return server.requests.count == 1
             }
@@ -48,7 +48,7 @@ struct AlertmanagerWebhookTests {
 
             await am.putAlerts([PostableAlert(
                 labels: ["alertname": "Down", "job": "node"], annotations: ["summary": "s"], endsAt: clock.now())])
-            let resolved = await eventually(timeout: .seconds(30)) {
+            let resolved = await eventually(timeout: .seconds(300)) {
                 clock.advance(by: second)
                 return server.requests.count == 2
             }

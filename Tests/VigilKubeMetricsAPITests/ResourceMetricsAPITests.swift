@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilModel
 import VigilTSDB
@@ -26,8 +27,8 @@ import VigilTestSupport
         return ResourceMetricsAPI(reader: reader) { now }
     }
 
-    static func get(_ api: ResourceMetricsAPI, _ path: String, _ query: [(String, String)] = []) -> (Int, String) {
-        let (status, body) = api.respond(path: path, query: query)
+    static func get(_ api: ResourceMetricsAPI, _ path: String, _ query: [(String, String)] = []) async -> (Int, String) {
+        let (status, body) = await api.respond(path: path, query: query)
         return (status, String(decoding: body, as: UTF8.self))
     }
 
@@ -44,17 +45,17 @@ import VigilTestSupport
         (["__name__": "container_memory_working_set_bytes", "container": "sidecar", "namespace": "ns", "pod": "p"], -10_000, 1024),
     ]
 
-    @Test func nodeMetricsAreTheRateOverTheTwoNewestPoints() throws {
+    @Test func nodeMetricsAreTheRateOverTheTwoNewestPoints() async throws {
         let directory = try TemporaryDirectory()
         let tsdb = try Self.store(directory, Self.resourceSamples)
-        let (status, body) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes/n1")
+        let (status, body) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes/n1")
         #expect(status == 200)
         // 1.5 core-seconds over 15 s: 0.1 cores.
         #expect(
             body
                 == #"{"kind":"NodeMetrics","apiVersion":"metrics.k8s.io/v1beta1","metadata":{"name":"n1","creationTimestamp":"2024-05-01T10:00:00Z"},"timestamp":"2024-05-01T09:59:45Z","window":"15s","usage":{"cpu":"100m","memory":"1578452Ki"}}"#
         )
-        let (listStatus, list) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes")
+        let (listStatus, list) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes")
         #expect(listStatus == 200)
         #expect(
             list
@@ -62,40 +63,72 @@ import VigilTestSupport
         )
     }
 
-    @Test func podMetricsListTheirContainers() throws {
+    @Test func podMetricsListTheirContainers() async throws {
         let directory = try TemporaryDirectory()
         let tsdb = try Self.store(directory, Self.resourceSamples)
         let expected =
             #"{"metadata":{"name":"p","namespace":"ns","creationTimestamp":"2024-05-01T10:00:00Z"},"timestamp":"2024-05-01T09:59:50Z","window":"15s","containers":[{"name":"app","usage":{"cpu":"4567n","memory":"12240Ki"}},{"name":"sidecar","usage":{"cpu":"50m","memory":"1Ki"}}]}"#
         for path in ["/apis/metrics.k8s.io/v1beta1/pods", "/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods"] {
-            let (status, body) = Self.get(Self.api(tsdb), path)
+            let (status, body) = await Self.get(Self.api(tsdb), path)
             #expect(status == 200)
             #expect(body == #"{"kind":"PodMetricsList","apiVersion":"metrics.k8s.io/v1beta1","metadata":{},"items":["# + expected + "]}")
         }
-        let (_, other) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/namespaces/other/pods")
+        let (_, other) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/namespaces/other/pods")
         #expect(other == #"{"kind":"PodMetricsList","apiVersion":"metrics.k8s.io/v1beta1","metadata":{},"items":[]}"#)
-        let (status, single) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods/p")
+        let (status, single) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods/p")
         #expect(status == 200)
         #expect(single == #"{"kind":"PodMetrics","apiVersion":"metrics.k8s.io/v1beta1","# + expected.dropFirst())
     }
 
-    @Test func missingObjectsAreNotFoundStatuses() throws {
+    @Test func missingObjectsAreNotFoundStatuses() async throws {
         let directory = try TemporaryDirectory()
         let tsdb = try Self.store(directory, Self.resourceSamples)
-        let (status, body) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods/nope")
+        let (status, body) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods/nope")
         #expect(status == 404)
         #expect(body.contains(#""message":"pods.metrics.k8s.io \"nope\" not found","reason":"NotFound""#))
-        let (nodeStatus, nodeBody) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes/n9")
+        let (nodeStatus, nodeBody) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes/n9")
         #expect(nodeStatus == 404)
         #expect(nodeBody.contains(#""details":{"name":"n9","group":"metrics.k8s.io","kind":"nodes"},"code":404"#))
-        let (pathStatus, _) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/services")
+        let (pathStatus, _) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/services")
         #expect(pathStatus == 404)
-        let (selectorStatus, selectorBody) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/pods", [("labelSelector", "app=x")])
+        let (selectorStatus, selectorBody) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/pods", [("labelSelector", "app=x")])
         #expect(selectorStatus == 400)
         #expect(selectorBody.contains(#""reason":"BadRequest""#))
     }
 
-    @Test func aCounterThatWentBackwardsOrWentStaleGivesNoPoint() throws {
+    @Test func selectorsKeepTheObjectsTheAPIServerNames() async throws {
+        let directory = try TemporaryDirectory()
+        let tsdb = try Self.store(
+            directory,
+            Self.resourceSamples + Self.resourceSamples.filter { $0.0["pod"] == "p" }.map { sample in
+                (sample.0.setting("pod", to: "q"), sample.1, sample.2)
+            })
+        let asked = Mutex<[String]>([])
+        let reader = ResourceUsageReader(lookback: 120_000, source: .auto) { mint, maxt in tsdb.querier(mint: mint, maxt: maxt) }
+        let api = ResourceMetricsAPI(
+            reader: reader,
+            selectObjects: { resource, namespace, labels, fields in
+                asked.withLock { $0.append("\(resource) \(namespace ?? "*") \(labels) \(fields)") }
+                if labels == "bad=" { throw KubernetesStatus(code: 400, reason: "BadRequest", message: "unable to parse requirement") }
+                return resource == "pods" ? ["ns/q", "elsewhere/p"] : ["n1"]
+            }, clock: { Self.now })
+        let (status, body) = await Self.get(api, "/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods", [("labelSelector", "app=web")])
+        #expect(status == 200)
+        #expect(body.contains(#""name":"q""#) && !body.contains(#""name":"p""#))
+        let (_, all) = await Self.get(api, "/apis/metrics.k8s.io/v1beta1/pods", [("fieldSelector", "spec.nodeName=n1")])
+        #expect(all.contains(#""name":"q""#) && !all.contains(#""name":"p""#))
+        let (_, nodes) = await Self.get(api, "/apis/metrics.k8s.io/v1beta1/nodes", [("labelSelector", "role=worker")])
+        #expect(nodes.contains(#""name":"n1""#))
+        let (_, unselected) = await Self.get(api, "/apis/metrics.k8s.io/v1beta1/pods")
+        #expect(unselected.contains(#""name":"q""#) && unselected.contains(#""name":"p""#))
+        let (badStatus, badBody) = await Self.get(api, "/apis/metrics.k8s.io/v1beta1/pods", [("labelSelector", "bad=")])
+        #expect(badStatus == 400)
+        #expect(badBody.contains("unable to parse requirement"))
+        let questions = asked.withLock { $0 }
+        #expect(questions == ["pods ns app=web ", "pods *  spec.nodeName=n1", "nodes * role=worker ", "pods * bad= "])
+    }
+
+    @Test func aCounterThatWentBackwardsOrWentStaleGivesNoPoint() async throws {
         let directory = try TemporaryDirectory()
         let tsdb = try Self.store(
             directory,
@@ -111,11 +144,11 @@ import VigilTestSupport
                 (["__name__": "node_cpu_usage_seconds_total", "node": "old"], -290_000, 2),
                 (["__name__": "node_memory_working_set_bytes", "node": "old"], -290_000, 4096),
             ])
-        let (_, body) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes")
+        let (_, body) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes")
         #expect(body == #"{"kind":"NodeMetricsList","apiVersion":"metrics.k8s.io/v1beta1","metadata":{},"items":[]}"#)
     }
 
-    @Test func cAdvisorSeriesServeWhenResourceSeriesAreAbsent() throws {
+    @Test func cAdvisorSeriesServeWhenResourceSeriesAreAbsent() async throws {
         let directory = try TemporaryDirectory()
         let root: Labels = ["__name__": "container_cpu_usage_seconds_total", "id": "/", "instance": "10.0.0.7:9100"]
         let rootMemory: Labels = ["__name__": "container_memory_working_set_bytes", "id": "/", "instance": "10.0.0.7:9100"]
@@ -129,23 +162,23 @@ import VigilTestSupport
                 (app, -20_000, 1), (app, -10_000, 2), (appMemory, -10_000, 1024),
                 (pause, -20_000, 1), (pause, -10_000, 2), (pause.setting("__name__", to: "container_memory_working_set_bytes"), -10_000, 1024),
             ])
-        let (_, nodes) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes")
+        let (_, nodes) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/nodes")
         #expect(nodes.contains(#""name":"10.0.0.7""#) && nodes.contains(#""window":"10s","usage":{"cpu":"2","memory":"2Mi"}"#))
-        let (_, pods) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/pods")
+        let (_, pods) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1/pods")
         #expect(pods.contains(#""containers":[{"name":"app","usage":{"cpu":"100m","memory":"1Ki"}}]"#))
-        let (_, resourceOnly) = Self.get(Self.api(tsdb, source: .resource), "/apis/metrics.k8s.io/v1beta1/nodes")
+        let (_, resourceOnly) = await Self.get(Self.api(tsdb, source: .resource), "/apis/metrics.k8s.io/v1beta1/nodes")
         #expect(resourceOnly.hasSuffix(#""items":[]}"#))
     }
 
-    @Test func discoveryListsNodesAndPods() throws {
+    @Test func discoveryListsNodesAndPods() async throws {
         let directory = try TemporaryDirectory()
         let tsdb = try Self.store(directory, [])
-        let (_, group) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io")
+        let (_, group) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io")
         #expect(
             group
                 == #"{"kind":"APIGroup","apiVersion":"v1","name":"metrics.k8s.io","versions":[{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}],"preferredVersion":{"groupVersion":"metrics.k8s.io/v1beta1","version":"v1beta1"}}"#
         )
-        let (_, resources) = Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1")
+        let (_, resources) = await Self.get(Self.api(tsdb), "/apis/metrics.k8s.io/v1beta1")
         #expect(
             resources
                 == #"{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"metrics.k8s.io/v1beta1","resources":[{"name":"nodes","singularName":"","namespaced":false,"kind":"NodeMetrics","verbs":["get","list"]},{"name":"pods","singularName":"","namespaced":true,"kind":"PodMetrics","verbs":["get","list"]}]}"#

@@ -78,10 +78,10 @@ final class EventLog<Object: KubernetesObject>: Sendable {
 
 /// Runs a consumer of `informer` while `body` runs.
 func consuming<Object: KubernetesObject, T>(
-    _ informer: SharedInformer<Object>, _ body: (EventLog<Object>) async throws -> T
+    _ informer: SharedInformer<Object>, withStore: Bool = true, _ body: (EventLog<Object>) async throws -> T
 ) async throws -> T {
     let log = EventLog<Object>()
-    let updates = informer.updates()
+    let updates = informer.updates(withStore: withStore)
     let task = Task {
         for await update in updates { log.record(update) }
     }

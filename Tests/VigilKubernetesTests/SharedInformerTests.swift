@@ -66,6 +66,38 @@ import VigilTestSupport
         }
     }
 
+    @Test func anInformerWithoutObjectsPassesChangesOnAndHoldsNothing() async throws {
+        let server = FakeKubernetesAPIServer()
+        for index in 0..<3 { try server.apply(KubernetesFixtures.pod("p\(index)", ip: "10.1.0.\(index)")) }
+        try await server.run { url in
+            let client = try KubernetesClient(connection: KubernetesConnection(server: url), logger: quietLogger)
+            let factory = SharedInformerFactory(client: client, settings: testSettings(), logger: quietLogger)
+            let lean = factory.informer(Pod.self, namespace: "shop", keepsObjects: false)
+            #expect(lean !== factory.informer(Pod.self, namespace: "shop"))
+            #expect(lean === factory.informer(Pod.self, namespace: "shop", keepsObjects: false))
+            try await consuming(lean, withStore: false) { log in
+                let listed = await eventually { log.all.count == 3 && server.openWatches == 1 }
+                #expect(listed)
+                try server.apply(KubernetesFixtures.pod("p0", ip: "10.1.1.0"))
+                try server.delete(apiVersion: "v1", kind: "Pod", namespace: "shop", name: "p1")
+                let followed = await eventually { log.all.count == 5 }
+                #expect(followed)
+                #expect(log.summary.suffix(2).map { String($0.split(separator: "@")[0]) } == ["updated shop/p0", "deleted shop/p1"])
+                #expect(Self.names(log.replayed) == ["p0", "p2"])
+                // Nothing is held: not in the informer, not in the updates.
+                #expect(lean.store.isEmpty)
+                #expect(log.store?.isEmpty == true)
+                // A relist reports every object again; the consumer deduplicates.
+                server.compact()
+                server.expireWatches()
+                let relisted = await eventually { lean.statistics.lists == 2 && log.all.count == 7 }
+                #expect(relisted)
+            }
+            factory.shutdown()
+            await client.shutdown()
+        }
+    }
+
     @Test func aSilentCloseLosesNothingMadeInTheGap() async throws {
         let server = FakeKubernetesAPIServer()
         for index in 0..<3 { try server.apply(KubernetesFixtures.pod("p\(index)", ip: "10.1.0.\(index)")) }

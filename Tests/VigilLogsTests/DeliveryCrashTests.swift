@@ -108,7 +108,7 @@ import VigilTestSupport
             for writer in writers { writer.append(5) }
             for writer in writers { writer.completePartial() }
             let expected = writers.map(\.written)
-            let complete = await eventually(timeout: .seconds(60)) {
+            let complete = await eventually(timeout: .seconds(300)) {
                 [sink.entries, second.entries].allSatisfy { entries in
                     zip(writers, expected).allSatisfy { writer, count in
                         Set(entries.lazy.filter { $0.line.hasPrefix(writer.name + " ") }.map(\.line)).count >= count

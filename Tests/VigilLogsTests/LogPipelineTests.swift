@@ -30,7 +30,7 @@ import VigilTestSupport
                 logger: Logger(label: "test"))
             let group = ServiceGroup(services: [pipeline], logger: Logger(label: "test"))
             let running = Task { try await group.run() }
-            let arrived = await eventually(timeout: .seconds(60)) { sink.entries.count >= 2 }
+            let arrived = await eventually(timeout: .seconds(300)) { sink.entries.count >= 2 }
             #expect(arrived)
             await group.triggerGracefulShutdown()
             try await running.value
@@ -70,7 +70,7 @@ import VigilTestSupport
         let group = ServiceGroup(services: [pipeline], logger: logger)
         let running = Task { try await group.run() }
         let paused = try registry.gauge(name: "vigil_logs_input_paused", help: "1 while reading is paused because an output's buffer is full.")
-        let pausedSeen = await eventually(timeout: .seconds(60)) { paused.value == 1 }
+        let pausedSeen = await eventually(timeout: .seconds(300)) { paused.value == 1 }
         #expect(pausedSeen)
         await group.triggerGracefulShutdown()
         try await running.value

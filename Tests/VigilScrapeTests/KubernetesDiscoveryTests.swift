@@ -280,7 +280,10 @@ import VigilTestSupport
                 try await KubernetesDiscovery(endpoints, informers: informers, logger: quietLogger).whileRunning { endpointGroups in
                     let both = await eventually { podGroups.last?.count == 3 && endpointGroups.last?.first?.targets.count == 2 }
                     #expect(both)
-                    // pods (shared), services, endpoints: three watches, not four.
+                    // pods (shared), services, endpoints: three watches, not four. A watch opens
+                    // just after its list answers, so the groups can arrive before the last one.
+                    let threeOpen = await eventually { server.openWatches >= 3 }
+                    #expect(threeOpen)
                     #expect(server.openWatches == 3)
                     let podWatches = server.requests.filter { $0.hasPrefix("/api/v1/pods?") && $0.contains("watch=true") }
                     #expect(podWatches.count == 1)

@@ -69,7 +69,7 @@ struct AlertmanagerAPITests {
             #expect((silence["status"] as? [String: String])?["state"] == "active")
             #expect(silence["comment"] as? String == "maintenance")
 
-            let silenced = try await eventually(timeout: .seconds(60)) {
+            let silenced = try await eventually(timeout: .seconds(300)) {
                 let alerts = try Self.json(try await client.get("/api/v2/alerts?silenced=false")) as? [[String: Any]] ?? []
                 return alerts.count == 1
             }

@@ -19,6 +19,8 @@ ensure_packages() {
 # The vigil binary: the debug build CI has just made, built if missing.
 vigil_binary() {
   local bin
+  # VIGIL_BIN: a binary built elsewhere (a work tree without its own .build).
+  if [ -n "${VIGIL_BIN:-}" ]; then echo "$VIGIL_BIN"; return; fi
   bin="$(cd "$COMPAT_ROOT" && swift build --show-bin-path)/vigil"
   if [ ! -x "$bin" ]; then
     (cd "$COMPAT_ROOT" && swift build --product vigil >&2)

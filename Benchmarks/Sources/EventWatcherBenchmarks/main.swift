@@ -69,7 +69,7 @@ final class DiscardingSink: KubernetesEventSink {
 
 func cpuSeconds() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
@@ -122,15 +122,15 @@ try await LoopbackHTTPServer.run(router) { port in
         filter: filter, deduplicator: EventDeduplicator(capacity: capacity),
         routes: [KubernetesEventRoute(sink: sink), KubernetesEventRoute(sink: KubernetesEventStoreSink(store: store))],
         queue: SinkQueueSettings(capacity: 200_000), metrics: MetricsRegistry(), logger: logger)
-    let informer = factory.informer(Event.self, namespace: nil)
+    let informer = factory.informer(Event.self, namespace: nil, keepsObjects: false)
     let start = cpuSeconds()
     let clock = ContinuousClock.now
-    let task = Task { await watcher.run(informer.updates(), subscribedAt: 0) }
+    let task = Task { await watcher.run(informer.updates(withStore: false), subscribedAt: 0) }
     while !sink.ended.load(ordering: .relaxed) {
         try await Task.sleep(for: .milliseconds(5))
     }
     // The store's own queue finishes too (checked every 50 ms so the checks cost little).
-    while try store.search(KubernetesEventQuery(reason: "BenchmarkEnd", limit: 1)).isEmpty {
+    while try await store.search(KubernetesEventQuery(reason: "BenchmarkEnd", limit: 1)).isEmpty {
         try await Task.sleep(for: .milliseconds(50))
     }
     let cpu = cpuSeconds() - start

@@ -11,14 +11,11 @@
 ///     - stdout
 ///   store: {retention: 30d}
 ///   leader_election: {enabled: true}    # two replicas, one sender
+///   dedup_capacity: 100000              # events remembered: bounds memory with queue_capacity
 /// ```
 public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
-    /// The API server's URL (`api_server`); with neither this nor a kubeconfig, in-cluster config.
-    public var apiServer: String?
-    /// A kubeconfig file (`kubeconfig_file`), resolved against the config's directory.
-    public var kubeconfigFile: String?
-    /// The kubeconfig context (`context`); its current context when absent.
-    public var context: String?
+    /// How to reach the API server (`api_server`, `kubeconfig_file`, `context`); none: in-cluster.
+    public var api: KubernetesAPIAccess
     /// Watch one namespace (`namespace`); empty watches all.
     public var namespace: String
     /// What reaches the sinks (`filter`); every event is counted and stored regardless.
@@ -29,51 +26,55 @@ public struct KubernetesEventsConfig: Sendable, Hashable, Decodable {
     public var store: KubernetesEventStoreConfig
     /// Which replica sends (`leader_election`); off: this one always does.
     public var leaderElection: KubernetesEventsLeaderElectionConfig
+    /// Events remembered for deduplication (`dedup_capacity`, default 100,000): with the queue
+    /// capacity, what bounds the watcher's memory. Set it above the events the cluster makes in
+    /// two hours, or an event forgotten early is notified again when its count is bumped.
+    public var dedupCapacity: Int
+    /// Notifications queued per sink while it is slow or failing (`queue_capacity`, default
+    /// 10,000); more are dropped and counted.
+    public var queueCapacity: Int
 
     /// Defaults: in-cluster, every namespace, no sinks, the store on with 30 days.
     public init() {
-        apiServer = nil
-        kubeconfigFile = nil
-        context = nil
+        api = KubernetesAPIAccess()
         namespace = ""
         filter = KubernetesEventsFilterConfig()
         sinks = []
         store = KubernetesEventStoreConfig()
         leaderElection = KubernetesEventsLeaderElectionConfig()
+        dedupCapacity = 100_000
+        queueCapacity = 10_000
     }
 
     enum CodingKeys: String, CodingKey {
-        case namespace, filter, sinks, store, context
+        case namespace, filter, sinks, store
         case leaderElection = "leader_election"
-        case apiServer = "api_server"
-        case kubeconfigFile = "kubeconfig_file"
+        case dedupCapacity = "dedup_capacity"
+        case queueCapacity = "queue_capacity"
     }
 
     /// Decodes the section and refuses both `api_server` and `kubeconfig_file`, as Prometheus's
     /// Kubernetes SD does.
     public init(from decoder: any Decoder) throws {
+        api = try KubernetesAPIAccess.decode(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        apiServer = try container.optional(.apiServer)
-        kubeconfigFile = try container.optional(.kubeconfigFile)
-        context = try container.optional(.context)
         namespace = try container.value(.namespace, default: "")
         filter = try container.value(.filter, default: KubernetesEventsFilterConfig())
         sinks = try container.list(.sinks)
         store = try container.value(.store, default: KubernetesEventStoreConfig())
         leaderElection = try container.value(.leaderElection, default: KubernetesEventsLeaderElectionConfig())
-        if apiServer != nil && kubeconfigFile != nil {
-            throw ConfigValidationError("api_server and kubeconfig_file are mutually exclusive", field: "kubeconfig_file")
-        }
-        if let apiServer, !(apiServer.hasPrefix("http://") || apiServer.hasPrefix("https://")) {
-            throw ConfigValidationError("api_server must be an http:// or https:// URL, not \"\(apiServer)\"", field: "api_server")
-        }
+        dedupCapacity = try container.value(.dedupCapacity, default: 100_000)
+        queueCapacity = try container.value(.queueCapacity, default: 10_000)
+        try api.validate()
+        if dedupCapacity < 1 { throw ConfigValidationError("dedup_capacity must be at least 1", field: "dedup_capacity") }
+        if queueCapacity < 1 { throw ConfigValidationError("queue_capacity must be at least 1", field: "queue_capacity") }
         for (index, sink) in sinks.enumerated() where sink.isEmpty {
             throw ConfigValidationError("empty sink", field: "sinks", .index(index))
         }
     }
 
     mutating func resolvePaths(in directory: String) {
-        kubeconfigFile = kubeconfigFile.map { joinDirectory(directory, $0) }
+        api.resolvePaths(in: directory)
     }
 }
 

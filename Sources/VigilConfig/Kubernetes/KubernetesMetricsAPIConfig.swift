@@ -14,6 +14,7 @@
 ///   source: auto                                 # resource | cadvisor | auto
 ///   adapter_config_file: /etc/vigil/adapter.yaml # prometheus-adapter rules: custom and external metrics
 ///   metrics_relist_interval: 10m
+///   kubeconfig_file: ~/.kube/config              # or api_server; in a pod: in-cluster (selectors)
 /// ```
 public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
     /// Where the listener binds (`listen_address`, `host:port`).
@@ -43,6 +44,10 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
     /// How often the adapter re-discovers its metrics (`metrics_relist_interval`, default 10m,
     /// prometheus-adapter's `--metrics-relist-interval`).
     public var metricsRelistInterval: PromDuration
+    /// How to reach the API server (`api_server`, `kubeconfig_file`, `context`), which answers
+    /// `labelSelector` and `fieldSelector` (`kubectl top pod -l`, the HPA's pod metrics). Without
+    /// them, in a pod: the in-cluster service account; elsewhere a selector is refused with 400.
+    public var api: KubernetesAPIAccess
 
     /// Which stored series the API reads.
     public enum Source: String, Sendable, Hashable, Decodable {
@@ -67,6 +72,7 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
         source = .auto
         adapterConfigFile = nil
         metricsRelistInterval = PromDuration.minutes(10)
+        api = KubernetesAPIAccess()
     }
 
     enum CodingKeys: String, CodingKey {
@@ -86,6 +92,7 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
     /// Decodes the section and checks the address, the TLS pair and the durations.
     public init(from decoder: any Decoder) throws {
         let defaults = KubernetesMetricsAPIConfig()
+        api = try KubernetesAPIAccess.decode(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         listenAddress = try container.value(.listenAddress, default: defaults.listenAddress)
         tlsCertFile = try container.optional(.tlsCertFile)
@@ -98,6 +105,7 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
         source = try container.value(.source, default: .auto)
         adapterConfigFile = try container.optional(.adapterConfigFile)
         metricsRelistInterval = try container.value(.metricsRelistInterval, default: defaults.metricsRelistInterval)
+        try api.validate()
         guard let colon = listenAddress.lastIndex(of: ":"), let port = Int(listenAddress[listenAddress.index(after: colon)...]),
             (0...65535).contains(port)
         else {
@@ -122,5 +130,6 @@ public struct KubernetesMetricsAPIConfig: Sendable, Hashable, Decodable {
         tlsKeyFile = tlsKeyFile.map { joinDirectory(directory, $0) }
         requestheaderClientCAFile = requestheaderClientCAFile.map { joinDirectory(directory, $0) }
         adapterConfigFile = adapterConfigFile.map { joinDirectory(directory, $0) }
+        api.resolvePaths(in: directory)
     }
 }

@@ -23,6 +23,8 @@ public final class KubernetesClient: Sendable {
     let http: ConfiguredHTTPClient
     let exec: ExecCredentialPlugin?
     let logger: Logger
+    /// Resources found by ``discoverResource(group:name:)``, by `group/name`.
+    let discovered = Mutex<[String: KubernetesResource]>([:])
 
     /// A client for `connection`; throws when its TLS material cannot be loaded.
     public init(

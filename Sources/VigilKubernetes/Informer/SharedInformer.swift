@@ -21,13 +21,15 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
     public let options: ListOptions
     let client: KubernetesClient
     let settings: InformerSettings
+    /// Whether the store holds the objects; see ``init(client:namespace:options:settings:keepsObjects:logger:)``.
+    let keepsObjects: Bool
     let logger: Logger
 
     private struct State: Sendable {
         var store: [ObjectKey: Object] = [:]
         var synced = false
         var resourceVersion: String? = nil
-        var subscribers: [Int: AsyncStream<InformerUpdate<Object>>.Continuation] = [:]
+        var subscribers: [Int: Subscriber] = [:]
         var nextID = 0
         var task: Task<Void, Never>? = nil
         var statistics = InformerStatistics()
@@ -35,15 +37,27 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
         var generation = 0
     }
 
+    private struct Subscriber: Sendable {
+        var continuation: AsyncStream<InformerUpdate<Object>>.Continuation
+        var wantsStore: Bool
+    }
+
     private let state = Mutex(State())
 
     /// An informer of `Object` in `namespace` selected by `options` (its `limit` is ignored:
     /// pages follow `settings.pageSize`). Nothing runs until someone asks for ``updates()``.
+    ///
+    /// `keepsObjects: false` keeps no store, so memory does not grow with the objects on the
+    /// server (a cluster's events: every one of the last hour). Then a list reports every item as
+    /// `added`, a watch's MODIFIED is an `updated` whose `old` is the new object, deletions come
+    /// only from the watch, and unchanged objects are not filtered out: the consumer deduplicates
+    /// (the event watcher's bounded deduplicator does).
     public init(
         client: KubernetesClient, namespace: String?, options: ListOptions = ListOptions(),
-        settings: InformerSettings = InformerSettings(), logger: Logger
+        settings: InformerSettings = InformerSettings(), keepsObjects: Bool = true, logger: Logger
     ) {
         self.client = client
+        self.keepsObjects = keepsObjects
         self.namespace = Object.resource.namespaced ? namespace : nil
         var options = options
         options.limit = settings.pageSize
@@ -55,15 +69,19 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
     /// The changes from now on. If the informer has synced, the first update replays the store as
     /// `added` events; otherwise the first update is the initial list. The stream ends when the
     /// informer is shut down; stop iterating (cancel) to unsubscribe.
-    public func updates() -> AsyncStream<InformerUpdate<Object>> {
+    ///
+    /// `withStore: false` leaves each update's ``InformerUpdate/store`` empty: a consumer that
+    /// only needs the changes (the event watcher) then holds no reference to the store, which
+    /// the next change would otherwise copy whole (copy-on-write), making a busy watch quadratic.
+    public func updates(withStore: Bool = true) -> AsyncStream<InformerUpdate<Object>> {
         let (stream, continuation) = AsyncStream.makeStream(of: InformerUpdate<Object>.self)
         let id: Int = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
-            state.subscribers[id] = continuation
+            state.subscribers[id] = Subscriber(continuation: continuation, wantsStore: withStore)
             if state.synced {
                 let events = state.store.keys.sorted().map { InformerEvent.added(state.store[$0]!) }
-                continuation.yield(InformerUpdate(events: events, store: state.store))
+                continuation.yield(InformerUpdate(events: events, store: withStore ? state.store : [:]))
             }
             if state.task == nil {
                 state.generation += 1
@@ -98,7 +116,7 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
             return result
         }
         task?.cancel()
-        for subscriber in subscribers { subscriber.finish() }
+        for subscriber in subscribers { subscriber.continuation.finish() }
     }
 
     /// The objects held now, by `namespace/name`.
@@ -175,6 +193,14 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
     func reconcile(_ items: [Object], resourceVersion: String, generation: Int) {
         state.withLock { state in
             guard state.generation == generation, state.task != nil else { return }
+            if !keepsObjects {
+                let first = !state.synced
+                state.synced = true
+                state.resourceVersion = resourceVersion
+                state.statistics.lists += 1
+                if first || !items.isEmpty { Self.publish(items.map { .added($0) }, store: [:], to: state.subscribers.values) }
+                return
+            }
             var events: [InformerEvent<Object>] = []
             var fresh: [ObjectKey: Object] = [:]
             fresh.reserveCapacity(items.count)
@@ -196,8 +222,7 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
             state.resourceVersion = resourceVersion
             state.statistics.lists += 1
             if first || !events.isEmpty {
-                let update = InformerUpdate(events: events, store: fresh)
-                for subscriber in state.subscribers.values { subscriber.yield(update) }
+                Self.publish(events, store: fresh, to: state.subscribers.values)
             }
         }
     }
@@ -208,6 +233,16 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
             guard state.generation == generation, state.task != nil else { return }
             state.resourceVersion = event.resourceVersion
             let change: InformerEvent<Object>
+            if !keepsObjects {
+                switch event {
+                case .bookmark: return
+                case .added(let object): change = .added(object)
+                case .modified(let object): change = .updated(old: object, new: object)
+                case .deleted(let object): change = .deleted(object)
+                }
+                Self.publish([change], store: [:], to: state.subscribers.values)
+                return
+            }
             switch event {
             case .bookmark:
                 return
@@ -225,8 +260,16 @@ public final class SharedInformer<Object: KubernetesObject>: Sendable {
                 guard state.store.removeValue(forKey: key) != nil else { return }
                 change = .deleted(object)
             }
-            let update = InformerUpdate(events: [change], store: state.store)
-            for subscriber in state.subscribers.values { subscriber.yield(update) }
+            Self.publish([change], store: state.store, to: state.subscribers.values)
         }
+    }
+
+    /// Yields `events` to every subscriber, with `store` to those that asked for it.
+    private static func publish(
+        _ events: [InformerEvent<Object>], store: [ObjectKey: Object], to subscribers: some Collection<Subscriber>
+    ) {
+        let full = InformerUpdate(events: events, store: store)
+        let bare = InformerUpdate(events: events, store: [:])
+        for subscriber in subscribers { subscriber.continuation.yield(subscriber.wantsStore ? full : bare) }
     }
 }

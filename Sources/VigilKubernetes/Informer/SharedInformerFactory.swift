@@ -17,6 +17,7 @@ public final class SharedInformerFactory: Sendable {
         var namespace: String?
         var labelSelector: String
         var fieldSelector: String
+        var keepsObjects: Bool
     }
 
     private let informers = Mutex<[Key: any Sendable]>([:])
@@ -29,16 +30,19 @@ public final class SharedInformerFactory: Sendable {
     }
 
     /// The informer of `type` in `namespace` (nil: all) selected by `options`, created on first use.
+    /// `keepsObjects: false` asks for an informer without a store (see ``SharedInformer``), shared
+    /// only with others that ask the same.
     public func informer<Object: KubernetesObject>(
-        _ type: Object.Type, namespace: String? = nil, options: ListOptions = ListOptions()
+        _ type: Object.Type, namespace: String? = nil, options: ListOptions = ListOptions(), keepsObjects: Bool = true
     ) -> SharedInformer<Object> {
         let key = Key(
             resource: Object.resource, namespace: Object.resource.namespaced ? (namespace.flatMap { $0.isEmpty ? nil : $0 }) : nil,
-            labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
+            labelSelector: options.labelSelector, fieldSelector: options.fieldSelector, keepsObjects: keepsObjects)
         return informers.withLock { informers in
             if let existing = informers[key] as? SharedInformer<Object> { return existing }
             let informer = SharedInformer<Object>(
-                client: client, namespace: key.namespace, options: options, settings: settings, logger: logger)
+                client: client, namespace: key.namespace, options: options, settings: settings, keepsObjects: keepsObjects,
+                logger: logger)
             informers[key] = informer
             return informer
         }

@@ -71,7 +71,7 @@ public struct ObjectKey: Sendable, Hashable, Comparable, CustomStringConvertible
 }
 
 /// A page of a list answer (`PodList`, …).
-public struct ObjectList<Object: KubernetesObject>: Sendable, Decodable {
+public struct ObjectList<Object: Decodable & Sendable>: Sendable, Decodable {
     /// The list's resource version and continue token.
     public var metadata: ListMeta
     /// The objects of this page.

@@ -43,7 +43,9 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
         let elector = ElectorSlot()
         let handOver: EventHandOver? = config.leaderElection.enabled
             ? EventHandOver { watermark in try await elector.publish(EventHandOver.annotation, String(watermark)) } : nil
-        let watcher = KubernetesEventWatcher(filter: filter, routes: routes, handOver: handOver, metrics: registry, logger: logger)
+        let watcher = KubernetesEventWatcher(
+            filter: filter, deduplicator: EventDeduplicator(capacity: config.dedupCapacity), routes: routes,
+            queue: SinkQueueSettings(capacity: config.queueCapacity), handOver: handOver, metrics: registry, logger: logger)
         return KubernetesEventsService(config: config, watcher: watcher, store: store, elector: elector, logger: logger)
     }
 
@@ -81,11 +83,13 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
                 try? await Task.sleep(for: .seconds(10))
                 continue
             }
-            let informer = factory.informer(Event.self, namespace: config.namespace.isEmpty ? nil : config.namespace)
+            // No store: the watcher's bounded deduplicator is the memory of which events were seen.
+            let informer = factory.informer(
+                Event.self, namespace: config.namespace.isEmpty ? nil : config.namespace, keepsObjects: false)
             logger.info("Watching Kubernetes events", metadata: ["server": "\(factory.client.connection.server)"])
             guard let handOver = watcher.handOver else {
                 // Returns when cancelled; the informer itself relists and reconnects.
-                await watcher.run(informer.updates(), subscribedAt: currentMilliseconds())
+                await watcher.run(informer.updates(withStore: false), subscribedAt: currentMilliseconds())
                 return
             }
             let elector = LeaderElector(client: factory.client, settings: electionSettings(), logger: logger)
@@ -94,7 +98,7 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
                 "Electing the event sender", metadata: ["lease": "\(elector.settings.leaseNamespace)/\(elector.settings.leaseName)",
                 "identity": "\(elector.settings.identity)"])
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await watcher.run(informer.updates(), subscribedAt: currentMilliseconds()) }
+                group.addTask { await watcher.run(informer.updates(withStore: false), subscribedAt: currentMilliseconds()) }
                 group.addTask {
                     await elector.run { lease in
                         handOver.observe(isLeader: lease.isLeader, watermark: EventHandOver.watermark(in: lease.annotations))
@@ -131,9 +135,7 @@ struct KubernetesEventsService: ServiceLifecycle.Service {
     }
 
     private func connection() throws -> KubernetesConnection {
-        if let server = config.apiServer { return KubernetesConnection(server: server) }
-        if let file = config.kubeconfigFile { return try KubeConfig.load(path: file).connection(context: config.context) }
-        return try KubernetesConnection.inCluster()
+        try KubernetesConnection(access: config.api)
     }
 
     private func enforceRetention(_ store: KubernetesEventStore) async {

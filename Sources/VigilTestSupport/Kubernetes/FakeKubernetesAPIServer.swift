@@ -216,16 +216,50 @@ public final class FakeKubernetesAPIServer: Sendable {
 
     /// `v1` + `Pod` → `api/v1/pods`; `discovery.k8s.io/v1` + `EndpointSlice` → `apis/discovery.k8s.io/v1/endpointslices`.
     static func collection(apiVersion: String, kind: String) throws -> String {
-        let plurals = [
-            "Pod": "pods", "Node": "nodes", "Service": "services", "Endpoints": "endpoints",
-            "EndpointSlice": "endpointslices", "Ingress": "ingresses", "Namespace": "namespaces", "Event": "events",
-            "Lease": "leases",
-        ]
         guard let plural = plurals[kind] else { throw FakeAPIError("unknown kind \(kind)") }
         return (apiVersion.contains("/") ? "apis/" : "api/") + apiVersion + "/" + plural
     }
 
+    static let plurals = [
+        "Pod": "pods", "Node": "nodes", "Service": "services", "Endpoints": "endpoints",
+        "EndpointSlice": "endpointslices", "Ingress": "ingresses", "Namespace": "namespaces", "Event": "events",
+        "Lease": "leases", "Deployment": "deployments",
+    ]
+
     static let clusterScoped: Set<String> = ["nodes", "namespaces"]
+
+    /// The group versions served, with their kinds, for the discovery documents.
+    static let groupVersions: [(groupVersion: String, kinds: [String])] = [
+        ("v1", ["Pod", "Node", "Service", "Endpoints", "Namespace", "Event"]),
+        ("apps/v1", ["Deployment"]),
+        ("discovery.k8s.io/v1", ["EndpointSlice"]),
+        ("networking.k8s.io/v1", ["Ingress"]),
+        ("coordination.k8s.io/v1", ["Lease"]),
+        ("events.k8s.io/v1", ["Event"]),
+    ]
+
+    /// `/api/v1` and `/apis/<group>/<version>` (APIResourceList), `/apis/<group>` (APIGroup).
+    static func discovery(_ path: String) -> Response? {
+        let parts = path.split(separator: "/").map(String.init)
+        let groupVersion: String
+        switch (parts.first, parts.count) {
+        case ("api", 2): groupVersion = parts[1]
+        case ("apis", 3): groupVersion = parts[1] + "/" + parts[2]
+        case ("apis", 2):
+            guard let served = groupVersions.first(where: { $0.groupVersion.hasPrefix(parts[1] + "/") }) else { return nil }
+            let version = #"{"groupVersion":"\#(served.groupVersion)","version":"\#(served.groupVersion.split(separator: "/")[1])"}"#
+            return objectResponse(
+                200, Array(#"{"kind":"APIGroup","apiVersion":"v1","name":"\#(parts[1])","versions":[\#(version)],"preferredVersion":\#(version)}"#.utf8))
+        default: return nil
+        }
+        guard let served = groupVersions.first(where: { $0.groupVersion == groupVersion }) else { return nil }
+        let resources = served.kinds.map { kind in
+            let plural = plurals[kind] ?? ""
+            return #"{"name":"\#(plural)","singularName":"\#(kind.lowercased())","namespaced":\#(!clusterScoped.contains(plural)),"kind":"\#(kind)","verbs":["get","list","watch"]}"#
+        }
+        return objectResponse(
+            200, Array(#"{"kind":"APIResourceList","groupVersion":"\#(groupVersion)","resources":[\#(resources.joined(separator: ","))]}"#.utf8))
+    }
 
     /// Splits `/api/v1/namespaces/ns/pods` into (`api/v1/pods`, `ns`).
     static func route(_ path: String) -> (collection: String, namespace: String?)? {
@@ -247,6 +281,7 @@ public final class FakeKubernetesAPIServer: Sendable {
             $0.requests.append(path + (request.uri.query.map { "?" + $0 } ?? ""))
             $0.authorizations.append(request.headers[.authorization] ?? "")
         }
+        if let document = Self.discovery(path) { return document }
         if let (collection, namespace, name) = Self.objectRoute(path) {
             return getObject(collection, namespace: namespace, name: name)
         }
@@ -417,7 +452,7 @@ public final class FakeKubernetesAPIServer: Sendable {
         let kinds = [
             "pods": "Pod", "nodes": "Node", "services": "Service", "endpoints": "Endpoints",
             "endpointslices": "EndpointSlice", "ingresses": "Ingress", "namespaces": "Namespace", "events": "Event",
-            "leases": "Lease",
+            "leases": "Lease", "deployments": "Deployment",
         ]
         let parts = collection.split(separator: "/")
         let apiVersion = parts.dropFirst().dropLast().joined(separator: "/")

@@ -10,6 +10,7 @@ import { rangePicker, resolveRange, autoStep, parseDuration, parseTime, formatTi
 import { exactValue, unitFor } from '../format.js';
 import { Chart } from '../chart.js';
 import { createEditor } from '../editor.js';
+import { correlateLink } from '../correlate-link.js';
 import { createCompleter } from '../promql/complete.js';
 import { parseErrorRange } from '../promql/lexer.js';
 
@@ -56,7 +57,7 @@ function resultTable(data) {
     h('div', { class: 'scroll' }, h('table', { class: 'data result-table' },
       h('thead', h('tr', h('th', 'Series'), h('th', { class: 'num' }, 'Value'))),
       h('tbody', shown.map((r) => h('tr',
-        h('td', { class: 'mono' }, labelsText(r.metric)),
+        h('td', { class: 'mono' }, labelsText(r.metric), ' ', correlateLink(r.metric)),
         h('td', { class: 'num mono' }, data.resultType === 'matrix'
           ? r.values.map((v) => `${exactValue(Number(v[1]))} @${v[0]}`).join('\n')
           : r.histogram ? `histogram count ${r.histogram[1].count} sum ${r.histogram[1].sum}` : valueCell(r.value))))))),
