@@ -112,11 +112,11 @@ import VigilTestSupport
         let read = try registry.counter(name: "vigil_logs_lines_read_total", help: "Log lines read by an input.", labels: ["input": "files"])
         let sent = try registry.counter(
             name: "vigil_logs_lines_sent_total", help: "Log lines an output's receiver accepted.", labels: ["output": "out"])
-        let allRead = await eventually(timeout: .seconds(60)) { read.value == 200 && dropped.value > 0 }
+        let allRead = await eventually(timeout: .seconds(300)) { read.value == 200 && dropped.value > 0 }
         #expect(allRead)
         try FileManager.default.createDirectory(atPath: directory.path + "/out", withIntermediateDirectories: true)
         // The batch the sender held while its segment was dropped is still delivered (and counted in both).
-        let drained = await eventually(timeout: .seconds(60)) { sent.value + dropped.value >= 200 && sent.value > 0 }
+        let drained = await eventually(timeout: .seconds(300)) { sent.value + dropped.value >= 200 && sent.value > 0 }
         #expect(drained)
         await group.triggerGracefulShutdown()
         try await running.value

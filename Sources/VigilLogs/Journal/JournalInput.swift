@@ -150,8 +150,12 @@ final class StreamingProcess {
 
     init(_ executable: String, _ arguments: [String]) throws(LogsError) {
         var ends: [Int32] = [0, 0]
+        // Both ends close on exec: a write end inherited by some other child would keep the pipe
+        // open after journalctl exits, and its end would never be seen. The child's dup2 to
+        // standard output clears the flag on its copy.
         guard pipe(&ends) == 0 else { throw LogsError("pipe: \(PosixFile.errorText())") }
         _ = fcntl(ends[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(ends[1], F_SETFD, FD_CLOEXEC)
         _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -46,6 +46,7 @@ struct SyslogInput: PushedInput {
     private var maxMessageSize: Int { Int(config.maxMessageSize.bytes) }
 
     private func runDatagram(_ collector: SyslogCollector) async throws {
+        if config.mode == .unixDatagram { return try await runUnixDatagram(collector) }
         let bootstrap = DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maxMessageSize + 1))
@@ -79,6 +80,29 @@ struct SyslogInput: PushedInput {
             }
         } onCancel: {
             channel.channel.close(promise: nil)
+        }
+    }
+
+    private func runUnixDatagram(_ collector: SyslogCollector) async throws {
+        let receiver: UnixDatagramReceiver
+        do {
+            receiver = try UnixDatagramReceiver(path: config.path, maxMessageSize: maxMessageSize)
+        } catch {
+            throw LogsError("syslog input \(config.name): cannot listen on \(listenDescription): \(error)")
+        }
+        onListening(try? SocketAddress(unixDomainSocketPath: config.path))
+        context.logger.info("Syslog input listening", metadata: ["input": "\(config.name)", "address": "\(listenDescription)"])
+        let datagrams = receiver.datagrams()
+        await withTaskCancellationHandler {
+            for await datagram in datagrams {
+                guard datagram.count <= maxMessageSize else {
+                    context.reject("too_large", "a datagram is larger than max_message_size (\(maxMessageSize))")
+                    continue
+                }
+                await collector.add([datagram])
+            }
+        } onCancel: {
+            receiver.stop()
         }
     }
 

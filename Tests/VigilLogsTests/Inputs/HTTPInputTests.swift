@@ -39,7 +39,11 @@ import VigilTestSupport
         return (status, body)
     }
 
-    func withInput(_ harness: InputHarness, maxBodySize: Int64 = 10 << 20, _ body: (Int) throws -> Void) async throws {
+    /// Runs `body` (blocking socket calls) on a thread of its own: on the two threads of a CI
+    /// machine's concurrency pool, two blocked readers would starve the server that answers them.
+    func withInput(
+        _ harness: InputHarness, maxBodySize: Int64 = 10 << 20, _ body: @escaping @Sendable (Int) throws -> Void
+    ) async throws {
         var config = HTTPInputConfig(name: "in", address: ListenAddress(host: "127.0.0.1", port: 0))
         config.maxBodySize = ByteSize(bytes: maxBodySize)
         config.labels = ["source": "http"]
@@ -49,7 +53,7 @@ import VigilTestSupport
         var iterator = ports.makeAsyncIterator()
         let port = await iterator.next() ?? 0
         defer { task.cancel() }
-        try body(port)
+        try await onDedicatedThread { try body(port) }
         task.cancel()
         _ = await task.result
     }

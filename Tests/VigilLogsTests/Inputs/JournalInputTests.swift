@@ -101,7 +101,7 @@ import VigilTestSupport
         config.units = ["ssh.service"]
         let first = JournalInput(config: config, context: harness.context, checkpoint: nil)
         let task = Task { try await first.run() }
-        let read = await eventually(timeout: .seconds(60)) { harness.texts.count == 2 }
+        let read = await eventually(timeout: .seconds(300)) { harness.texts.count == 2 }
         task.cancel()
         _ = await task.result
         #expect(read)

@@ -28,7 +28,7 @@ import VigilTestSupport
 
     func run(_ input: KmsgInput, until condition: @escaping () -> Bool) async throws -> Bool {
         let task = Task { try await input.run() }
-        let done = await eventually(timeout: .seconds(60)) { condition() }
+        let done = await eventually(timeout: .seconds(300)) { condition() }
         task.cancel()
         _ = await task.result
         return done
@@ -84,12 +84,14 @@ import VigilTestSupport
         let harness = try InputHarness(directory: directory.path)
         let input = KmsgInput(config: KmsgInputConfig(name: "in", path: path, bootIDPath: bootID), context: harness.context, checkpoint: nil)
         let task = Task { try await input.run() }
-        let writer = open(path, O_WRONLY)
+        // Read-write: a FIFO opened write-only blocks until a reader opens it, and the reader is
+        // a task that may need the very pool thread this would block.
+        let writer = open(path, O_RDWR)
         #expect(writer >= 0)
         for line in ["6,1,10,-;first\n", "garbage without prefix\n", "6,2,20,-;second\n"] {
             _ = line.withCString { write(writer, $0, strlen($0)) }
         }
-        let seen = await eventually(timeout: .seconds(60)) { harness.texts == ["first", "second"] }
+        let seen = await eventually(timeout: .seconds(300)) { harness.texts == ["first", "second"] }
         close(writer)
         task.cancel()
         _ = await task.result

@@ -1,22 +1,25 @@
 import Foundation
 import NIOCore
+import Synchronization
 import Testing
 import VigilConfig
 import VigilTestSupport
 @testable import VigilLogs
 
 @Suite struct SyslogInputTests {
-    /// Runs a syslog input with `config` while `body` sends to it (given the bound port).
+    /// Runs a syslog input with `config` while `body` sends to it (given the bound port), on a
+    /// thread of its own, since its socket calls block.
     func withInput(
-        _ config: SyslogInputConfig, harness: InputHarness, _ body: (Int) throws -> Void, until count: Int
+        _ config: SyslogInputConfig, harness: InputHarness, _ body: @escaping @Sendable (Int) throws -> Void, until count: Int
     ) async throws -> Bool {
         let (addresses, continuation) = AsyncStream<SocketAddress?>.makeStream()
         let input = SyslogInput(config: config, context: harness.context) { continuation.yield($0) }
         let task = Task { try await input.run() }
         var iterator = addresses.makeAsyncIterator()
         let address = await iterator.next() ?? nil
-        try body(address?.port ?? 0)
-        let done = await eventually(timeout: .seconds(60)) { harness.texts.count >= count }
+        let port = address?.port ?? 0
+        try await onDedicatedThread { try body(port) }
+        let done = await eventually(timeout: .seconds(300)) { harness.texts.count >= count }
         task.cancel()
         _ = await task.result
         return done
@@ -96,7 +99,7 @@ import VigilTestSupport
         ])
         #expect(lines[0].record.timestamp == 1_065_910_455_003_000_000)
         #expect(lines[1].labels["app_name"] == "sshd" && lines[1].labels["facility"] == "auth")
-        let counted = await eventually(timeout: .seconds(30)) { harness.errors("malformed") == 1 }
+        let counted = await eventually(timeout: .seconds(300)) { harness.errors("malformed") == 1 }
         #expect(counted)
         let unacknowledged = harness.frames.allSatisfy { $0.checkpoint == .none(input: "in") }
         #expect(unacknowledged)
@@ -142,7 +145,7 @@ import VigilTestSupport
         }, until: 2)
         #expect(done)
         #expect(Set(harness.texts) == ["ok", "fine"])
-        let counted = await eventually(timeout: .seconds(30)) { harness.errors("framing") == 1 }
+        let counted = await eventually(timeout: .seconds(300)) { harness.errors("framing") == 1 }
         #expect(counted)
     }
 
@@ -151,8 +154,9 @@ import VigilTestSupport
         let datagramHarness = try InputHarness(directory: directory.path + "/d")
         var datagram = SyslogInputConfig(name: "in", mode: .unixDatagram, path: directory.path + "/log.sock")
         datagram.batchWait = PromDuration(milliseconds: 20)
+        let datagramPath = datagram.path
         let datagramDone = try await withInput(datagram, harness: datagramHarness, { _ in
-            let fd = connectUnix(datagram.path, type: Int32(SOCK_DGRAM.rawValue))
+            let fd = connectUnix(datagramPath, type: Int32(SOCK_DGRAM.rawValue))
             send(stream: fd, "<13>Nov  7 01:02:03 myapp: over a unix datagram")
             close(fd)
         }, until: 1)
@@ -163,8 +167,9 @@ import VigilTestSupport
         let streamHarness = try InputHarness(directory: directory.path + "/s")
         var stream = SyslogInputConfig(name: "in", mode: .unixStream, path: directory.path + "/stream.sock")
         stream.batchWait = PromDuration(milliseconds: 20)
+        let streamPath = stream.path
         let streamDone = try await withInput(stream, harness: streamHarness, { _ in
-            let fd = connectUnix(stream.path, type: Int32(SOCK_STREAM.rawValue))
+            let fd = connectUnix(streamPath, type: Int32(SOCK_STREAM.rawValue))
             send(stream: fd, "<13>one\n<13>two\n")
             close(fd)
         }, until: 2)
@@ -177,14 +182,15 @@ import VigilTestSupport
         let harness = try InputHarness(directory: directory.path)
         var config = SyslogInputConfig(name: "in", mode: .tcp, address: ListenAddress(host: "127.0.0.1", port: 0))
         config.idleTimeout = PromDuration(milliseconds: 200)
-        var closedByServer = false
+        let closedByServer = Mutex(false)
         _ = try await withInput(config, harness: harness, { port in
             let fd = connectTCP(port)
             var byte: UInt8 = 0
             // Blocks until the server closes the idle connection: read returns 0.
-            closedByServer = read(fd, &byte, 1) == 0
+            let closed = read(fd, &byte, 1) == 0
+            closedByServer.withLock { $0 = closed }
             close(fd)
         }, until: 0)
-        #expect(closedByServer)
+        #expect(closedByServer.withLock { $0 })
     }
 }

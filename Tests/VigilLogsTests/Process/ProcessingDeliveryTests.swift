@@ -106,7 +106,7 @@ import VigilTestSupport
                 logger: Logger(label: "test"))
             let group = ServiceGroup(services: [pipeline], logger: Logger(label: "test"))
             let running = Task { try await group.run() }
-            let arrived = await eventually(timeout: .seconds(60)) { sink.entries.count >= 2 }
+            let arrived = await eventually(timeout: .seconds(300)) { sink.entries.count >= 2 }
             #expect(arrived)
             await group.triggerGracefulShutdown()
             try await running.value

@@ -44,7 +44,7 @@ enum SenderHarness {
         let sender = OutputSender(config: config, output: output, buffer: buffer, metrics: metrics, logger: logger)
         let task = Task { await sender.run() }
         let total = lines.count
-        let done = await eventually(timeout: .seconds(60)) {
+        let done = await eventually(timeout: .seconds(300)) {
             Int(metrics.linesSent.value + metrics.droppedRejected.value + metrics.droppedRetriesExhausted.value) >= total
                 && buffer.sentPosition.offset > 0
         }
