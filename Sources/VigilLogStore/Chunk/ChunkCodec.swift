@@ -1,0 +1,102 @@
+import VigilLogQL
+import VigilModel
+import VigilRemote
+
+/// How a chunk's blocks are compressed: the file's codec byte (docs/formats/log-chunks.md).
+enum ChunkCodec: UInt8, Sendable {
+    /// Snappy over entries written one after the other: version-1 chunks. Read; written only to
+    /// test reading them.
+    case snappy = 1
+    /// Brotli over the ``TemplateColumns`` form: what sealing writes.
+    case brotliColumns = 2
+
+    /// Brotli's quality and window for sealed blocks. Quality 3 is the fastest setting with
+    /// brotli's full matcher; 4 and above cost 2–3× the CPU on the ingest path for ~5% less
+    /// (docs/PERFORMANCE.md).
+    static let brotliQuality: Int32 = 3
+    static let brotliWindowBits: Int32 = 22
+    /// Largest decoded block accepted when reading (a block holds one line at least).
+    static let maxDecodedBlock = 64 << 20
+
+    /// Uncompressed bytes per block (line and metadata bytes): a query decodes whole blocks, and
+    /// brotli finds more repeats in a bigger one.
+    var blockSize: Int {
+        switch self {
+        case .snappy: 256 << 10
+        case .brotliColumns: 1 << 20
+        }
+    }
+
+    /// The compressed bytes of `entries` (sorted by time, the first at `mint`).
+    func encode(_ entries: ArraySlice<LogEntry>, mint: Int64) -> [UInt8] {
+        switch self {
+        case .snappy:
+            var raw = ByteSink()
+            var previous = mint
+            for entry in entries {
+                raw.varint(entry.timestamp &- previous)
+                previous = entry.timestamp
+                raw.bytes(entry.line)
+                raw.uvarint(UInt64(entry.metadata.count))
+                for label in entry.metadata {
+                    raw.string(label.name)
+                    raw.string(label.value)
+                }
+            }
+            return Snappy.compress(raw.bytes)
+        case .brotliColumns:
+            let plain = TemplateColumns.encode(entries, mint: mint)
+            var out = ByteSink()
+            out.uvarint(UInt64(plain.count))
+            out.bytes.append(contentsOf: Brotli.compress(plain, quality: Self.brotliQuality, windowBits: Self.brotliWindowBits))
+            return out.bytes
+        }
+    }
+
+    /// Appends the entries of the compressed block `compressed` (described by `block`) whose time is
+    /// in [`start`, `end`) to `out`. Errors name `context` (the file and the block's offset).
+    func decode(
+        _ compressed: UnsafeRawBufferPointer, block: BlockMeta, start: Int64, end: Int64, context: String,
+        into out: inout [LogEntry]
+    ) throws(LogStoreError) {
+        switch self {
+        case .snappy:
+            let raw: [UInt8]
+            do {
+                raw = try Snappy.decompress(compressed, maxDecodedLength: Self.maxDecodedBlock)
+            } catch {
+                throw .io("\(context): \(error)")
+            }
+            try withBytes(raw) { bytes throws(LogStoreError) in
+                var source = ByteSource(bytes, context: context + " (decoded)")
+                var timestamp = block.mint
+                for _ in 0..<block.entries {
+                    timestamp &+= try source.varint("timestamp")
+                    let line = try source.slice("line")
+                    let metadataCount = try source.count("metadata count", limit: bytes.count)
+                    var metadata: [Label] = []
+                    for _ in 0..<metadataCount {
+                        let name = try source.string("metadata name")
+                        metadata.append(Label(name: name, value: try source.string("metadata value")))
+                    }
+                    if timestamp >= start && timestamp < end {
+                        out.append(LogEntry(timestamp: timestamp, line: Array(line), metadata: metadataCount == 0 ? Labels() : Labels(metadata)))
+                    }
+                }
+            }
+        case .brotliColumns:
+            var source = ByteSource(compressed, context: context)
+            let length = try source.count("decoded length", limit: Self.maxDecodedBlock)
+            let plain: [UInt8]
+            do {
+                plain = try Brotli.decompress(UnsafeRawBufferPointer(rebasing: compressed[source.offset...]), length: length)
+            } catch {
+                throw .io("\(context): \(error)")
+            }
+            try withBytes(plain) { bytes throws(LogStoreError) in
+                try TemplateColumns.decode(
+                    bytes, entries: block.entries, mint: block.mint, start: start, end: end, context: context + " (decoded)", into: &out)
+            }
+        }
+    }
+}
