@@ -27,8 +27,9 @@ enum ChunkCodec: UInt8, Sendable {
         }
     }
 
-    /// The compressed bytes of `entries` (sorted by time, the first at `mint`).
-    func encode(_ entries: ArraySlice<LogEntry>, mint: Int64) -> [UInt8] {
+    /// The compressed bytes of `entries` (sorted by time, the first at `mint`). The column codec
+    /// also appends the hashes of the lines' tokens to `tokenHashes`; snappy leaves it alone.
+    func encode(_ entries: ArraySlice<LogEntry>, mint: Int64, tokenHashes: inout [UInt64]) -> [UInt8] {
         switch self {
         case .snappy:
             var raw = ByteSink()
@@ -45,7 +46,7 @@ enum ChunkCodec: UInt8, Sendable {
             }
             return Snappy.compress(raw.bytes)
         case .brotliColumns:
-            let plain = TemplateColumns.encode(entries, mint: mint)
+            let plain = TemplateColumns.encode(entries, mint: mint, tokenHashes: &tokenHashes)
             var out = ByteSink()
             out.uvarint(UInt64(plain.count))
             out.bytes.append(contentsOf: Brotli.compress(plain, quality: Self.brotliQuality, windowBits: Self.brotliWindowBits))

@@ -31,10 +31,10 @@ enum ChunkFilter: Sendable, Hashable {
         case .tokens:
             for line in lines {
                 line.withUnsafeBytes { raw in
-                    LogTokens.forEach(in: raw) { range in hashes.append(LogTokens.hash(raw, range)) }
+                    LogTokens.forEach(in: raw) { range, _ in hashes.append(LogTokens.hash(raw, range)) }
                 }
             }
-            self = .tokens(BlockedBloom(hashes: hashes, bitsPerItem: Self.tokenBitsPerItem, probes: Self.tokenProbes))
+            self.init(tokenHashes: hashes)
         case .grams:
             for line in lines where line.count >= Self.gramLength {
                 line.withUnsafeBytes { raw in
@@ -45,6 +45,12 @@ enum ChunkFilter: Sendable, Hashable {
             }
             self = .grams(BlockedBloom(hashes: hashes, bitsPerItem: Self.gramBitsPerItem, probes: Self.gramProbes))
         }
+    }
+
+    /// A token filter over the hashes of every token (``LogTokens/hash(_:_:)``), as the column
+    /// codec collects them while it tokenizes.
+    init(tokenHashes: [UInt64]) {
+        self = .tokens(BlockedBloom(hashes: tokenHashes, bitsPerItem: Self.tokenBitsPerItem, probes: Self.tokenProbes))
     }
 
     var bloom: BlockedBloom {

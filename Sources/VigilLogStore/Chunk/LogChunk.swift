@@ -47,14 +47,14 @@ struct LogChunk: Sendable {
         maxt = sorted.last?.timestamp ?? 0
         entries = sorted.count
         rawBytes = sorted.reduce(0) { $0 + $1.line.count }
-        filter = ChunkFilter(kind, lines: sorted.lazy.map(\.line))
+        var tokenHashes: [UInt64] = []
         var data: [UInt8] = []
         var blocks: [BlockMeta] = []
         var blockStart = 0
         var blockBytes = 0
         func flush(_ range: Range<Int>) {
             guard !range.isEmpty else { return }
-            let compressed = codec.encode(sorted[range], mint: sorted[range.lowerBound].timestamp)
+            let compressed = codec.encode(sorted[range], mint: sorted[range.lowerBound].timestamp, tokenHashes: &tokenHashes)
             blocks.append(BlockMeta(
                 entries: range.count, mint: sorted[range.lowerBound].timestamp, maxt: sorted[range.upperBound - 1].timestamp,
                 offset: data.count, length: compressed.count))
@@ -73,6 +73,8 @@ struct LogChunk: Sendable {
             }
         }
         flush(blockStart..<sorted.count)
+        filter = codec == .brotliColumns && kind == .tokens
+            ? ChunkFilter(tokenHashes: tokenHashes) : ChunkFilter(kind, lines: sorted.lazy.map(\.line))
         self.blocks = blocks
         self.data = data
         storedBytes = data.count + filter.bloom.byteCount + 64 + blocks.count * 24

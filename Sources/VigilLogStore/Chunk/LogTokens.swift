@@ -14,16 +14,23 @@ enum LogTokens {
         (byte &- 0x30) < 10
     }
 
-    /// Calls `visit` with the byte range of each token of `bytes`, in order.
+    /// Calls `visit` with the byte range of each token of `bytes`, in order, and whether it holds
+    /// an ASCII digit.
     @inline(__always)
-    static func forEach(in bytes: UnsafeRawBufferPointer, _ visit: (Range<Int>) -> Void) {
+    static func forEach(in bytes: UnsafeRawBufferPointer, _ visit: (Range<Int>, _ hasDigit: Bool) -> Void) {
         let count = bytes.count
         var index = 0
         while index < count {
             while index < count && !isTokenByte(bytes[index]) { index += 1 }
             let start = index
-            while index < count && isTokenByte(bytes[index]) { index += 1 }
-            if index > start { visit(start..<index) }
+            var hasDigit = false
+            while index < count {
+                let byte = bytes[index]
+                guard isTokenByte(byte) else { break }
+                hasDigit = hasDigit || isDigit(byte)
+                index += 1
+            }
+            if index > start { visit(start..<index, hasDigit) }
         }
     }
 
@@ -34,18 +41,35 @@ enum LogTokens {
     static func wholeTokens(of needle: [UInt8]) -> [Range<Int>] {
         var tokens: [Range<Int>] = []
         needle.withUnsafeBytes { raw in
-            forEach(in: raw) { range in
+            forEach(in: raw) { range, _ in
                 if range.lowerBound > 0 && range.upperBound < raw.count { tokens.append(range) }
             }
         }
         return tokens
     }
 
-    /// FNV-1a over the token's bytes, then SplitMix64's finalizer (docs/formats/log-chunks.md).
+    /// The token's 64-bit hash, eight bytes a step (docs/formats/log-chunks.md): a byte at a time
+    /// cost more than the rest of building the filter.
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for index in range { hash = (hash ^ UInt64(bytes[index])) &* 0x0000_0100_0000_01B3 }
+        var hash = UInt64(range.count) &* 0x9E37_79B9_7F4A_7C15
+        var index = range.lowerBound
+        while range.upperBound - index >= 8 {
+            hash = (hash ^ UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 29
+            index += 8
+        }
+        if index < range.upperBound {
+            var word: UInt64 = 0
+            var shift: UInt64 = 0
+            while index < range.upperBound {
+                word |= UInt64(bytes[index]) << shift
+                shift += 8
+                index += 1
+            }
+            hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+            hash ^= hash >> 29
+        }
         return BlockedBloom.mix(hash)
     }
 }

@@ -17,13 +17,25 @@ import VigilModel
 enum TemplateColumns {
     static let maxVariables = 64
 
-    /// The plain form of `entries`; timestamps are stored as deltas from `mint`.
-    static func encode(_ entries: ArraySlice<LogEntry>, mint: Int64) -> [UInt8] {
+    /// A template's bytes keyed by a hash computed once (hashing an array feeds the hasher a
+    /// byte at a time, which cost more than the rest of encoding).
+    private struct TemplateKey: Hashable {
+        let hash: UInt64
+        let bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+        static func == (a: TemplateKey, b: TemplateKey) -> Bool { a.hash == b.hash && a.bytes == b.bytes }
+    }
+
+    /// The plain form of `entries`; timestamps are stored as deltas from `mint`. Appends the hash
+    /// of every token of every line to `tokenHashes` (the chunk's filter), since it tokenizes them
+    /// anyway.
+    static func encode(_ entries: ArraySlice<LogEntry>, mint: Int64, tokenHashes: inout [UInt64]) -> [UInt8] {
         var timestamps = ByteSink()
         var metadata = ByteSink()
         var lineTemplates = ByteSink()
         var templateList = ByteSink()
-        var templates: [[UInt8]: Int] = [:]
+        var templates: [TemplateKey: Int] = [:]
         var columns: [[UInt8]] = []
         var template: [UInt8] = []
         var previous = mint
@@ -39,23 +51,25 @@ enum TemplateColumns {
             var variables = 0
             entry.line.withUnsafeBytes { raw in
                 var segmentStart = 0
-                LogTokens.forEach(in: raw) { range in
-                    guard variables < maxVariables, raw[range].contains(where: LogTokens.isDigit) else { return }
-                    appendSegment(UnsafeRawBufferPointer(rebasing: raw[segmentStart..<range.lowerBound]), to: &template)
+                LogTokens.forEach(in: raw) { range, hasDigit in
+                    tokenHashes.append(LogTokens.hash(raw, range))
+                    guard hasDigit, variables < maxVariables else { return }
+                    appendSegment(raw, segmentStart..<range.lowerBound, to: &template)
                     if columns.count == variables { columns.append([]) }
-                    columns[variables].append(contentsOf: raw[range])
+                    append(raw, range, to: &columns[variables])
                     columns[variables].append(0x0A)
                     variables += 1
                     segmentStart = range.upperBound
                 }
-                appendSegment(UnsafeRawBufferPointer(rebasing: raw[segmentStart...]), to: &template)
+                appendSegment(raw, segmentStart..<raw.count, to: &template)
             }
+            let key = template.withUnsafeBytes { TemplateKey(hash: LogTokens.hash($0, 0..<$0.count), bytes: template) }
             let index: Int
-            if let known = templates[template] {
+            if let known = templates[key] {
                 index = known
             } else {
                 index = templates.count
-                templates[template] = index
+                templates[key] = index
                 templateList.uvarint(UInt64(variables + 1))
                 templateList.bytes.append(contentsOf: template)
             }
@@ -72,15 +86,22 @@ enum TemplateColumns {
         return out.bytes
     }
 
+    /// Appends `bytes[range]` through a typed buffer (a contiguous copy, not a byte-by-byte one).
     @inline(__always)
-    private static func appendSegment(_ segment: UnsafeRawBufferPointer, to template: inout [UInt8]) {
-        var length = UInt64(segment.count)
+    private static func append(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to out: inout [UInt8]) {
+        guard !range.isEmpty, let base = bytes.baseAddress else { return }
+        out.append(contentsOf: UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count))
+    }
+
+    @inline(__always)
+    private static func appendSegment(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, to template: inout [UInt8]) {
+        var length = UInt64(range.count)
         while length >= 0x80 {
             template.append(UInt8(truncatingIfNeeded: length) | 0x80)
             length >>= 7
         }
         template.append(UInt8(length))
-        template.append(contentsOf: segment)
+        append(bytes, range, to: &template)
     }
 
     /// Appends the `entries` entries of the plain form `plain` whose time is in [`start`, `end`)

@@ -55,6 +55,8 @@ import VigilTestSupport
             let sorted = entries.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
             #expect(try Self.decodeAll(chunk) == sorted)
             #expect(chunk.entries == entries.count)
+            // The filter sealing builds from the codec's token hashes is the one the lines give.
+            #expect(chunk.filter == ChunkFilter(.tokens, lines: sorted.map(\.line)))
             // A window decodes only its entries.
             let middle = sorted[sorted.count / 2].timestamp
             let window = sorted.filter { $0.timestamp >= middle && $0.timestamp < middle + 20_000_000 }
@@ -74,7 +76,9 @@ import VigilTestSupport
     @Test func templateColumnsSeparateVariablesFromText() throws {
         let lines = [#"{"status":200,"id":"ab12"}"#, #"{"status":404,"id":"cd34"}"#, "no digits here", ""]
         let entries = lines.enumerated().map { LogEntry(timestamp: Int64($0.offset), line: Array($0.element.utf8)) }
-        let plain = TemplateColumns.encode(entries[...], mint: 0)
+        var hashes: [UInt64] = []
+        let plain = TemplateColumns.encode(entries[...], mint: 0, tokenHashes: &hashes)
+        #expect(hashes.count == 8 + 3)  // status 200 id ab12, twice; no digits here
         // The JSON lines share one template; their variables go to two columns.
         let text = String(decoding: plain, as: UTF8.self)
         #expect(text.contains("200\n404\n"))
@@ -92,7 +96,8 @@ import VigilTestSupport
     @Test func corruptPlainFormsThrowTypedErrors() throws {
         var random = SplitMix64(seed: 11)
         let entries = Self.randomEntries(&random, count: 200, start: 0)
-        let plain = TemplateColumns.encode(entries[...], mint: 0)
+        var hashes: [UInt64] = []
+        let plain = TemplateColumns.encode(entries[...], mint: 0, tokenHashes: &hashes)
         var errors = 0
         for round in 0..<1000 {
             var input: [UInt8]
