@@ -130,7 +130,7 @@ enum ChunkFile {
             let bloom = BlockedBloom(words: words, probes: probes)
             let chunk = LogChunk(
                 id: id, mint: mint, maxt: maxt, entries: entries, rawBytes: rawBytes, codec: codec, blocks: blocks,
-                filter: version == 1 ? .grams(bloom) : .tokens(bloom), path: path, dataOffset: 14 + metaLength, storedBytes: size)
+                filter: version == 1 ? .grams(bloom) : .tokens(bloom, seed: id), path: path, dataOffset: 14 + metaLength, storedBytes: size)
             return Header(tenant: tenant, labels: Labels(labels), checkpoint: checkpoint, chunk: chunk, dataOffset: 14 + metaLength)
         }
     }

@@ -1,15 +1,20 @@
 /// What a chunk's skip index holds, so a `|= "needle"` search can skip a chunk no line of which
 /// contains the needle. Both kinds are a ``BlockedBloom``; case-sensitive, as `|=` is.
 ///
-/// - ``tokens``: every token (``LogTokens``) of every line, 10 bits per distinct token. A needle
+/// - ``tokens``: every token (``LogTokens``) of every line, 12 bits per distinct token (about 1%
+///   false positives per token, the blocked filter's k = 6 optimum). A needle
 ///   is ruled out when one of its whole tokens (``LogTokens/wholeTokens(of:)``) is absent; a
 ///   needle with none (a single word, or one token and its edges) cannot be ruled out. A JSON
-///   line of ~200 bytes has 1–2 tokens not seen earlier in its chunk, so the filter costs ~2 bytes
-///   a line, where every 4-gram cost ~19.
+///   line of ~200 bytes has 1–2 tokens not seen earlier in its chunk (the benchmark's: 1.75), so
+///   the filter costs ~2.6 bytes a line, where every 4-gram cost ~19.
 /// - ``grams``: every 4-byte sequence of every line, 8 bits per distinct gram: what version-1
 ///   chunks hold (read, and written only to test reading them).
+///
+/// Token hashes are salted with a per-chunk seed (the chunk's ID): chunks of one stream share most
+/// tokens, so unsalted, a needle whose word collides with common tokens' in one chunk collided in
+/// most of them (the benchmark's rare token was a false positive in 3 of 39 chunks at a 1% rate).
 enum ChunkFilter: Sendable, Hashable {
-    case tokens(BlockedBloom)
+    case tokens(BlockedBloom, seed: UInt64)
     case grams(BlockedBloom)
 
     /// Which kind to build when sealing.
@@ -18,14 +23,14 @@ enum ChunkFilter: Sendable, Hashable {
         case grams
     }
 
-    static let tokenBitsPerItem = 10
-    static let tokenProbes = 5
+    static let tokenBitsPerItem = 12
+    static let tokenProbes = 6
     static let gramLength = 4
     static let gramBitsPerItem = 8
     static let gramProbes = 5
 
-    /// A filter of `kind` over `lines`.
-    init(_ kind: Kind, lines: some Collection<[UInt8]>) {
+    /// A filter of `kind` over `lines`; `seed` salts a token filter.
+    init(_ kind: Kind, lines: some Collection<[UInt8]>, seed: UInt64) {
         var hashes: [UInt64] = []
         switch kind {
         case .tokens:
@@ -34,7 +39,7 @@ enum ChunkFilter: Sendable, Hashable {
                     LogTokens.forEach(in: raw) { range, _ in hashes.append(LogTokens.hash(raw, range)) }
                 }
             }
-            self.init(tokenHashes: hashes)
+            self.init(tokenHashes: hashes, seed: seed)
         case .grams:
             for line in lines where line.count >= Self.gramLength {
                 line.withUnsafeBytes { raw in
@@ -49,22 +54,23 @@ enum ChunkFilter: Sendable, Hashable {
 
     /// A token filter over the hashes of every token (``LogTokens/hash(_:_:)``), as the column
     /// codec collects them while it tokenizes.
-    init(tokenHashes: [UInt64]) {
-        self = .tokens(BlockedBloom(hashes: tokenHashes, bitsPerItem: Self.tokenBitsPerItem, probes: Self.tokenProbes))
+    init(tokenHashes: [UInt64], seed: UInt64) {
+        let salted = tokenHashes.map { BlockedBloom.mix($0 ^ seed) }
+        self = .tokens(BlockedBloom(hashes: salted, bitsPerItem: Self.tokenBitsPerItem, probes: Self.tokenProbes), seed: seed)
     }
 
     var bloom: BlockedBloom {
         switch self {
-        case .tokens(let bloom), .grams(let bloom): bloom
+        case .tokens(let bloom, _), .grams(let bloom): bloom
         }
     }
 
     /// False when no line of the chunk can contain `needle`.
     func mayContain(substring needle: [UInt8]) -> Bool {
         switch self {
-        case .tokens(let bloom):
+        case .tokens(let bloom, let seed):
             return needle.withUnsafeBytes { raw in
-                for range in LogTokens.wholeTokens(of: needle) where !bloom.mayContain(LogTokens.hash(raw, range)) {
+                for range in LogTokens.wholeTokens(of: needle) where !bloom.mayContain(BlockedBloom.mix(LogTokens.hash(raw, range) ^ seed)) {
                     return false
                 }
                 return true

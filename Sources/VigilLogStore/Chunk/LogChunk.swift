@@ -74,7 +74,7 @@ struct LogChunk: Sendable {
         }
         flush(blockStart..<sorted.count)
         filter = codec == .brotliColumns && kind == .tokens
-            ? ChunkFilter(tokenHashes: tokenHashes) : ChunkFilter(kind, lines: sorted.lazy.map(\.line))
+            ? ChunkFilter(tokenHashes: tokenHashes, seed: id) : ChunkFilter(kind, lines: sorted.lazy.map(\.line), seed: id)
         self.blocks = blocks
         self.data = data
         storedBytes = data.count + filter.bloom.byteCount + 64 + blocks.count * 24

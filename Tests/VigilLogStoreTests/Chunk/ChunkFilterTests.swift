@@ -45,7 +45,7 @@ import VigilTestSupport
         var absentSkipped = 0
         for _ in 0..<150 {
             let lines = (0..<Int(1 + random.next() % 40)).map { _ in Self.randomText(&random, length: Int(random.next() % 60)) }
-            let filter = ChunkFilter(kind, lines: lines)
+            let filter = ChunkFilter(kind, lines: lines, seed: random.next())
             for _ in 0..<60 {
                 var needle: [UInt8]
                 if random.next() % 2 == 0, let line = lines.randomElement(using: &random), !line.isEmpty {
@@ -81,11 +81,11 @@ import VigilTestSupport
         var random = SplitMix64(seed: 9)
         var skipped = 0
         let chunks = 300
-        for _ in 0..<chunks {
+        for chunk in 0..<chunks {
             let lines = (0..<500).map { _ in
                 Array(#"{"level":"info","path":"/api/v1/items/\#(random.next() % 10_000)","trace_id":"\#(String(random.next(), radix: 16))"}"#.utf8)
             }
-            let filter = ChunkFilter(.tokens, lines: lines)
+            let filter = ChunkFilter(.tokens, lines: lines, seed: UInt64(chunk))
             if !filter.mayContain(substring: Array(#""trace_id":"feedface0badc0de""#.utf8)) { skipped += 1 }
             let holds42 = lines.contains { Self.contains($0, Array(#"items/42""#.utf8)) }
             #expect(filter.mayContain(substring: Array(#"items/42""#.utf8)) || !holds42)
