@@ -10,8 +10,9 @@ import Darwin
 /// word, so inserting costs one OR and a lookup one load. ``ChunkFilter`` feeds it 4-grams
 /// (version 1 chunks) or tokens (version 2). Format: docs/formats/log-chunks.md.
 struct BlockedBloom: Sendable, Hashable {
-    /// Bits of the linear-counting sketch that estimates distinct items (512 KiB).
-    static let sketchBits = 1 << 22
+    /// Bits of the linear-counting sketch that estimates distinct items (128 KiB: accurate to
+    /// about a million distinct items, ten times what a 1.5 MiB chunk holds).
+    static let sketchBits = 1 << 20
 
     private(set) var words: [UInt64]
     let probes: Int
@@ -27,7 +28,7 @@ struct BlockedBloom: Sendable, Hashable {
         var sketch = [UInt64](repeating: 0, count: Self.sketchBits / 64)
         sketch.withUnsafeMutableBufferPointer { bits in
             for hash in hashes {
-                let bit = Int(truncatingIfNeeded: hash >> 42)  // top 22 bits
+                let bit = Int(truncatingIfNeeded: hash >> 44)  // top 20 bits
                 bits[bit >> 6] |= 1 << UInt64(bit & 63)
             }
         }

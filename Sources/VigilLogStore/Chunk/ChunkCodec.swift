@@ -10,10 +10,10 @@ enum ChunkCodec: UInt8, Sendable {
     /// Brotli over the ``TemplateColumns`` form: what sealing writes.
     case brotliColumns = 2
 
-    /// Brotli's quality and window for sealed blocks. Quality 3 is the fastest setting with
-    /// brotli's full matcher; 4 and above cost 2–3× the CPU on the ingest path for ~5% less
-    /// (docs/PERFORMANCE.md).
-    static let brotliQuality: Int32 = 3
+    /// Brotli's quality and window for sealed blocks. Sealing runs on the ingest path: quality 2
+    /// reached 1/9.8 on the benchmark's lines at ingest ≥ the snappy store's; 3 and 4 gained 1–3%
+    /// of size for 8–10% of ingest, and 5 cost a third of it (docs/PERFORMANCE.md).
+    static let brotliQuality: Int32 = 2
     static let brotliWindowBits: Int32 = 22
     /// Largest decoded block accepted when reading (a block holds one line at least).
     static let maxDecodedBlock = 64 << 20
