@@ -38,11 +38,7 @@ enum ChunkCodec: UInt8, Sendable {
                 raw.varint(entry.timestamp &- previous)
                 previous = entry.timestamp
                 raw.bytes(entry.line)
-                raw.uvarint(UInt64(entry.metadata.count))
-                for label in entry.metadata {
-                    raw.string(label.name)
-                    raw.string(label.value)
-                }
+                raw.labels(entry.metadata)
             }
             return Snappy.compress(raw.bytes)
         case .brotliColumns:
@@ -74,14 +70,9 @@ enum ChunkCodec: UInt8, Sendable {
                 for _ in 0..<block.entries {
                     timestamp &+= try source.varint("timestamp")
                     let line = try source.slice("line")
-                    let metadataCount = try source.count("metadata count", limit: bytes.count)
-                    var metadata: [Label] = []
-                    for _ in 0..<metadataCount {
-                        let name = try source.string("metadata name")
-                        metadata.append(Label(name: name, value: try source.string("metadata value")))
-                    }
+                    let metadata = try source.labels(count: "metadata count", name: "metadata name", value: "metadata value")
                     if timestamp >= start && timestamp < end {
-                        out.append(LogEntry(timestamp: timestamp, line: Array(line), metadata: metadataCount == 0 ? Labels() : Labels(metadata)))
+                        out.append(LogEntry(timestamp: timestamp, line: Array(line), metadata: metadata))
                     }
                 }
             }

@@ -41,11 +41,7 @@ enum ChunkFile {
         var meta = ByteSink()
         meta.uvarint(chunk.id)
         meta.string(tenant)
-        meta.uvarint(UInt64(labels.count))
-        for label in labels {
-            meta.string(label.name)
-            meta.string(label.value)
-        }
+        meta.labels(labels)
         meta.varint(chunk.mint)
         meta.varint(chunk.maxt)
         meta.uvarint(UInt64(chunk.entries))
@@ -103,12 +99,7 @@ enum ChunkFile {
             var source = ByteSource(meta, context: path)
             let id = try source.uvarint("id")
             let tenant = try source.string("tenant")
-            let labelCount = try source.count("label count", limit: metaLength)
-            var labels: [Label] = []
-            for _ in 0..<labelCount {
-                let name = try source.string("label name")
-                labels.append(Label(name: name, value: try source.string("label value")))
-            }
+            let labels = try source.labels(count: "label count", name: "label name", value: "label value")
             let mint = try source.varint("mint")
             let maxt = try source.varint("maxt")
             let entries = try source.count("entries", limit: Int.max)
@@ -131,7 +122,7 @@ enum ChunkFile {
             let chunk = LogChunk(
                 id: id, mint: mint, maxt: maxt, entries: entries, rawBytes: rawBytes, codec: codec, blocks: blocks,
                 filter: version == 1 ? .grams(bloom) : .tokens(bloom, seed: id), path: path, dataOffset: 14 + metaLength, storedBytes: size)
-            return Header(tenant: tenant, labels: Labels(labels), checkpoint: checkpoint, chunk: chunk, dataOffset: 14 + metaLength)
+            return Header(tenant: tenant, labels: labels, checkpoint: checkpoint, chunk: chunk, dataOffset: 14 + metaLength)
         }
     }
 

@@ -42,11 +42,7 @@ enum TemplateColumns {
         for entry in entries {
             timestamps.varint(entry.timestamp &- previous)
             previous = entry.timestamp
-            metadata.uvarint(UInt64(entry.metadata.count))
-            for label in entry.metadata {
-                metadata.string(label.name)
-                metadata.string(label.value)
-            }
+            metadata.labels(entry.metadata)
             template.removeAll(keepingCapacity: true)
             var variables = 0
             entry.line.withUnsafeBytes { raw in
@@ -123,13 +119,7 @@ enum TemplateColumns {
         var metadata: [Labels] = []
         metadata.reserveCapacity(entries)
         for _ in 0..<entries {
-            let count = try source.count("metadata count", limit: plain.count)
-            var labels: [Label] = []
-            for _ in 0..<count {
-                let name = try source.string("metadata name")
-                labels.append(Label(name: name, value: try source.string("metadata value")))
-            }
-            metadata.append(count == 0 ? Labels() : Labels(labels))
+            metadata.append(try source.labels(count: "metadata count", name: "metadata name", value: "metadata value"))
         }
         // Templates: their segments as ranges of `plain`, template t's at
         // segments[firstSegment[t]..<firstSegment[t + 1]].
