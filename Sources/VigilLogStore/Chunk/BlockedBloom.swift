@@ -58,8 +58,8 @@ struct BlockedBloom: Sendable, Hashable {
         return z ^ (z >> 31)
     }
 
-    /// The hash's word (high 32 bits scaled to the word count) and its `probes` bits (6 bits of
-    /// the low 32 each).
+    /// The hash's word (high 32 bits scaled to the word count) and its `probes` bits (6 bits each,
+    /// from the lowest up).
     @inline(__always)
     static func slot(_ hash: UInt64, words: Int, probes: Int) -> (Int, UInt64) {
         let word = Int(truncatingIfNeeded: ((hash >> 32) &* UInt64(words)) >> 32)

@@ -1,5 +1,7 @@
 import Testing
+import VigilLogQL
 @testable import VigilLogStore
+import VigilModel
 import VigilTestSupport
 
 /// The chunk skip filters: a chunk holding a match is never skipped, and most chunks without one are.
@@ -93,5 +95,46 @@ import VigilTestSupport
             #expect(filter.bloom.byteCount < lines.count * 4)
         }
         #expect(skipped >= chunks * 95 / 100)
+    }
+}
+
+/// The same property through the store: chunks written, the store reopened (filters read back
+/// from their files), and every `|=` needle's matches found with the filters on.
+@Suite struct ChunkSkippingStoreTests {
+    @Test func searchesWithSkippingFindEveryMatch() throws {
+        let directory = try TemporaryDirectory()
+        let clock = TestClock()
+        var options = testOptions()
+        options.chunkTargetSize = 2 << 10
+        let now = clock.current
+        var random = SplitMix64(seed: 21)
+        let lines = (0..<800).map { _ in ChunkFilterTests.randomText(&random, length: 10 + Int(random.next() % 50)) }
+        do {
+            let store = try LogStore.open(directory: directory.path, options: options, clock: clock.function)
+            for first in stride(from: 0, to: lines.count, by: 20) {
+                let batch = lines[first..<first + 20].map { String(decoding: $0, as: UTF8.self) }
+                try store.push(PushFixtures.request(["app": "api"], lines: batch, start: now + Int64(first) * 1000, step: 1000))
+            }
+            try store.close()
+        }
+        let store = try LogStore.open(directory: directory.path, options: options, clock: clock.function)
+        #expect(store.openReport.chunks >= 8)
+        let app = try LabelMatcher(.equal, "app", "api")
+        for round in 0..<300 {
+            var needle: [UInt8]
+            if round % 2 == 0 {
+                let line = lines[Int(random.next() % UInt64(lines.count))]
+                let start = Int(random.next() % UInt64(line.count))
+                needle = Array(line[start..<min(line.count, start + 2 + Int(random.next() % 12))])
+            } else {
+                needle = ChunkFilterTests.randomText(&random, length: 3 + Int(random.next() % 10))
+            }
+            let expected = lines.filter { ChunkFilterTests.contains($0, needle) }
+            let read = try store.entries([app], substrings: [needle])[["app": "api"]] ?? []
+            let found = read.map(\.line).filter { ChunkFilterTests.contains($0, needle) }
+            #expect(found == expected, "needle \(String(decoding: needle, as: UTF8.self))")
+        }
+        #expect(store.bloomSkips > 0)
+        try store.close()
     }
 }
