@@ -15,8 +15,10 @@ enum ChunkCodec: UInt8, Sendable {
     /// of size for 8–10% of ingest, and 5 cost a third of it (docs/PERFORMANCE.md).
     static let brotliQuality: Int32 = 2
     static let brotliWindowBits: Int32 = 22
-    /// Largest decoded block accepted when reading (a block holds one line at least).
-    static let maxDecodedBlock = 64 << 20
+    /// Largest decoded block accepted when reading: a block holds whole lines, and a line can be as
+    /// long as a push (`max_push_size`, 100 MiB by default), so this only bounds what a corrupt
+    /// length can make a reader allocate.
+    static let maxDecodedBlock = 256 << 20
 
     /// Uncompressed bytes per block (line and metadata bytes): a query decodes whole blocks, and
     /// brotli finds more repeats in a bigger one.
