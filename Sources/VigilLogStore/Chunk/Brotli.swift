@@ -31,16 +31,16 @@ enum Brotli {
     /// of exactly that length.
     static func decompress(_ input: UnsafeRawBufferPointer, length: Int) throws(DecodeError) -> [UInt8] {
         // One byte more than expected, so a stream that decodes to more is caught (and an empty
-        // output still has a buffer).
-        var output = [UInt8](repeating: 0, count: length + 1)
-        var decoded = output.count
-        let result = output.withUnsafeMutableBufferPointer { target in
-            BrotliDecoderDecompress(
-                input.count, input.baseAddress?.assumingMemoryBound(to: UInt8.self), &decoded, target.baseAddress)
+        // output still has a buffer). Not zero-filled: brotli writes what it decodes.
+        var decoded = length + 1
+        var result = BROTLI_DECODER_RESULT_ERROR
+        let output = [UInt8](unsafeUninitializedCapacity: length + 1) { buffer, count in
+            result = BrotliDecoderDecompress(
+                input.count, input.baseAddress?.assumingMemoryBound(to: UInt8.self), &decoded, buffer.baseAddress)
+            count = result == BROTLI_DECODER_RESULT_SUCCESS ? min(decoded, buffer.count) : 0
         }
         guard result == BROTLI_DECODER_RESULT_SUCCESS else { throw .corrupt("invalid brotli stream") }
         guard decoded == length else { throw .corrupt("decodes to \(decoded) bytes, not \(length)") }
-        output.removeLast()
         return output
     }
 }

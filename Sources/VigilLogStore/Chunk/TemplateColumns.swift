@@ -161,6 +161,10 @@ enum TemplateColumns {
             ends[column] += source.offset
         }
 
+        // The line's values (ranges of `plain`), found before the line is built so it is
+        // allocated once at its exact length and filled by copies.
+        var values = [Range<Int>](repeating: 0..<0, count: columnCount)
+        guard let base = plain.baseAddress else { return }
         for entry in 0..<entries {
             let template = lineTemplates[entry]
             let first = firstSegment[template]
@@ -168,29 +172,39 @@ enum TemplateColumns {
             guard variables <= columnCount else {
                 throw .io("\(context): corrupt line template \(template) of entry \(entry): \(variables) variables, \(columnCount) columns")
             }
-            let wanted = timestamps[entry] >= start && timestamps[entry] < end
-            var line: [UInt8] = []
-            if wanted {
-                var length = 0
-                for segment in first..<first + variables + 1 { length += segments[segment].count }
-                line.reserveCapacity(length + variables * 16)
-                line.append(contentsOf: UnsafeRawBufferPointer(rebasing: plain[segments[first]]))
-            }
             // Each variable's value: from its column's cursor to the next newline.
+            var length = segments[first].count
             for variable in 0..<variables {
                 var cursor = cursors[variable]
-                let valueStart = cursor
-                while cursor < ends[variable] && plain[cursor] != 0x0A { cursor += 1 }
-                guard cursor < ends[variable] else {
-                    throw .io("\(context): corrupt column \(variable): value at byte \(valueStart) has no end")
+                let columnEnd = ends[variable]
+                while cursor < columnEnd && plain[cursor] != 0x0A { cursor += 1 }
+                guard cursor < columnEnd else {
+                    throw .io("\(context): corrupt column \(variable): value at byte \(cursors[variable]) has no end")
                 }
+                values[variable] = cursors[variable]..<cursor
                 cursors[variable] = cursor + 1
-                if wanted {
-                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: plain[valueStart..<cursor]))
-                    line.append(contentsOf: UnsafeRawBufferPointer(rebasing: plain[segments[first + variable + 1]]))
-                }
+                length += cursor - values[variable].lowerBound + segments[first + variable + 1].count
             }
-            if wanted { out.append(LogEntry(timestamp: timestamps[entry], line: line, metadata: metadata[entry])) }
+            guard timestamps[entry] >= start && timestamps[entry] < end else { continue }
+            guard length > 0 else {
+                out.append(LogEntry(timestamp: timestamps[entry], line: [], metadata: metadata[entry]))
+                continue
+            }
+            let line = [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+                var written = 0
+                func copy(_ range: Range<Int>) {
+                    (buffer.baseAddress! + written).initialize(
+                        from: (base + range.lowerBound).assumingMemoryBound(to: UInt8.self), count: range.count)
+                    written += range.count
+                }
+                copy(segments[first])
+                for variable in 0..<variables {
+                    copy(values[variable])
+                    copy(segments[first + variable + 1])
+                }
+                count = written
+            }
+            out.append(LogEntry(timestamp: timestamps[entry], line: line, metadata: metadata[entry]))
         }
         for column in 0..<columnCount where cursors[column] != ends[column] {
             throw .io("\(context): corrupt column \(column): values left over at byte \(cursors[column])")
