@@ -64,6 +64,27 @@ import VigilTestSupport
         }
     }
 
+    /// `bytes` decompressed to `length` bytes, or nil on a decode error.
+    static func brotliDecoded(_ bytes: [UInt8], length: Int) -> [UInt8]? {
+        let result: Result<[UInt8], Brotli.DecodeError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(Brotli.DecodeError) -> [UInt8] in try Brotli.decompress(raw, length: length) }
+        }
+        return try? result.get()
+    }
+
+    @Test func brotliRoundTripsAndRefusesTruncatedOrMislabelledStreams() {
+        var random = SplitMix64(seed: 17)
+        for length in [0, 1, 100, 70_000] {
+            let input = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next() % 7) }
+            let compressed = Brotli.compress(input, quality: ChunkCodec.brotliQuality, windowBits: ChunkCodec.brotliWindowBits)
+            #expect(Self.brotliDecoded(compressed, length: length) == input)
+            // Told a different length, or given a cut stream: an error, not a short or long result.
+            #expect(Self.brotliDecoded(compressed, length: length + 1) == nil)
+            if length > 0 { #expect(Self.brotliDecoded(compressed, length: length - 1) == nil) }
+            #expect(Self.brotliDecoded(Array(compressed.dropLast()), length: length) == nil)
+        }
+    }
+
     @Test func bigChunksSplitIntoSeveralBlocks() throws {
         var random = SplitMix64(seed: 3)
         let entries = Self.randomEntries(&random, count: 30_000, start: 0)
