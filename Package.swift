@@ -64,6 +64,8 @@ let package = Package(
         .target(name: "VigilModel", swiftSettings: hotPathSettings),
         // The system's zlib: gzip and deflate bodies. Every Debian machine has zlib1g-dev.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // The system's brotli: the log store's sealed chunks (docs/formats/log-chunks.md).
+        .systemLibrary(name: "CBrotli", providers: [.apt(["libbrotli-dev"])]),
         .target(name: "VigilExposition", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilTSDB", dependencies: ["VigilModel"], swiftSettings: hotPathSettings),
         .target(name: "VigilPromQL", dependencies: ["VigilModel", "VigilTSDB"], swiftSettings: hotPathSettings),
@@ -199,7 +201,7 @@ let package = Package(
         .target(
             name: "VigilLogStore",
             dependencies: [
-                "VigilModel", "VigilLogQL", "VigilRemote",
+                "VigilModel", "VigilLogQL", "VigilRemote", "CBrotli",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -5,7 +5,9 @@
 // 1. Ingest: protobuf+snappy and JSON push bodies of 200-byte JSON app-log lines (1,000 lines per
 //    push over 10 streams), decoded and appended on one thread (WAL written, fdatasync off and on),
 //    in MB/s of line bytes per CPU second.
-// 2. Compression: chunk files' bytes (snappy blocks + meta + bloom filter) over the raw line bytes.
+// 2. Compression: chunk files' bytes (brotli template-column blocks + meta + token filter) over the
+//    raw line bytes.
+// 3. A rare-token search over the chunks, reading every chunk and skipping by their filters.
 import Foundation
 import VigilLogQL
 import VigilLogStore
@@ -171,7 +173,7 @@ let stats = store.storageStats()
 let chunkDirectory = base + "/protobuf-false/chunks"
 let files = try FileManager.default.contentsOfDirectory(atPath: chunkDirectory)
 let fileBytes = try files.reduce(0) { $0 + ((try FileManager.default.attributesOfItem(atPath: chunkDirectory + "/" + $1)[.size] as? Int) ?? 0) }
-print("chunks: \(stats.chunks) over \(stats.streams) streams; raw \(stats.rawBytes) bytes → files \(fileBytes) bytes: ratio 1/\(format(Double(stats.rawBytes) / Double(fileBytes)))")
+print("chunks: \(stats.chunks) over \(stats.streams) streams; raw \(stats.rawBytes) bytes → files \(fileBytes) bytes: ratio 1/\(format(Double(stats.rawBytes) / Double(fileBytes))), \(format(Double(fileBytes) / Double(totalLines))) bytes/line")
 
 // MARK: A rare-token search over the written chunks, with and without the bloom filters.
 let needle = Array("trace-needle-0xdeadbeef".utf8)

@@ -1,3 +1,5 @@
+import VigilModel
+
 /// Little-endian integers and varints appended to a byte array: the store's file formats.
 struct ByteSink {
     var bytes: [UInt8] = []
@@ -23,6 +25,15 @@ struct ByteSink {
 
     mutating func string(_ value: String) {
         bytes(value.utf8)
+    }
+
+    /// A count, then each label's name and value: what ``ByteSource/labels(count:name:value:)`` reads.
+    mutating func labels(_ labels: Labels) {
+        uvarint(UInt64(labels.count))
+        for label in labels {
+            string(label.name)
+            string(label.value)
+        }
     }
 
     mutating func uint32(_ value: UInt32) {
@@ -89,6 +100,20 @@ struct ByteSource {
 
     mutating func string(_ what: String) throws(LogStoreError) -> String {
         String(decoding: try slice(what), as: UTF8.self)
+    }
+
+    /// A uvarint count, then that many name and value strings: a stream's labels or an entry's
+    /// metadata. The three names say what is read, for errors.
+    mutating func labels(count what: String, name: String, value: String) throws(LogStoreError) -> Labels {
+        let count = try self.count(what, limit: bytes.count - offset)
+        guard count > 0 else { return Labels() }
+        var labels: [Label] = []
+        labels.reserveCapacity(count)
+        for _ in 0..<count {
+            let labelName = try string(name)
+            labels.append(Label(name: labelName, value: try string(value)))
+        }
+        return Labels(labels)
     }
 
     mutating func uint32(_ what: String) throws(LogStoreError) -> UInt32 {

@@ -10,12 +10,14 @@ import VigilModel
 /// A chunk's file, `chunks/<id>.chunk` (docs/formats/log-chunks.md):
 ///
 /// ```
-/// "VLC1" | version u8 = 1 | codec u8 = 1 (snappy)
+/// "VLC1" | version u8 | codec u8
 /// meta length u32 | meta | CRC32C(meta) u32
-/// data: per block, snappy block | CRC32C(block) u32
+/// data: per block, compressed block | CRC32C(block) u32
 /// ```
-/// The meta holds the stream (tenant, labels), the time range, counts, the checkpoint that wrote
-/// it, the block index and the bloom filter, so opening the store reads only metas.
+/// Version 2 (written) holds a token filter, version 1 a 4-gram filter; codec 2 (written) is
+/// brotli over template columns, codec 1 snappy. The meta holds the stream (tenant, labels), the
+/// time range, counts, the checkpoint that wrote it, the block index and the filter, so opening
+/// the store reads only metas.
 enum ChunkFile {
     struct Header {
         var tenant: String
@@ -39,11 +41,7 @@ enum ChunkFile {
         var meta = ByteSink()
         meta.uvarint(chunk.id)
         meta.string(tenant)
-        meta.uvarint(UInt64(labels.count))
-        for label in labels {
-            meta.string(label.name)
-            meta.string(label.value)
-        }
+        meta.labels(labels)
         meta.varint(chunk.mint)
         meta.varint(chunk.maxt)
         meta.uvarint(UInt64(chunk.entries))
@@ -57,15 +55,19 @@ enum ChunkFile {
             meta.uvarint(UInt64(block.offset))
             meta.uvarint(UInt64(block.length))
         }
-        meta.uvarint(UInt64(chunk.bloom.probes))
-        meta.uvarint(UInt64(chunk.bloom.words.count))
-        for word in chunk.bloom.words { meta.uint64(word) }
+        let bloom = chunk.filter.bloom
+        meta.uvarint(UInt64(bloom.probes))
+        meta.uvarint(UInt64(bloom.words.count))
+        for word in bloom.words { meta.uint64(word) }
 
         var file = ByteSink()
         file.bytes.reserveCapacity(meta.bytes.count + data.count + 16)
         file.bytes.append(contentsOf: LogChunk.magic)
-        file.bytes.append(1)
-        file.bytes.append(LogChunk.codecSnappy)
+        switch chunk.filter {
+        case .grams: file.bytes.append(1)
+        case .tokens: file.bytes.append(2)
+        }
+        file.bytes.append(chunk.codec.rawValue)
         file.uint32(UInt32(meta.bytes.count))
         file.bytes.append(contentsOf: meta.bytes)
         file.uint32(CRC32C.checksum(meta.bytes))
@@ -80,7 +82,8 @@ enum ChunkFile {
         defer { close(descriptor) }
         let prefix = try FileIO.readRange(descriptor, offset: 0, count: 10, path: path)
         guard prefix.count == 10, Array(prefix[0..<4]) == LogChunk.magic else { throw .io("\(path): not a Vigil log chunk") }
-        guard prefix[4] == 1, prefix[5] == LogChunk.codecSnappy else {
+        let version = prefix[4]
+        guard version == 1 || version == 2, let codec = ChunkCodec(rawValue: prefix[5]), version == 2 || codec == .snappy else {
             throw .io("\(path): unsupported chunk version \(prefix[4]) or codec \(prefix[5])")
         }
         let metaLength = Int(UInt32(prefix[6]) | UInt32(prefix[7]) << 8 | UInt32(prefix[8]) << 16 | UInt32(prefix[9]) << 24)
@@ -96,12 +99,7 @@ enum ChunkFile {
             var source = ByteSource(meta, context: path)
             let id = try source.uvarint("id")
             let tenant = try source.string("tenant")
-            let labelCount = try source.count("label count", limit: metaLength)
-            var labels: [Label] = []
-            for _ in 0..<labelCount {
-                let name = try source.string("label name")
-                labels.append(Label(name: name, value: try source.string("label value")))
-            }
+            let labels = try source.labels(count: "label count", name: "label name", value: "label value")
             let mint = try source.varint("mint")
             let maxt = try source.varint("maxt")
             let entries = try source.count("entries", limit: Int.max)
@@ -120,10 +118,11 @@ enum ChunkFile {
             var words: [UInt64] = []
             words.reserveCapacity(wordCount)
             for _ in 0..<wordCount { words.append(try source.uint64("bloom word")) }
+            let bloom = BlockedBloom(words: words, probes: probes)
             let chunk = LogChunk(
-                id: id, mint: mint, maxt: maxt, entries: entries, rawBytes: rawBytes, blocks: blocks,
-                bloom: NGramBloom(words: words, probes: probes), path: path, storedBytes: size)
-            return Header(tenant: tenant, labels: Labels(labels), checkpoint: checkpoint, chunk: chunk, dataOffset: 14 + metaLength)
+                id: id, mint: mint, maxt: maxt, entries: entries, rawBytes: rawBytes, codec: codec, blocks: blocks,
+                filter: version == 1 ? .grams(bloom) : .tokens(bloom, seed: id), path: path, dataOffset: 14 + metaLength, storedBytes: size)
+            return Header(tenant: tenant, labels: labels, checkpoint: checkpoint, chunk: chunk, dataOffset: 14 + metaLength)
         }
     }
 

@@ -42,13 +42,13 @@ extension LogStore {
                     }
                 }
             }
-            var written: [(stream: Int, id: UInt64, path: String, size: Int)] = []
+            var written: [(stream: Int, id: UInt64, path: String, size: Int, dataOffset: Int)] = []
             for item in pending {
                 guard let data = item.chunk.data else { continue }
                 let path = chunkDirectory + "/" + ChunkFile.name(item.chunk.id)
                 let bytes = ChunkFile.encode(item.chunk, data: data, tenant: item.tenant, labels: item.labels, checkpoint: UInt64(segment))
                 try FileIO.writeAtomically(path, bytes, sync: options.walSync)
-                written.append((item.stream, item.chunk.id, path, bytes.count))
+                written.append((item.stream, item.chunk.id, path, bytes.count, bytes.count - data.count))
             }
             if !heads.isEmpty {
                 try wal.log(LogWALRecord(kind: .headSnapshot, checkpoint: UInt64(segment), streams: heads).encoded())
@@ -67,6 +67,7 @@ extension LogStore {
                     }
                     state.streams[item.stream].chunks[index].data = nil
                     state.streams[item.stream].chunks[index].path = item.path
+                    state.streams[item.stream].chunks[index].dataOffset = item.dataOffset
                     state.streams[item.stream].chunks[index].storedBytes = item.size
                 }
             }

@@ -127,15 +127,15 @@ extension LogStore {
         case .head(let head):
             entries.append(contentsOf: head)
         case .chunk(let chunk):
-            let context = chunk.path ?? "chunk \(chunk.id)"
+            let context = chunk.path ?? "chunk \(chunk.id) (in memory)"
             if let data = chunk.data {
                 try withBytes(data) { raw throws(LogStoreError) in
-                    try LogChunk.decode(blocks: chunk.blocks, data: raw, start: start, end: end, context: context, into: &entries)
+                    try chunk.decode(data: raw, start: start, end: end, context: context, into: &entries)
                 }
             } else if let path = chunk.path {
                 let data = try ChunkFile.readData(path)
                 try withBytes(data) { raw throws(LogStoreError) in
-                    try LogChunk.decode(blocks: chunk.blocks, data: raw, start: start, end: end, context: context, into: &entries)
+                    try chunk.decode(data: raw, start: start, end: end, context: context, into: &entries)
                 }
             }
         }

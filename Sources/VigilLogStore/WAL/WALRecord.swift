@@ -28,20 +28,12 @@ struct LogWALRecord: Sendable {
         sink.uvarint(UInt64(streams.count))
         for stream in streams {
             sink.string(stream.tenant)
-            sink.uvarint(UInt64(stream.labels.count))
-            for label in stream.labels {
-                sink.string(label.name)
-                sink.string(label.value)
-            }
+            sink.labels(stream.labels)
             sink.uvarint(UInt64(stream.entries.count))
             for entry in stream.entries {
                 sink.varint(entry.timestamp)
                 sink.bytes(entry.line)
-                sink.uvarint(UInt64(entry.metadata.count))
-                for label in entry.metadata {
-                    sink.string(label.name)
-                    sink.string(label.value)
-                }
+                sink.labels(entry.metadata)
             }
         }
         return sink.bytes
@@ -57,27 +49,17 @@ struct LogWALRecord: Sendable {
         streams.reserveCapacity(streamCount)
         for _ in 0..<streamCount {
             let tenant = try source.string("tenant")
-            let labelCount = try source.count("label count", limit: payload.count)
-            var labels: [Label] = []
-            for _ in 0..<labelCount {
-                let name = try source.string("label name")
-                labels.append(Label(name: name, value: try source.string("label value")))
-            }
+            let labels = try source.labels(count: "label count", name: "label name", value: "label value")
             let entryCount = try source.count("entry count", limit: payload.count)
             var entries: [LogEntry] = []
             entries.reserveCapacity(entryCount)
             for _ in 0..<entryCount {
                 let timestamp = try source.varint("timestamp")
                 let line = Array(try source.slice("line"))
-                let metadataCount = try source.count("metadata count", limit: payload.count)
-                var metadata: [Label] = []
-                for _ in 0..<metadataCount {
-                    let name = try source.string("metadata name")
-                    metadata.append(Label(name: name, value: try source.string("metadata value")))
-                }
-                entries.append(LogEntry(timestamp: timestamp, line: line, metadata: metadataCount == 0 ? Labels() : Labels(metadata)))
+                let metadata = try source.labels(count: "metadata count", name: "metadata name", value: "metadata value")
+                entries.append(LogEntry(timestamp: timestamp, line: line, metadata: metadata))
             }
-            streams.append(Stream(tenant: tenant, labels: Labels(labels), entries: entries))
+            streams.append(Stream(tenant: tenant, labels: labels, entries: entries))
         }
         return LogWALRecord(kind: kind, checkpoint: checkpoint, streams: streams)
     }
