@@ -281,9 +281,13 @@ public struct VigilServer: Sendable {
         }
 
         let logPipeline: LogPipeline
+        let podCache: PodCacheService?
         do {
+            let logs = await configManager.current.logs
+            podCache = try PodCacheService.make(logs: logs, logger: logger)
             logPipeline = try LogPipeline(
-                config: await configManager.current.logs, dataDirectory: dataDirectory.path, registry: registry, logger: logger)
+                config: logs, dataDirectory: dataDirectory.path, registry: registry,
+                services: LogProcessingServices(pods: podCache?.cache), logger: logger)
         } catch {
             throw ServerStartError.config(error)
         }
@@ -313,6 +317,7 @@ public struct VigilServer: Sendable {
         // After the TSDB, before everything that writes: on shutdown the store seals and writes
         // its chunks once HTTP has stopped taking pushes.
         if let logStore { services.insert(.init(service: LogStoreService(store: logStore, logger: logger)), at: 1) }
+        if let podCache { services.append(.init(service: podCache, failureTerminationBehavior: .ignore)) }
         if let kubernetesEvents { services.append(.init(service: kubernetesEvents)) }
         // The Alertmanager starts before the notifier and the notifier before the rules, so on
         // shutdown the rules stop first and their last alerts still reach the Alertmanager.

@@ -5,6 +5,7 @@ import UnixSignals
 import VigilConfig
 import VigilLogs
 import VigilModel
+import VigilServer
 
 /// `vigil logs`: LogQL queries against a server (`vigil logs QUERY`) and the log pipeline on its own.
 struct LogsCommand: AsyncParsableCommand {
@@ -51,11 +52,14 @@ struct LogsShipCommand: AsyncParsableCommand {
             throw VigilExit.badInput
         }
         do {
+            let podCache = try PodCacheService.make(logs: logsConfig, logger: logger)
             let pipeline = try LogPipeline(
-                config: logsConfig, dataDirectory: dataDir, registry: MetricsRegistry(), logger: logger)
+                config: logsConfig, dataDirectory: dataDir, registry: MetricsRegistry(),
+                services: LogProcessingServices(pods: podCache?.cache), logger: logger)
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: pipeline)]
+            if let podCache { services.append(.init(service: podCache, failureTerminationBehavior: .ignore)) }
             let group = ServiceGroup(
-                configuration: .init(
-                    services: [.init(service: pipeline)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         } catch {
             logger.error("Log shipping stopped on an error", metadata: ["err": "\(error)"])

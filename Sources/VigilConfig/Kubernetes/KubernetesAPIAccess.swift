@@ -3,7 +3,7 @@
 ///
 /// Shared by `kubernetes_events:` and `kubernetes_metrics_api:`, whose keys sit beside the
 /// section's own, as in Prometheus's `kubernetes_sd_configs`.
-public struct KubernetesAPIAccess: Sendable, Hashable {
+public struct KubernetesAPIAccess: Sendable, Hashable, Decodable {
     /// The API server's URL (`api_server`).
     public var apiServer: String?
     /// A kubeconfig file (`kubeconfig_file`), resolved against the config's directory.
@@ -25,6 +25,12 @@ public struct KubernetesAPIAccess: Sendable, Hashable {
         case context
         case apiServer = "api_server"
         case kubeconfigFile = "kubeconfig_file"
+    }
+
+    /// Decodes a mapping of only these keys (`logs.kubernetes`) and validates it.
+    public init(from decoder: any Decoder) throws {
+        self = try Self.decode(from: decoder)
+        try validate()
     }
 
     /// Reads the three keys from the section `decoder` decodes; call it before the section's own

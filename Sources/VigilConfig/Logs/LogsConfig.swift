@@ -8,11 +8,23 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
     public var inputs: [LogInputConfig]
     /// Destinations (`outputs`).
     public var outputs: [LogOutputConfig]
+    /// The API server the `kubernetes` processors' pod cache watches (`kubernetes`:
+    /// `api_server`, or `kubeconfig_file` and `context`). Absent: the in-cluster service account
+    /// when running in a pod, else no pod cache (path metadata only).
+    public var kubernetes: KubernetesAPIAccess?
 
     /// An empty section: nothing is read, nothing is shipped.
     public init(inputs: [LogInputConfig] = [], outputs: [LogOutputConfig] = []) {
         self.inputs = inputs
         self.outputs = outputs
+        self.kubernetes = nil
+    }
+
+    /// Whether any input runs a `kubernetes` processor, which wants the pod cache.
+    public var usesPodMetadata: Bool {
+        fileInputs.contains { input in
+            input.processors.contains { if case .kubernetes = $0.kind { true } else { false } }
+        }
     }
 
     /// The `type: file` inputs, in order.
@@ -21,7 +33,7 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case inputs, outputs
+        case inputs, outputs, kubernetes
     }
 
     /// Decodes the inputs and outputs and checks their names are unique.
@@ -29,6 +41,7 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         inputs = try container.list(.inputs)
         outputs = try container.list(.outputs)
+        kubernetes = try container.optional(.kubernetes)
         var names: Set<String> = []
         for (index, input) in inputs.enumerated() where !names.insert(input.name).inserted {
             throw ConfigValidationError("duplicate input name \"\(input.name)\"", field: "inputs", .index(index), "name")
@@ -60,5 +73,6 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
         for index in outputs.indices {
             outputs[index].resolvePaths(in: directory)
         }
+        kubernetes?.resolvePaths(in: directory)
     }
 }
