@@ -149,9 +149,15 @@ public final class LogPipeline: Service, Sendable {
         let blocking = config.outputs.map { $0.whenFull == .block }
         var inputs: [any PushedInput] = []
         for input in config.inputs {
+            if case .file = input { continue }
             let checkpoint = state.checkpoints.first { $0.input == input.name && $0.file == nil }
-            let context = InputContext(
+            var context = InputContext(
                 writer: writer, blockingOutputs: blocking, metrics: try metrics.input(input.name), logger: logger)
+            if !input.processors.isEmpty {
+                context.chain = try LogProcessorChain(
+                    input.processors, services: services,
+                    metrics: try ProcessingMetrics(registry: metrics.registry, input: input.name))
+            }
             switch input {
             case .file: continue
             case .kmsg(let config): inputs.append(KmsgInput(config: config, context: context, checkpoint: checkpoint))

@@ -49,6 +49,48 @@ import VigilTestSupport
         #expect(positions.contains(" 115 "))
     }
 
+    @Test func inputsOtherThanFilesRunTheirProcessors() async throws {
+        let directory = try TemporaryDirectory()
+        let kmsg = try directory.write("kmsg", "6,1,10,-;eth0: link up\n3,2,20,-;Out of memory: Killed process 17 (postgres) total-vm:1kB\n6,3,30,-;noisy heartbeat\n")
+        let bootID = try directory.write("boot_id", "b1\n")
+        let yaml = """
+            logs:
+              inputs:
+                - type: kmsg
+                  path: \(kmsg)
+                  boot_id_path: \(bootID)
+                  processors:
+                    - {type: kernel_problems}
+                    - {type: add, labels: {team: infra}}
+              outputs:
+                - type: file
+                  path: \(directory.path)/out.log
+                  format: json
+                  batch_wait: 20ms
+            """
+        let registry = MetricsRegistry()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let pipeline = try LogPipeline(
+            config: try PrometheusConfig.parse(yaml: yaml).logs, dataDirectory: directory.path + "/data", registry: registry, logger: logger)
+        let group = ServiceGroup(services: [pipeline], logger: logger)
+        let running = Task { try await group.run() }
+        let written = await eventually(timeout: .seconds(300)) {
+            ((try? String(contentsOfFile: directory.path + "/out.log", encoding: .utf8)) ?? "").split(separator: "\n").count == 3
+        }
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(written)
+        let out = (try? String(contentsOfFile: directory.path + "/out.log", encoding: .utf8)) ?? ""
+        #expect(out.split(separator: "\n").allSatisfy { $0.contains(#""team":"infra""#) })
+        let oom = try registry.counter(
+            name: "problem_counter", help: "Number of times a specific type of problem have occurred.", labels: ["reason": "OOMKilling"])
+        #expect(oom.value == 1)
+        #expect {
+            try PrometheusConfig.parse(yaml: "logs:\n  inputs:\n    - type: syslog\n      processors: [{type: multiline, rule: java}]\n  outputs: [{url: 'http://l/p'}]\n")
+        } throws: { "\($0)".contains("multiline is for file inputs only") && "\($0)".contains("processors[0]") }
+    }
+
     @Test func blockModePausesReadingInsteadOfDropping() async throws {
         let directory = try TemporaryDirectory()
         let line = String(repeating: "z", count: 1000)

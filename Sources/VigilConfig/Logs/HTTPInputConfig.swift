@@ -9,6 +9,8 @@ public struct HTTPInputConfig: Sendable, Hashable, Decodable {
     public var maxBodySize: ByteSize
     /// Labels added to every line of this input.
     public var labels: [String: String]
+    /// Processing steps (`processors`), as on file inputs but without `multiline` (docs/LOGS.md).
+    public var processors: [LogProcessorConfig]
 
     enum CodingKeys: String, CodingKey {
         case type, name, address, labels
@@ -21,10 +23,12 @@ public struct HTTPInputConfig: Sendable, Hashable, Decodable {
         self.address = address
         self.maxBodySize = ByteSize(bytes: 10 << 20)
         self.labels = [:]
+        self.processors = []
     }
 
     /// Decodes with the defaults above.
     public init(from decoder: any Decoder) throws {
+        processors = try PushedInputProcessors.decode(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         _ = try container.optional(.type, as: String.self)
         name = try container.value(.name, default: "http")

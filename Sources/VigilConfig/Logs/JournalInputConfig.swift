@@ -11,6 +11,8 @@ public struct JournalInputConfig: Sendable, Hashable, Decodable {
     public var units: [String]
     /// Labels added to every line of this input.
     public var labels: [String: String]
+    /// Processing steps (`processors`), as on file inputs but without `multiline` (docs/LOGS.md).
+    public var processors: [LogProcessorConfig]
     /// Entries larger than this are skipped and counted (default 1MiB).
     public var maxEntrySize: ByteSize
 
@@ -26,11 +28,13 @@ public struct JournalInputConfig: Sendable, Hashable, Decodable {
         self.directory = nil
         self.units = []
         self.labels = [:]
+        self.processors = []
         self.maxEntrySize = ByteSize(bytes: 1 << 20)
     }
 
     /// Decodes with the defaults above.
     public init(from decoder: any Decoder) throws {
+        processors = try PushedInputProcessors.decode(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         _ = try container.optional(.type, as: String.self)
         name = try container.value(.name, default: "journal")

@@ -8,6 +8,8 @@ public struct KmsgInputConfig: Sendable, Hashable, Decodable {
     public var bootIDPath: String
     /// Labels added to every line of this input.
     public var labels: [String: String]
+    /// Processing steps (`processors`), as on file inputs but without `multiline` (docs/LOGS.md).
+    public var processors: [LogProcessorConfig]
 
     enum CodingKeys: String, CodingKey {
         case type, name, path, labels
@@ -20,10 +22,12 @@ public struct KmsgInputConfig: Sendable, Hashable, Decodable {
         self.path = path
         self.bootIDPath = bootIDPath
         self.labels = [:]
+        self.processors = []
     }
 
     /// Decodes with the defaults above.
     public init(from decoder: any Decoder) throws {
+        processors = try PushedInputProcessors.decode(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         _ = try container.optional(.type, as: String.self)
         name = try container.value(.name, default: "kmsg")

@@ -23,6 +23,17 @@ public enum LogInputConfig: Sendable, Hashable, Decodable {
         }
     }
 
+    /// The input's processing steps.
+    public var processors: [LogProcessorConfig] {
+        switch self {
+        case .file(let config): config.processors
+        case .kmsg(let config): config.processors
+        case .syslog(let config): config.processors
+        case .journal(let config): config.processors
+        case .http(let config): config.processors
+        }
+    }
+
     /// The input types `type:` accepts.
     static let types = ["file", "kmsg", "syslog", "journal", "http"]
 

@@ -279,3 +279,23 @@ public struct LogProcessorConfig: Sendable, Hashable, Decodable {
         }
     }
 }
+
+/// The `processors` key of an input other than files (kmsg, syslog, journal, http): every step
+/// but `multiline`, which needs a file's offsets to hold a partial event across reads.
+enum PushedInputProcessors {
+    private enum CodingKeys: String, CodingKey {
+        case processors
+    }
+
+    /// Reads and checks `processors`; call it before the input's own checks.
+    static func decode(from decoder: any Decoder) throws -> [LogProcessorConfig] {
+        let processors = try decoder.container(keyedBy: CodingKeys.self).list(.processors, of: LogProcessorConfig.self)
+        for (index, processor) in processors.enumerated() {
+            if case .multiline = processor.kind {
+                throw ConfigValidationError(
+                    "multiline is for file inputs only (this input's messages arrive whole)", field: "processors", .index(index))
+            }
+        }
+        return processors
+    }
+}

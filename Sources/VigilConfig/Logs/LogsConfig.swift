@@ -22,7 +22,7 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
 
     /// Whether any input runs a `kubernetes` processor, which wants the pod cache.
     public var usesPodMetadata: Bool {
-        fileInputs.contains { input in
+        inputs.contains { input in
             input.processors.contains { if case .kubernetes = $0.kind { true } else { false } }
         }
     }

@@ -50,6 +50,8 @@ public struct SyslogInputConfig: Sendable, Hashable, Decodable {
     public var batchWait: PromDuration
     /// Labels added to every line of this input.
     public var labels: [String: String]
+    /// Processing steps (`processors`), as on file inputs but without `multiline` (docs/LOGS.md).
+    public var processors: [LogProcessorConfig]
 
     enum CodingKeys: String, CodingKey {
         case type, name, mode, address, path, framing, labels
@@ -71,10 +73,12 @@ public struct SyslogInputConfig: Sendable, Hashable, Decodable {
         self.maxConnections = 256
         self.batchWait = PromDuration(milliseconds: 200)
         self.labels = [:]
+        self.processors = []
     }
 
     /// Decodes with the defaults above; a unix mode needs `path`, the others must not have one.
     public init(from decoder: any Decoder) throws {
+        processors = try PushedInputProcessors.decode(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         _ = try container.optional(.type, as: String.self)
         name = try container.value(.name, default: "syslog")

@@ -67,7 +67,7 @@ struct HTTPInput: PushedInput {
             return Self.text(.badRequest, "reading the request body: \(error)")
         }
         let now = WallClock.nanoseconds()
-        var batch = RecordBatch(baseLabels: config.labels, ordered: false)
+        var batch = RecordBatch(baseLabels: config.labels, ordered: false, chain: context.chain)
         let checkpoint = InputCheckpoint.none(input: config.name)
         if loki {
             let contentType = request.headers[.contentType]?.lowercased() ?? ""

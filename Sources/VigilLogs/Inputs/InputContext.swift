@@ -9,6 +9,8 @@ struct InputContext: Sendable {
     let blockingOutputs: [Bool]
     let metrics: LogsMetrics.Input
     let logger: Logger
+    /// The input's `processors`; nil when it has none.
+    var chain: LogProcessorChain? = nil
 
     /// Whether a `when_full: block` output's buffer is at its cap.
     var isBlocked: Bool { writer.isBlocked(blockingOutputs) }
@@ -44,20 +46,28 @@ protocol PushedInput: Sendable {
 struct RecordBatch: Sendable {
     let baseLabels: [String: String]
     let ordered: Bool
+    /// Run on every record added; a record a step drops is not added.
+    let chain: LogProcessorChain?
     private(set) var frames: [FrameWriter.Pending] = []
     private var frameIndex: [[String]: Int] = [:]
     /// Line bytes gathered.
     private(set) var bytes = 0
     private(set) var count = 0
 
-    init(baseLabels: [String: String], ordered: Bool) {
+    init(baseLabels: [String: String], ordered: Bool, chain: LogProcessorChain? = nil) {
         self.baseLabels = baseLabels
         self.ordered = ordered
+        self.chain = chain
     }
 
     var isEmpty: Bool { count == 0 }
 
     mutating func add(_ record: LogRecord, labels extra: [String: String], checkpoint: InputCheckpoint) {
+        var record = record
+        // A dropped record's checkpoint is not carried: it is read (and dropped) again after a restart.
+        if let chain, !(chain.apply(chain.before, to: &record, path: nil) && chain.apply(chain.after, to: &record, path: nil)) {
+            return
+        }
         var labels = baseLabels
         for (name, value) in extra where !value.isEmpty { labels[name] = value }
         let sorted = labels.sorted { $0.key < $1.key }

@@ -68,7 +68,7 @@ struct JournalInput: PushedInput {
         }
         defer { process.terminate() }
         var parser = JournalExportParser(maxEntrySize: Int(config.maxEntrySize.bytes))
-        var batch = RecordBatch(baseLabels: config.labels, ordered: true)
+        var batch = RecordBatch(baseLabels: config.labels, ordered: true, chain: context.chain)
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while !Task.isCancelled {
             let count = process.read(into: &chunk)

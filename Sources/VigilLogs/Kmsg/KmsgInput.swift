@@ -66,7 +66,7 @@ struct KmsgInput: PushedInput {
             "resume_after": "\(skipThrough.map(String.init) ?? "start of the ring buffer")",
         ])
         var pending: [UInt8] = []
-        var batch = RecordBatch(baseLabels: config.labels, ordered: true)
+        var batch = RecordBatch(baseLabels: config.labels, ordered: true, chain: context.chain)
         var readBuffer = [UInt8](repeating: 0, count: 16 << 10)
         while !Task.isCancelled {
             let count = readBuffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }

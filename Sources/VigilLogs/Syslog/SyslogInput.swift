@@ -216,7 +216,7 @@ final class SyslogCollector: Sendable {
     init(config: SyslogInputConfig, context: InputContext) {
         self.config = config
         self.context = context
-        batch = Mutex(RecordBatch(baseLabels: config.labels, ordered: false))
+        batch = Mutex(RecordBatch(baseLabels: config.labels, ordered: false, chain: context.chain))
     }
 
     /// Parses `messages` into the batch; writes the batch when it is large. Waits (holding the
