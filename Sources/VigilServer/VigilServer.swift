@@ -281,13 +281,13 @@ public struct VigilServer: Sendable {
         }
 
         let logPipeline: LogPipeline
-        let podCache: PodCacheService?
+        let logKubernetes: LogKubernetesLink?
         do {
             let logs = await configManager.current.logs
-            podCache = try PodCacheService.make(logs: logs, logger: logger)
+            logKubernetes = try LogKubernetesLink.make(logs: logs, logger: logger)
             logPipeline = try LogPipeline(
                 config: logs, dataDirectory: dataDirectory.path, registry: registry,
-                services: LogProcessingServices(pods: podCache?.cache), logger: logger)
+                services: logKubernetes?.services ?? LogProcessingServices(), logger: logger)
         } catch {
             throw ServerStartError.config(error)
         }
@@ -317,7 +317,7 @@ public struct VigilServer: Sendable {
         // After the TSDB, before everything that writes: on shutdown the store seals and writes
         // its chunks once HTTP has stopped taking pushes.
         if let logStore { services.insert(.init(service: LogStoreService(store: logStore, logger: logger)), at: 1) }
-        if let podCache { services.append(.init(service: podCache, failureTerminationBehavior: .ignore)) }
+        if let logKubernetes { services.append(.init(service: logKubernetes, failureTerminationBehavior: .ignore)) }
         if let kubernetesEvents { services.append(.init(service: kubernetesEvents)) }
         // The Alertmanager starts before the notifier and the notifier before the rules, so on
         // shutdown the rules stop first and their last alerts still reach the Alertmanager.

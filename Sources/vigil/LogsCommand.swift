@@ -52,12 +52,12 @@ struct LogsShipCommand: AsyncParsableCommand {
             throw VigilExit.badInput
         }
         do {
-            let podCache = try PodCacheService.make(logs: logsConfig, logger: logger)
+            let logKubernetes = try LogKubernetesLink.make(logs: logsConfig, logger: logger)
             let pipeline = try LogPipeline(
                 config: logsConfig, dataDirectory: dataDir, registry: MetricsRegistry(),
-                services: LogProcessingServices(pods: podCache?.cache), logger: logger)
+                services: logKubernetes?.services ?? LogProcessingServices(), logger: logger)
             var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: pipeline)]
-            if let podCache { services.append(.init(service: podCache, failureTerminationBehavior: .ignore)) }
+            if let logKubernetes { services.append(.init(service: logKubernetes, failureTerminationBehavior: .ignore)) }
             let group = ServiceGroup(
                 configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

@@ -27,6 +27,13 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
         }
     }
 
+    /// Whether any input runs a `kernel_problems` processor, whose findings become Node events.
+    public var findsKernelProblems: Bool {
+        inputs.contains { input in
+            input.processors.contains { if case .kernelProblems = $0.kind { true } else { false } }
+        }
+    }
+
     /// The `type: file` inputs, in order.
     public var fileInputs: [FileInputConfig] {
         inputs.compactMap { if case .file(let file) = $0 { file } else { nil } }
