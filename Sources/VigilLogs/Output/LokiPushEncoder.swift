@@ -35,38 +35,42 @@ enum LokiPushEncoder {
 
     /// `{"streams":[{"stream":{labels},"values":[["<ns>","line"],…]}]}`.
     static func json(_ entries: [OutputEntry]) -> [UInt8] {
-        var out = "{\"streams\":["
+        var out: [UInt8] = []
+        out.reserveCapacity(entries.reduce(64) { $0 + $1.line.count + 48 })
+        out += Array(#"{"streams":["#.utf8)
         for (position, stream) in streams(entries).enumerated() {
-            if position > 0 { out += "," }
-            out += "{\"stream\":"
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out += Array(#"{"stream":"#.utf8)
             appendObject(stream.labels, to: &out)
-            out += ",\"values\":["
+            out += Array(#","values":["#.utf8)
             for (index, entry) in stream.entries.enumerated() {
-                if index > 0 { out += "," }
-                out += "[\"\(entry.timestamp)\","
-                JSONQuoting.append(String(decoding: entry.line, as: UTF8.self), to: &out)
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out += [UInt8(ascii: "["), UInt8(ascii: "\"")]
+                out += String(entry.timestamp).utf8
+                out += [UInt8(ascii: "\""), UInt8(ascii: ",")]
+                JSONQuoting.append(utf8: entry.line, to: &out)
                 if !entry.metadata.isEmpty {
-                    out += ","
+                    out.append(UInt8(ascii: ","))
                     appendObject(entry.metadata.map { (name: $0.name, value: $0.value) }, to: &out)
                 }
-                out += "]"
+                out.append(UInt8(ascii: "]"))
             }
-            out += "]}"
+            out += [UInt8(ascii: "]"), UInt8(ascii: "}")]
         }
-        out += "]}"
-        return Array(out.utf8)
+        out += [UInt8(ascii: "]"), UInt8(ascii: "}")]
+        return out
     }
 
     /// `{"name":"value",…}`.
-    private static func appendObject(_ fields: [(name: String, value: String)], to out: inout String) {
-        out += "{"
+    private static func appendObject(_ fields: [(name: String, value: String)], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
         for (index, field) in fields.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             JSONQuoting.append(field.name, to: &out)
-            out += ":"
+            out.append(UInt8(ascii: ":"))
             JSONQuoting.append(field.value, to: &out)
         }
-        out += "}"
+        out.append(UInt8(ascii: "}"))
     }
 
     /// Loki's `logproto.PushRequest`: `streams` (1) of `labels` (1, `{a="b", …}`) and `entries`
