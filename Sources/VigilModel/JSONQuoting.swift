@@ -63,19 +63,16 @@ public enum JSONQuoting {
     /// ``append(_:to:)-(String,_)`` writes for `String(decoding: bytes, as: UTF8.self)`, without
     /// making the string: log lines are encoded this way at output speed. Bytes that are not
     /// valid UTF-8 are repaired (U+FFFD) as that decoding does.
-    public static func append(utf8 bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+    public static func append(utf8 bytes: [UInt8], to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var ascii = true
-        for byte in bytes where byte >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii {
-            escape(bytes, to: &out)
-        } else {
-            // Valid UTF-8 is copied through; repairing needs the decoder.
-            var text = String(decoding: bytes, as: UTF8.self)
-            text.withUTF8 { escape($0, to: &out) }
+        bytes.withUnsafeBufferPointer { buffer in
+            if buffer.allSatisfy({ $0 < 0x80 }) {
+                escape(buffer, to: &out)
+            } else {
+                // Valid UTF-8 is copied through; repairing needs the decoder.
+                var text = String(decoding: buffer, as: UTF8.self)
+                text.withUTF8 { escape($0, to: &out) }
+            }
         }
         out.append(UInt8(ascii: "\""))
     }
@@ -88,24 +85,34 @@ public enum JSONQuoting {
         out.append(UInt8(ascii: "\""))
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Escapes `"`, `\\`, control characters and DEL; every other byte (UTF-8 included) is copied.
-    private static func escape(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
+    /// Escapes `"`, `\\`, control characters and DEL; runs of other bytes (UTF-8 included) are
+    /// copied whole.
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
         out.reserveCapacity(out.count + bytes.count + 2)
-        for byte in bytes {
+        var run = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x20 && byte != 0x22 && byte != 0x5c && byte != 0x7f { continue }
+            if run < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
+            run = index + 1
+            out.append(0x5c)
             switch byte {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0a: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0d: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x08: out += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x0c: out += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case 0..<0x20, 0x7f:
-                out += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xf)]]
-            default: out.append(byte)
+            case 0x22, 0x5c: out.append(byte)
+            case 0x0a: out.append(UInt8(ascii: "n"))
+            case 0x0d: out.append(UInt8(ascii: "r"))
+            case 0x09: out.append(UInt8(ascii: "t"))
+            case 0x08: out.append(UInt8(ascii: "b"))
+            case 0x0c: out.append(UInt8(ascii: "f"))
+            default:
+                out.append(UInt8(ascii: "u"))
+                out.append(UInt8(ascii: "0"))
+                out.append(UInt8(ascii: "0"))
+                out.append(hexDigits[Int(byte >> 4)])
+                out.append(hexDigits[Int(byte & 0xf)])
             }
         }
+        if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
     }
 }
