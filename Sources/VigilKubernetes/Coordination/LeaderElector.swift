@@ -114,7 +114,10 @@ public actor LeaderElector {
     /// over at its next try. Call after the last delivery, on graceful shutdown.
     public func release() async {
         try? await exclusively {
-            guard isLeader, var lease, var spec = lease.spec else { return }
+            // As client-go: the record naming this replica is enough, even past the renew
+            // deadline (a starved renewal); the write is guarded by the resource version, so a
+            // lease someone else took meanwhile is left alone (409).
+            guard var lease, var spec = lease.spec, spec.holderIdentity == settings.identity else { return }
             spec.holderIdentity = ""
             spec.leaseDurationSeconds = 1
             let now = Self.microTime()
