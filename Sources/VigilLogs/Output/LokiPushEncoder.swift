@@ -45,9 +45,11 @@ enum LokiPushEncoder {
             out += Array(#","values":["#.utf8)
             for (index, entry) in stream.entries.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                out += [UInt8(ascii: "["), UInt8(ascii: "\"")]
+                out.append(UInt8(ascii: "["))
+                out.append(UInt8(ascii: "\""))
                 out += String(entry.timestamp).utf8
-                out += [UInt8(ascii: "\""), UInt8(ascii: ",")]
+                out.append(UInt8(ascii: "\""))
+                out.append(UInt8(ascii: ","))
                 JSONQuoting.append(utf8: entry.line, to: &out)
                 if !entry.metadata.isEmpty {
                     out.append(UInt8(ascii: ","))

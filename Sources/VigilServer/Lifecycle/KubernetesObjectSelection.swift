@@ -19,7 +19,7 @@ final class KubernetesObjectSelection: ServiceLifecycle.Service, Sendable {
     /// A selection over `access`, or nil when the config names no server and this process is not
     /// in a pod (selectors are then refused with 400).
     static func make(access: KubernetesAPIAccess, logger: Logger) throws -> KubernetesObjectSelection? {
-        if !access.isExplicit && (ProcessInfo.processInfo.environment["KUBERNETES_SERVICE_HOST"] ?? "").isEmpty { return nil }
+        guard let access = KubernetesAPIAccess.configuredOrInCluster(access) else { return nil }
         return KubernetesObjectSelection(client: try KubernetesClient(connection: try KubernetesConnection(access: access), logger: logger), logger: logger)
     }
 

@@ -23,9 +23,7 @@ public final class LogKubernetesLink: ServiceLifecycle.Service, Sendable {
     /// names no API server and this process is not in a pod (then path metadata and metrics only).
     public static func make(logs: LogsConfig, logger: Logger) throws -> LogKubernetesLink? {
         guard logs.usesPodMetadata || logs.findsKernelProblems else { return nil }
-        let environment = ProcessInfo.processInfo.environment
-        guard let access = logs.kubernetes ?? ((environment["KUBERNETES_SERVICE_HOST"] ?? "").isEmpty ? nil : KubernetesAPIAccess())
-        else {
+        guard let access = KubernetesAPIAccess.configuredOrInCluster(logs.kubernetes) else {
             logger.warning(
                 "Log processors run without the Kubernetes API: no logs.kubernetes and not in a pod; no pod cache, no Node events")
             return nil
@@ -33,7 +31,7 @@ public final class LogKubernetesLink: ServiceLifecycle.Service, Sendable {
         let client = try KubernetesClient(connection: try KubernetesConnection(access: access), logger: logger)
         return LogKubernetesLink(
             cache: logs.usesPodMetadata ? InformerPodCache() : nil, postsKernelProblems: logs.findsKernelProblems, client: client,
-            nodeName: environment["NODE_NAME"] ?? "", logger: logger)
+            nodeName: ProcessInfo.processInfo.environment["NODE_NAME"] ?? "", logger: logger)
     }
 
     private init(
