@@ -53,6 +53,10 @@ public struct NodeCollectorOptions: Sendable, Equatable {
     /// `--collector.container.pod-logs`: the directory (under the rootfs) whose `pods/` and
     /// `containers/` name the node's pods and containers for the container collector's labels.
     public var containerPodLogs = "/var/log"
+    /// `--collector.container.kubeconfig`: a kubeconfig whose API server lists this node's pods
+    /// (`NODE_NAME`) for the `image` label and for pods without log directories. Without it, the
+    /// in-cluster service account is used when the agent runs in a pod.
+    public var containerKubeconfig: String?
     /// `--collector.gpu.nvidia-smi`: the nvidia-smi program, looked up in `PATH` by default.
     public var nvidiaSMI = "nvidia-smi"
     /// `--collector.cpu.guest`: expose `node_cpu_guest_seconds_total` (on by default).

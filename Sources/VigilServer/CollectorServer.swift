@@ -32,7 +32,7 @@ public struct CollectorServer: Sendable {
     /// - Throws: ``ServerStartError/collector(_:)`` when a collector pattern does not compile;
     ///   whatever the HTTP server throws.
     public func run(onReady: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
-        guard let exporter = try NodeMetrics.exporter(collectorOptions, logger: logger) else { return }
+        guard let (exporter, podList) = try NodeMetrics.exporter(collectorOptions, logger: logger) else { return }
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
 
@@ -47,8 +47,11 @@ public struct CollectorServer: Sendable {
         let application = HTTPApplication.make(
             router: router, listen: listen, readiness: readiness, logger: logger, readyMessage: "Serving node metrics",
             onReady: onReady)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        // Without the API server the labels come from the log layout: its failure stops nothing.
+        if let podList { services.append(.init(service: podList, failureTerminationBehavior: .ignore)) }
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
     }

@@ -94,7 +94,8 @@ public struct VigilServer: Sendable {
         tsdb.registerMetrics(on: registry)
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
-        let nodeExporter = try NodeMetrics.exporter(options.nodeCollector, logger: logger)
+        let node = try NodeMetrics.exporter(options.nodeCollector, logger: logger)
+        let nodeExporter = node?.exporter
 
         let pushgatewayDirectory: String
         do {
@@ -318,6 +319,7 @@ public struct VigilServer: Sendable {
         // its chunks once HTTP has stopped taking pushes.
         if let logStore { services.insert(.init(service: LogStoreService(store: logStore, logger: logger)), at: 1) }
         if let logKubernetes { services.append(.init(service: logKubernetes, failureTerminationBehavior: .ignore)) }
+        if let podList = node?.podList { services.append(.init(service: podList, failureTerminationBehavior: .ignore)) }
         if let kubernetesEvents { services.append(.init(service: kubernetesEvents)) }
         // The Alertmanager starts before the notifier and the notifier before the rules, so on
         // shutdown the rules stop first and their last alerts still reach the Alertmanager.

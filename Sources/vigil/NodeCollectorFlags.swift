@@ -94,6 +94,12 @@ struct NodeCollectorFlags: ParsableArguments {
         name: .customLong("collector.container.pod-logs"),
         help: ArgumentHelp("Directory (under --path.rootfs) whose pods/ and containers/ name the node's pods.", valueName: "dir"))
     var containerPodLogs = "/var/log"
+    @Option(
+        name: .customLong("collector.container.kubeconfig"),
+        help: ArgumentHelp(
+            "Kubeconfig of the API server that lists this node's pods (NODE_NAME) for the container labels, image included; in a pod, the service account is used without it.",
+            valueName: "file"))
+    var containerKubeconfig: String?
     @Option(name: .customLong("collector.gpu.nvidia-smi"), help: ArgumentHelp("The nvidia-smi program (looked up in PATH).", valueName: "path"))
     var nvidiaSMI = "nvidia-smi"
     @Flag(name: .customLong("collector.cpu.guest"), inversion: .prefixedNo, help: "Expose node_cpu_guest_seconds_total.")
@@ -145,6 +151,7 @@ struct NodeCollectorFlags: ParsableArguments {
         options.textfileDirectory = textfileDirectory
         options.cpuGuest = cpuGuest
         options.containerPodLogs = containerPodLogs
+        options.containerKubeconfig = containerKubeconfig
         options.nvidiaSMI = nvidiaSMI
         return options
     }

@@ -162,6 +162,27 @@ import VigilModel
         #expect(families.value("container_cpu_usage_seconds_total", labels(id: pod).setting("cpu", to: "total")) == 0.0005)
     }
 
+    /// A source that knows images (the API server's pod list) fills cAdvisor's `image` label.
+    @Test func anImageFromThePodListIsTheImageLabel() throws {
+        struct Listed: PodMetadataSource {
+            func podDirectory() -> PodDirectory {
+                PodDirectory(
+                    pods: [ContainerCollectorTests.podUID: .init(namespace: "shop", name: "cart-7d9f")],
+                    containers: [containerID("a"): .init(name: "app", image: "registry.example/cart:3.1")])
+            }
+        }
+        let tree = try FixtureTree()
+        let pod = "/kubepods/pod\(Self.podUID)"
+        try tree.cgroupV2("/", usageMicroseconds: 1000)
+        try tree.cgroupV2(pod, usageMicroseconds: 500)
+        try tree.cgroupV2(pod + "/" + containerID("a"), usageMicroseconds: 250)
+        let (families, _) = tree.run(ContainerCollector(metadata: Listed(), logger: Logger(label: "test")))
+        let app = labels(
+            id: pod + "/" + containerID("a"), name: containerID("a"), container: "app", pod: "cart-7d9f", namespace: "shop",
+            image: "registry.example/cart:3.1")
+        #expect(families.value("container_cpu_usage_seconds_total", app.setting("cpu", to: "total")) == 0.00025)
+    }
+
     @Test func missingAndUnreadableFilesDropOnlyTheirSeries() throws {
         let tree = try FixtureTree()
         try tree.cgroupV1("/", usage: 1_000_000_000)

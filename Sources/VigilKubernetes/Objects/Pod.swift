@@ -70,11 +70,13 @@ public struct Pod: KubernetesObject {
         public var status: String?
     }
 
-    /// A container's runtime state, of which Vigil reads the id.
+    /// A container's runtime state, of which Vigil reads the id and the image.
     public struct ContainerStatus: Sendable, Hashable, Codable {
         /// The container's name.
         public var name: String
         /// `containerd://…`, empty until it starts.
         public var containerID: String?
+        /// The image the runtime runs, as the kubelet reports it (`docker.io/library/nginx:1.25`).
+        public var image: String?
     }
 }
