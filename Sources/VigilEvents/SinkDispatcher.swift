@@ -1,7 +1,7 @@
 import Logging
 internal import Synchronization
 public import VigilKubernetes
-import VigilModel
+public import VigilModel
 
 /// How each sink's queue behaves.
 public struct SinkQueueSettings: Sendable, Hashable {

@@ -80,7 +80,7 @@ public final class LogPipeline: Service, Sendable {
         let writer = FrameWriter(
             buffers: state.buffers, positionsPath: state.positionsPath, sequence: state.sequence,
             checkpoints: state.checkpoints)
-        let pushed: [any PushedInput]
+        let pushed: [(supervisor: InputSupervisor, make: @Sendable (InputCheckpoint?) -> any PushedInput)]
         do {
             pushed = try pushedInputs(state: state, writer: writer)
         } catch {
@@ -98,11 +98,11 @@ public final class LogPipeline: Service, Sendable {
                     return .success(())
                 }
             }
-            for input in pushed {
+            for (supervisor, make) in pushed {
                 group.addTask {
                     do {
                         try await cancelWhenGracefulShutdown {
-                            try await input.run()
+                            try await supervisor.run(make)
                             // An input with nothing to do (no journalctl) must not end the pipeline.
                             while !Task.isCancelled { try await Task.sleep(for: .seconds(3600)) }
                         }
@@ -144,13 +144,15 @@ public final class LogPipeline: Service, Sendable {
         try outcome.get()
     }
 
-    /// The inputs other than files, each given the writer, its checkpoint and its metrics.
-    func pushedInputs(state: PipelineState, writer: FrameWriter) throws -> [any PushedInput] {
+    /// The inputs other than files: each one's supervisor, and how to make it from its
+    /// checkpoint with the writer, its metrics and its processors.
+    func pushedInputs(
+        state: PipelineState, writer: FrameWriter
+    ) throws -> [(supervisor: InputSupervisor, make: @Sendable (InputCheckpoint?) -> any PushedInput)] {
         let blocking = config.outputs.map { $0.whenFull == .block }
-        var inputs: [any PushedInput] = []
+        var inputs: [(supervisor: InputSupervisor, make: @Sendable (InputCheckpoint?) -> any PushedInput)] = []
         for input in config.inputs {
             if case .file = input { continue }
-            let checkpoint = state.checkpoints.first { $0.input == input.name && $0.file == nil }
             var context = InputContext(
                 writer: writer, blockingOutputs: blocking, metrics: try metrics.input(input.name), logger: logger)
             if !input.processors.isEmpty {
@@ -158,13 +160,17 @@ public final class LogPipeline: Service, Sendable {
                     input.processors, services: services,
                     metrics: try ProcessingMetrics(registry: metrics.registry, input: input.name))
             }
+            let make: @Sendable (InputCheckpoint?) -> any PushedInput
             switch input {
             case .file: continue
-            case .kmsg(let config): inputs.append(KmsgInput(config: config, context: context, checkpoint: checkpoint))
-            case .syslog(let config): inputs.append(SyslogInput(config: config, context: context))
-            case .journal(let config): inputs.append(JournalInput(config: config, context: context, checkpoint: checkpoint))
-            case .http(let config): inputs.append(HTTPInput(config: config, context: context))
+            case .kmsg(let config): make = { [context] in KmsgInput(config: config, context: context, checkpoint: $0) }
+            case .syslog(let config): make = { [context] _ in SyslogInput(config: config, context: context) }
+            case .journal(let config): make = { [context] in JournalInput(config: config, context: context, checkpoint: $0) }
+            case .http(let config): make = { [context] _ in HTTPInput(config: config, context: context) }
             }
+            let supervisor = InputSupervisor(
+                name: input.name, writer: writer, restarts: try metrics.inputRestarts(input.name), logger: logger)
+            inputs.append((supervisor, make))
         }
         return inputs
     }

@@ -51,6 +51,13 @@ struct LogsMetrics: Sendable {
             })
     }
 
+    /// How often the pushed input `name` failed and was started again.
+    func inputRestarts(_ name: String) throws -> Counter {
+        try registry.counter(
+            name: "vigil_logs_input_restarts_total", help: "Times an input (other than files) failed and was started again.",
+            labels: ["input": name])
+    }
+
     func output(_ name: String) throws -> Output {
         let labels: Labels = ["output": name]
         func dropped(_ reason: String) throws -> Counter {

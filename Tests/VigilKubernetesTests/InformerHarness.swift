@@ -1,6 +1,7 @@
 import Logging
 import Synchronization
 import VigilKubernetes
+import VigilModel
 import VigilTestSupport
 
 let quietLogger: Logger = {

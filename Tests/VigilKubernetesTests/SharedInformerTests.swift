@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilKubernetes
+import VigilModel
 import VigilTestSupport
 
 /// Drives informers through reconnects and gaps against the fake API server and checks that

@@ -68,18 +68,12 @@ import VigilTestSupport
                   format: json
                   batch_wait: 20ms
             """
-        let registry = MetricsRegistry()
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let pipeline = try LogPipeline(
-            config: try PrometheusConfig.parse(yaml: yaml).logs, dataDirectory: directory.path + "/data", registry: registry, logger: logger)
-        let group = ServiceGroup(services: [pipeline], logger: logger)
-        let running = Task { try await group.run() }
+        let pipeline = try RunningPipeline(yaml: yaml, dataDirectory: directory.path + "/data")
+        let registry = pipeline.registry
         let written = await eventually(timeout: .seconds(300)) {
             ((try? String(contentsOfFile: directory.path + "/out.log", encoding: .utf8)) ?? "").split(separator: "\n").count == 3
         }
-        await group.triggerGracefulShutdown()
-        try await running.value
+        try await pipeline.stop()
         #expect(written)
         let out = (try? String(contentsOfFile: directory.path + "/out.log", encoding: .utf8)) ?? ""
         #expect(out.split(separator: "\n").allSatisfy { $0.contains(#""team":"infra""#) })

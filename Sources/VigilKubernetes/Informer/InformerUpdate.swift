@@ -1,3 +1,5 @@
+public import VigilModel
+
 /// One change an informer saw, after de-duplication against its store.
 public enum InformerEvent<Object: KubernetesObject>: Sendable, Hashable {
     /// A new object.

@@ -1,5 +1,6 @@
 public import Logging
 import Synchronization
+import VigilModel
 
 /// One list-and-watch of one resource (in one namespace, with one pair of selectors) shared by
 /// any number of consumers: discovery, the event watcher, metadata enrichment.

@@ -66,6 +66,16 @@ final class FrameWriter: Sendable {
         for buffer in buffers { buffer.sync() }
     }
 
+    /// Whether an append failed: the buffers may then lag the checkpoints, so nothing more is
+    /// written or persisted until the process starts again.
+    var hasFailed: Bool { state.withLock { $0.failed } }
+
+    /// The newest checkpoint buffered for the journal or kernel-log input `name`: where it
+    /// resumes when it is started again.
+    func checkpoint(input name: String) -> InputCheckpoint? {
+        state.withLock { $0.inputCheckpoints[name] }
+    }
+
     /// Whether frames were appended since the positions were last written.
     var hasUnpersisted: Bool { state.withLock { $0.sequence != $0.persistedSequence } }
 
