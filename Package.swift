@@ -74,6 +74,10 @@ let package = Package(
             name: "VigilTestSupport",
             dependencies: [
                 "VigilModel", "VigilExposition",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -476,6 +480,8 @@ let package = Package(
             name: "VigilLogsTests",
             dependencies: [
                 "VigilLogs", "VigilConfig", "VigilModel", "VigilRemote", "VigilTestSupport", "VigilHTTPClient", "VigilLogStore",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

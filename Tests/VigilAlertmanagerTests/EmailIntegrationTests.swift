@@ -1,10 +1,8 @@
-import Crypto
 import Foundation
 import NIOSSL
-import SwiftASN1
 import Testing
 import VigilAlertmanager
-import X509
+import VigilTestSupport
 
 /// The email integration against a real SMTP exchange with ``TestSMTPServer``.
 @Suite("Email over SMTP")
@@ -16,22 +14,9 @@ struct EmailIntegrationTests {
     }
 
     static func material() throws -> Material {
-        let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName { CommonName("vigil-smtp-test") }
-        let now = Date()
-        let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-                SubjectAlternativeNames([.dnsName("localhost")])
-            },
-            issuerPrivateKey: .init(key))
-        let pem = try certificate.serializeAsPEM().pemString
-        let server = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem)))
+        let certificate = try TestCertificate.selfSigned()
+        let pem = certificate.certificatePEM
+        let server = try certificate.serverConfiguration()
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-smtp-ca-\(UUID().uuidString).pem").path
         try pem.write(toFile: path, atomically: true, encoding: .utf8)
         return Material(server: server, caFile: path)

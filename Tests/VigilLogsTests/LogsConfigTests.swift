@@ -62,7 +62,7 @@ import VigilConfig
                   database: obs
                   password_file: secret
                   labels_format: json_string
-                - {type: forward, address: "fluentd:24224", tag: k8s}
+                - {type: forward, address: "fluentd:24224", tag: k8s, tls: true, tls_config: {ca_file: ca.pem}, shared_key_file: fwd.key, self_hostname: node-1, username: vigil, password_file: fwd.pw}
                 - {type: syslog, address: "[::1]:514", transport: udp, facility: local0}
                 - {type: file, path: out/vigil.log, format: json, max_size: 10MiB, buffer_max_bytes: 64MiB}
                 - {type: stdout, name: console}
@@ -82,6 +82,9 @@ import VigilConfig
         #expect(clickhouse.database == "obs" && clickhouse.table == "logs" && clickhouse.labelsFormat == .jsonString)
         #expect(clickhouse.passwordFile == directory.path + "/secret")
         #expect(forward.tag == "k8s" && forward.requireAck)
+        #expect(forward.tls.enabled && forward.tls.config.caFile == directory.path + "/ca.pem")
+        #expect(forward.sharedKeyFile == directory.path + "/fwd.key" && forward.passwordFile == directory.path + "/fwd.pw")
+        #expect(forward.usesSharedKey && forward.selfHostname == "node-1" && forward.username == "vigil")
         #expect(syslog.transport == .udp && syslog.facility == "local0")
         #expect(file.path == directory.path + "/out/vigil.log" && file.format == .json && file.maxSize.bytes == 10 << 20)
     }
@@ -113,6 +116,10 @@ import VigilConfig
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: syslog\n", "a syslog output needs an address"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: syslog\n      address: h:514\n      facility: mail2\n", "unknown facility"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: file\n", "a file output needs a path"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: forward\n      address: f:24224\n      tls_config: {ca_file: x}\n", "tls_config is only used with tls: true"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: syslog\n      address: h:514\n      transport: udp\n      tls: true\n", "tls needs transport: tcp"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: forward\n      address: f:24224\n      shared_key: a\n      shared_key_file: b\n", "mutually exclusive"),
+        ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: forward\n      address: f:24224\n      username: u\n", "set shared_key"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: loki\n      url: http://l\n      encoding: protobuf\n      compression: gzip\n", "compression: gzip applies to encoding: json"),
     ])
     func rejectsBadSectionsWithPositions(yaml: String, expected: String) {

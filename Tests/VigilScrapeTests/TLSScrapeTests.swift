@@ -15,35 +15,15 @@ import X509
 /// Scraping over HTTPS: `tls_config` with a CA file verifies the exporter, `insecure_skip_verify`
 /// skips verification, and without trust the scrape fails with the TLS error.
 @Suite struct ScrapingOverTLS {
-    struct Material {
-        let certificatePEM: String
-        let keyPEM: String
-    }
+    typealias Material = TestCertificate
 
-    /// A self-signed CA certificate valid for localhost.
-    static func selfSigned() throws -> Material {
-        let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName { CommonName("vigil-test") }
-        let now = Date()
-        let certificate = try Certificate(
-            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now - 3600, notValidAfter: now + 3600, issuer: name, subject: name,
-            signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-                SubjectAlternativeNames([.dnsName("localhost")])
-            },
-            issuerPrivateKey: .init(key))
-        return Material(certificatePEM: try certificate.serializeAsPEM().pemString, keyPEM: key.pemRepresentation)
-    }
+    static func selfSigned() throws -> Material { try TestCertificate.selfSigned() }
 
     /// An HTTPS exporter serving `body` at /metrics for the duration of `run`.
     static func withTLSExporter(_ material: Material, body: String, run: (Int) async throws -> Void) async throws {
         let router = Router()
         router.get("/metrics") { _, _ in body }
-        let tls = TLSConfiguration.makeServerConfiguration(
-            certificateChain: try NIOSSLCertificate.fromPEMBytes(Array(material.certificatePEM.utf8)).map { .certificate($0) },
-            privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(material.keyPEM.utf8), format: .pem)))
+        let tls = try material.serverConfiguration()
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "tls-exporter")
         logger.logLevel = .critical

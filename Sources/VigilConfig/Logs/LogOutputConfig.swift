@@ -185,7 +185,13 @@ public struct LogOutputConfig: Sendable, Hashable, Decodable {
         case .file(var file):
             file.path = joinDirectory(directory, file.path)
             destination = .file(file)
-        case .forward, .syslog, .stdout:
+        case .forward(var forward):
+            forward.resolvePaths(in: directory)
+            destination = .forward(forward)
+        case .syslog(var syslog):
+            syslog.tls.config.resolvePaths(in: directory)
+            destination = .syslog(syslog)
+        case .stdout:
             break
         }
     }

@@ -1,5 +1,5 @@
-/// The fields of a `type: syslog` output: RFC 5424 messages over TCP (octet counting, RFC 6587)
-/// or UDP (one message per datagram, RFC 5426).
+/// The fields of a `type: syslog` output: RFC 5424 messages over TCP (octet counting, RFC 6587),
+/// TLS (the same framing, RFC 5425) or UDP (one message per datagram, RFC 5426).
 public struct SyslogOutputConfig: Sendable, Hashable, Decodable {
     /// `host:port` of the syslog receiver. Required.
     public var address: String
@@ -17,6 +17,8 @@ public struct SyslogOutputConfig: Sendable, Hashable, Decodable {
     public var hostname: String
     /// UDP datagrams are cut to this many bytes (default 2048, RFC 5426's safe size is 480–2048).
     public var maxDatagramSize: Int
+    /// TLS over the TCP transport (`tls: true` and `tls_config`), as RFC 5425 frames it.
+    public var tls: StreamTLSConfig
 
     /// How messages travel.
     public enum Transport: String, Sendable, Hashable, Decodable {
@@ -51,6 +53,7 @@ public struct SyslogOutputConfig: Sendable, Hashable, Decodable {
         appNameLabel = ""
         hostname = ""
         maxDatagramSize = 2048
+        tls = StreamTLSConfig()
     }
 
     /// Decodes the syslog fields of an output entry.
@@ -64,6 +67,10 @@ public struct SyslogOutputConfig: Sendable, Hashable, Decodable {
         appNameLabel = try container.value(.appNameLabel, default: "")
         hostname = try container.value(.hostname, default: "")
         maxDatagramSize = try container.value(.maxDatagramSize, default: 2048)
+        tls = try StreamTLSConfig(from: decoder)
+        if tls.enabled && transport == .udp {
+            throw ConfigValidationError("tls needs transport: tcp", field: "tls")
+        }
         guard Self.facilities.contains(facility) else {
             throw ConfigValidationError("unknown facility \"\(facility)\" (one of \(Self.facilities.joined(separator: ", ")))", field: "facility")
         }

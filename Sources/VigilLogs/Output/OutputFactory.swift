@@ -1,4 +1,5 @@
 import Logging
+import NIOSSL
 import VigilConfig
 import VigilHTTPClient
 
@@ -36,13 +37,52 @@ enum OutputFactory {
             let http = try transport(clickhouse.httpConfig, clickhouse.compression)
             return sender(ClickHouseOutput(config: clickhouse, transport: http), client: http.client)
         case .forward(let forward):
-            return sender(ForwardOutput(config: forward, timeout: config.timeout.duration))
+            let connection = try stream(
+                forward.address, forward.tls, timeout: config.timeout.duration, handshake: forwardHandshake(forward))
+            return sender(ForwardOutput(config: forward, connection: connection))
         case .syslog(let syslog):
-            return sender(SyslogOutput(config: syslog, timeout: config.timeout.duration))
+            let connection =
+                syslog.transport == .tcp ? try stream(syslog.address, syslog.tls, timeout: config.timeout.duration) : nil
+            return sender(SyslogOutput(config: syslog, timeout: config.timeout.duration, connection: connection))
         case .file(let file):
             return sender(FileOutput(target: .file(file), format: file.format))
         case .stdout(let stdout):
             return sender(FileOutput(target: .standardOutput, format: stdout.format))
         }
+    }
+
+    /// The kept-open connection of a forward or syslog output, with its TLS context (built once:
+    /// a bad certificate file fails the config, not every batch).
+    static func stream(
+        _ address: String, _ tls: StreamTLSConfig, timeout: Duration, handshake: StreamConnection.Handshake? = nil
+    ) throws -> StreamConnection {
+        guard tls.enabled else { return StreamConnection(address: address, timeout: timeout, handshake: handshake) }
+        let context = try NIOSSLContext(configuration: try ConfiguredHTTPClient.tlsConfiguration(tls.config))
+        return StreamConnection(
+            address: address, tls: context, serverName: tls.config.serverName.isEmpty ? nil : tls.config.serverName,
+            timeout: timeout, handshake: handshake)
+    }
+
+    /// The shared-key handshake of `forward`, or nil when it sets no key. Keys and passwords in
+    /// files are read at each handshake, so a rotated file is picked up by the next connection.
+    static func forwardHandshake(_ forward: ForwardOutputConfig) -> StreamConnection.Handshake? {
+        guard forward.usesSharedKey else { return nil }
+        let handshake = ForwardHandshake(
+            sharedKey: { try secret(forward.sharedKey, file: forward.sharedKeyFile, what: "shared_key_file") },
+            selfHostname: forward.selfHostname.isEmpty ? SyslogOutput.systemHostname() : forward.selfHostname,
+            username: forward.username,
+            password: { try secret(forward.password, file: forward.passwordFile, what: "password_file") })
+        return { session in try await handshake.run(session) }
+    }
+
+    /// A secret given inline or in `file` (surrounding whitespace trimmed, as Prometheus does).
+    static func secret(_ inline: Secret?, file: String, what: String) throws -> [UInt8] {
+        if let inline { return Array(inline.value.utf8) }
+        guard !file.isEmpty else { return [] }
+        guard let bytes = PosixFile.contents(file) else {
+            throw LogsError("cannot read the \(what) \(file): \(PosixFile.errorText())")
+        }
+        let whitespace: Set<UInt8> = [9, 10, 13, 32]
+        return Array(bytes.drop { whitespace.contains($0) }.reversed().drop { whitespace.contains($0) }.reversed())
     }
 }

@@ -1,9 +1,8 @@
 import NIOCore
 import NIOPosix
 
-/// One request over a fresh TCP connection or UDP socket, bounded by a timeout: what the forward
-/// and syslog outputs send per batch. A connection per batch keeps no state to repair after a
-/// failure; at a batch per second and more, its cost is noise.
+/// Datagrams over a fresh UDP socket, bounded by a timeout (the syslog output's UDP transport),
+/// and what the stream outputs share: address splitting, deadlines, the failure they throw.
 enum SocketExchange {
     /// Why an exchange failed; always worth retrying.
     struct Failure: Error, CustomStringConvertible {
@@ -16,40 +15,6 @@ enum SocketExchange {
         var host = String(address[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return (host, Int(address[address.index(after: colon)...]) ?? 0)
-    }
-
-    /// Connects to `address`, writes `payload`, then — when `complete` is given — reads until it
-    /// returns true for the bytes received so far (at most `maximumResponse` bytes), and closes.
-    static func tcp(
-        _ address: String, payload: [UInt8], timeout: Duration, maximumResponse: Int = 64 << 10,
-        complete: (@Sendable ([UInt8]) -> Bool)? = nil
-    ) async throws -> [UInt8] {
-        let (host, port) = split(address)
-        return try await withDeadline(timeout, what: "\(address)") {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + 1)))
-                .connect(host: host, port: port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
-                }
-            return try await channel.executeThenClose { inbound, outbound in
-                // Written through the channel so the call returns once the bytes reached the socket,
-                // not when they were queued: closing right after must not lose them.
-                _ = outbound
-                try await channel.channel.writeAndFlush(ByteBuffer(bytes: payload))
-                guard let complete else { return [] }
-                var received: [UInt8] = []
-                for try await var chunk in inbound {
-                    received += chunk.readBytes(length: chunk.readableBytes) ?? []
-                    if complete(received) { return received }
-                    guard received.count <= maximumResponse else {
-                        throw Failure(description: "\(address) answered more than \(maximumResponse) bytes")
-                    }
-                }
-                throw Failure(description: "\(address) closed the connection before answering")
-            }
-        }
     }
 
     /// Sends each of `datagrams` to `address` over UDP.
@@ -72,7 +37,8 @@ enum SocketExchange {
         }
     }
 
-    private static func withDeadline<T: Sendable>(
+    /// Runs `body`, failing with ``Failure`` when it takes longer than `timeout` (it is cancelled).
+    static func withDeadline<T: Sendable>(
         _ timeout: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in

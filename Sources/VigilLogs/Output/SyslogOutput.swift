@@ -8,18 +8,21 @@ import Darwin
 import VigilConfig
 
 /// RFC 5424 syslog: `<PRI>1 TIMESTAMP HOSTNAME APP-NAME - - - MSG` per line, over TCP with octet
-/// counting (RFC 6587 §3.4.1: `LEN SP MSG`, all of a batch in one connection) or UDP (RFC 5426:
-/// one message per datagram, cut at `max_datagram_size`). Delivery over TCP means the receiver
-/// read the bytes; UDP has no acknowledgement at all.
+/// counting (RFC 6587 §3.4.1: `LEN SP MSG`) on one kept-open connection, TLS too (RFC 5425), or
+/// UDP (RFC 5426: one message per datagram, cut at `max_datagram_size`). Delivery over TCP means
+/// the bytes reached the socket; UDP has no acknowledgement at all.
 struct SyslogOutput: LogOutput {
     let config: SyslogOutputConfig
     let timeout: Duration
+    /// The kept-open TCP or TLS connection; nil over UDP.
+    let connection: StreamConnection?
     let hostname: String
     let priority: Int
 
-    init(config: SyslogOutputConfig, timeout: Duration) {
+    init(config: SyslogOutputConfig, timeout: Duration, connection: StreamConnection?) {
         self.config = config
         self.timeout = timeout
+        self.connection = connection
         hostname = config.hostname.isEmpty ? Self.systemHostname() : config.hostname
         priority = SyslogOutputConfig.facilities.firstIndex(of: config.facility)! * 8
             + SyslogOutputConfig.severities.firstIndex(of: config.severity)!
@@ -56,13 +59,17 @@ struct SyslogOutput: LogOutput {
     func send(_ request: [[UInt8]]) async throws {
         switch config.transport {
         case .udp: try await SocketExchange.udp(config.address, datagrams: request, timeout: timeout)
-        case .tcp: _ = try await SocketExchange.tcp(config.address, payload: request[0], timeout: timeout)
+        case .tcp:
+            guard let connection else { throw SocketExchange.Failure(description: "no connection for \(config.address)") }
+            _ = try await connection.exchange(request[0])
         }
     }
 
     func interpret(_ response: Void, count: Int) -> DeliveryOutcome { .accepted }
 
-    func close() async {}
+    func close() async {
+        await connection?.close()
+    }
 
     /// A header field: printable ASCII without spaces, at most `maximum` characters, `-` if empty.
     static func headerField(_ value: String, maximum: Int) -> String {

@@ -1,5 +1,7 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
+import VigilTestSupport
 import Synchronization
 
 /// A TCP server on a loopback port for the forward and syslog output tests: records every
@@ -7,26 +9,35 @@ import Synchronization
 final class TCPReceiver: Sendable {
     let port: Int
     private let received = Mutex<[[UInt8]]>([])
+    private let opened = Mutex(0)
     private let channel: any Channel
 
-    /// Every connection's bytes so far, in the order connections closed or replied.
+    /// Every request answered (with `reply`), or every connection's bytes once it closed
+    /// (without), in that order.
     var connections: [[UInt8]] { received.withLock { $0 } }
+
+    /// How many connections were accepted.
+    var connectionCount: Int { opened.withLock { $0 } }
 
     private init(port: Int, channel: any Channel) {
         self.port = port
         self.channel = channel
     }
 
-    /// Runs `body` with a receiver; `reply` gets a connection's bytes so far and returns the
-    /// answer once they hold a whole request (nil: keep reading).
+    /// Runs `body` with a receiver; `reply` gets a connection's bytes since its last answer and
+    /// returns the next answer once they hold a whole request (nil: keep reading). A connection
+    /// stays open for more requests. `greeting` is written to each new connection first (the
+    /// forward protocol's HELO); with `tls` the receiver speaks TLS.
     static func with<T>(
-        reply: (@Sendable ([UInt8]) -> [UInt8]?)? = nil, _ body: (TCPReceiver) async throws -> T
+        tls: NIOSSLContext? = nil, greeting: [UInt8]? = nil, reply: (@Sendable ([UInt8]) -> [UInt8]?)? = nil,
+        _ body: (TCPReceiver) async throws -> T
     ) async throws -> T {
         let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                    return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
         let receiver = TCPReceiver(port: server.channel.localAddress!.port!, channel: server.channel)
@@ -36,13 +47,15 @@ final class TCPReceiver: Sendable {
                     for try await connection in inbound {
                         group.addTask {
                             try? await connection.executeThenClose { input, output in
+                                receiver.opened.withLock { $0 += 1 }
+                                if let greeting { try await output.write(ByteBuffer(bytes: greeting)) }
                                 var bytes: [UInt8] = []
                                 for try await var chunk in input {
                                     bytes += chunk.readBytes(length: chunk.readableBytes) ?? []
                                     if let reply, let answer = reply(bytes) {
                                         receiver.received.withLock { $0.append(bytes) }
+                                        bytes = []
                                         try await output.write(ByteBuffer(bytes: answer))
-                                        return
                                     }
                                 }
                                 if reply == nil { receiver.received.withLock { $0.append(bytes) } }
@@ -57,6 +70,11 @@ final class TCPReceiver: Sendable {
             receiver.channel.close(promise: nil)
         }
         return try await body(receiver)
+    }
+
+    /// A TLS server context for the certificate `material`.
+    static func serverTLS(_ material: TestCertificate) throws -> NIOSSLContext {
+        try NIOSSLContext(configuration: try material.serverConfiguration())
     }
 }
 

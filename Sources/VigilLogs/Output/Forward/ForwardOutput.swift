@@ -2,8 +2,9 @@ import FoundationEssentials
 import VigilConfig
 
 /// Fluentd's forward protocol (v1): one `PackedForward` message per batch,
-/// `[tag, bin(<[EventTime, record]>…), {"chunk": id, "size": n}]`, over TCP; with `require_ack`
-/// the batch counts as delivered only once the receiver answers `{"ack": id}`.
+/// `[tag, bin(<[EventTime, record]>…), {"chunk": id, "size": n}]`, over one kept-open TCP or TLS
+/// connection (``StreamConnection``, with ``ForwardHandshake`` when a shared key is set); with
+/// `require_ack` the batch counts as delivered only once the receiver answers `{"ack": id}`.
 ///
 /// Each record is `{"log": line, "labels": {…}}`; the time is the EventTime extension (type 0:
 /// seconds and nanoseconds, big-endian), so nothing below a second is lost.
@@ -14,7 +15,8 @@ struct ForwardOutput: LogOutput {
     }
 
     let config: ForwardOutputConfig
-    let timeout: Duration
+    /// The kept-open connection, TLS and handshake included.
+    let connection: StreamConnection
 
     func encode(_ entries: [OutputEntry]) -> (request: Request, bytes: Int) {
         var events = MessagePack.Writer()
@@ -63,21 +65,10 @@ struct ForwardOutput: LogOutput {
 
     func send(_ request: Request) async throws -> MessagePack.Value? {
         guard config.requireAck else {
-            _ = try await SocketExchange.tcp(config.address, payload: request.message, timeout: timeout)
+            _ = try await connection.exchange(request.message)
             return nil
         }
-        let answer = try await SocketExchange.tcp(config.address, payload: request.message, timeout: timeout) { received in
-            // Complete once a whole value arrived, or once it is malformed: reading more will not fix it.
-            var reader = MessagePack.Reader(received)
-            do {
-                _ = try reader.read()
-                return true
-            } catch let error as MessagePack.DecodeError {
-                return !error.truncated
-            } catch {
-                return true
-            }
-        }
+        let answer = try await connection.exchange(request.message, until: MessagePack.holdsWholeValue)
         var reader = MessagePack.Reader(answer)
         do {
             let value = try reader.read()
@@ -95,5 +86,7 @@ struct ForwardOutput: LogOutput {
         .accepted
     }
 
-    func close() async {}
+    func close() async {
+        await connection.close()
+    }
 }

@@ -204,6 +204,18 @@ enum MessagePack {
         }
     }
 
+    /// Whether `bytes` received so far hold a whole value, or are malformed so that reading more
+    /// will not help: where a reader of a stream stops waiting.
+    static func holdsWholeValue(_ bytes: [UInt8]) -> Bool {
+        var reader = Reader(bytes)
+        do {
+            _ = try reader.read()
+            return true
+        } catch {
+            return !error.truncated
+        }
+    }
+
     /// Why bytes do not decode: truncated (more bytes may complete them) or malformed, at an offset.
     struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
         var truncated: Bool
