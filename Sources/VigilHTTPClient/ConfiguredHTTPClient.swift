@@ -105,7 +105,7 @@ public final class ConfiguredHTTPClient: Sendable {
         return configuration
     }
 
-    private static func version(_ version: VigilConfig.TLSVersion) -> NIOSSL.TLSVersion {
+    static func version(_ version: VigilConfig.TLSVersion) -> NIOSSL.TLSVersion {
         switch version {
         case .tls10: .tlsv1
         case .tls11: .tlsv11

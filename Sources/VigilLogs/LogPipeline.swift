@@ -7,6 +7,7 @@ import Glibc
 import Darwin
 #endif
 public import VigilConfig
+import NIOSSL
 import VigilHTTPClient
 
 /// The log pipeline as a `Service`: reads the `logs:` inputs (files, the kernel log, syslog, the
@@ -164,14 +165,32 @@ public final class LogPipeline: Service, Sendable {
             switch input {
             case .file: continue
             case .kmsg(let config): make = { [context] in KmsgInput(config: config, context: context, checkpoint: $0) }
-            case .syslog(let config): make = { [context] _ in SyslogInput(config: config, context: context) }
+            case .syslog(let config):
+                let tls = try config.tls.map { try Self.serverTLS($0, input: config.name) }
+                make = { [context] _ in SyslogInput(config: config, context: context, tls: tls) }
             case .journal(let config): make = { [context] in JournalInput(config: config, context: context, checkpoint: $0) }
-            case .http(let config): make = { [context] _ in HTTPInput(config: config, context: context) }
+            case .http(let config):
+                var tls: TLSConfiguration? = nil
+                if let server = config.tls {
+                    _ = try Self.serverTLS(server, input: config.name)  // loads and checks the files, naming the input
+                    tls = try ServerTLS.configuration(server)
+                }
+                make = { [context, tls] _ in HTTPInput(config: config, context: context, tls: tls) }
             }
             let supervisor = InputSupervisor(
                 name: input.name, writer: writer, restarts: try metrics.inputRestarts(input.name), logger: logger)
             inputs.append((supervisor, make))
         }
         return inputs
+    }
+
+    /// An input's serving TLS, loaded now so a missing or bad certificate stops the start with
+    /// the input's name rather than failing every restart.
+    static func serverTLS(_ config: ServerTLSConfig, input: String) throws -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: try ServerTLS.configuration(config))
+        } catch {
+            throw LogsError("input \(input): tls_server_config: \(error)")
+        }
     }
 }

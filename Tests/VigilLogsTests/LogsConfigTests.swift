@@ -120,6 +120,11 @@ import VigilConfig
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: syslog\n      address: h:514\n      transport: udp\n      tls: true\n", "tls needs transport: tcp"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: forward\n      address: f:24224\n      shared_key: a\n      shared_key_file: b\n", "mutually exclusive"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: forward\n      address: f:24224\n      username: u\n", "set shared_key"),
+        ("logs:\n  inputs:\n    - type: syslog\n      tls_server_config: {cert_file: c, key_file: k}\n  outputs:\n    - url: http://l/p\n", "tls_server_config applies only to mode tcp"),
+        ("logs:\n  inputs:\n    - type: http\n      tls_server_config: {cert_file: c}\n  outputs:\n    - url: http://l/p\n", "tls_server_config needs key_file"),
+        ("logs:\n  inputs:\n    - type: http\n      tls_server_config: {cert_file: c, key_file: k, client_auth_type: RequireAndVerifyClientCert}\n  outputs:\n    - url: http://l/p\n", "needs client_ca_file"),
+        ("logs:\n  inputs:\n    - type: http\n      basic_auth: {username: u}\n  outputs:\n    - url: http://l/p\n", "basic_auth needs a username and a password"),
+        ("logs:\n  inputs:\n    - type: http\n      authorization: {type: Bearer}\n  outputs:\n    - url: http://l/p\n", "authorization needs credentials"),
         ("logs:\n  inputs:\n    - paths: [/x]\n  outputs:\n    - type: loki\n      url: http://l\n      encoding: protobuf\n      compression: gzip\n", "compression: gzip applies to encoding: json"),
     ])
     func rejectsBadSectionsWithPositions(yaml: String, expected: String) {

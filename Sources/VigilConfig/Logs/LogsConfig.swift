@@ -70,10 +70,14 @@ public struct LogsConfig: Sendable, Hashable, Decodable {
                 file.paths = file.paths.map { joinDirectory(directory, $0) }
                 file.exclude = file.exclude.map { joinDirectory(directory, $0) }
                 inputs[index] = .file(file)
-            case .syslog(var syslog) where !syslog.path.isEmpty:
-                syslog.path = joinDirectory(directory, syslog.path)
+            case .syslog(var syslog):
+                if !syslog.path.isEmpty { syslog.path = joinDirectory(directory, syslog.path) }
+                syslog.tls?.resolvePaths(in: directory)
                 inputs[index] = .syslog(syslog)
-            case .kmsg, .syslog, .journal, .http:
+            case .http(var http):
+                http.resolvePaths(in: directory)
+                inputs[index] = .http(http)
+            case .kmsg, .journal:
                 break
             }
         }

@@ -52,9 +52,12 @@ public struct SyslogInputConfig: Sendable, Hashable, Decodable {
     public var labels: [String: String]
     /// Processing steps (`processors`), as on file inputs but without `multiline` (docs/LOGS.md).
     public var processors: [LogProcessorConfig]
+    /// TLS on the `tcp` mode (`tls_server_config`; RFC 5425, usually port 6514); nil for plain TCP.
+    public var tls: ServerTLSConfig?
 
     enum CodingKeys: String, CodingKey {
         case type, name, mode, address, path, framing, labels
+        case tls = "tls_server_config"
         case maxMessageSize = "max_message_size"
         case idleTimeout = "idle_timeout"
         case maxConnections = "max_connections"
@@ -74,6 +77,7 @@ public struct SyslogInputConfig: Sendable, Hashable, Decodable {
         self.batchWait = PromDuration(milliseconds: 200)
         self.labels = [:]
         self.processors = []
+        self.tls = nil
     }
 
     /// Decodes with the defaults above; a unix mode needs `path`, the others must not have one.
@@ -91,6 +95,10 @@ public struct SyslogInputConfig: Sendable, Hashable, Decodable {
         maxConnections = try container.value(.maxConnections, default: 256)
         batchWait = try container.value(.batchWait, default: PromDuration(milliseconds: 200))
         labels = try container.map(.labels)
+        tls = try container.optional(.tls)
+        if tls != nil && mode != .tcp {
+            throw ConfigValidationError("tls_server_config applies only to mode tcp", field: "tls_server_config")
+        }
         if mode.isUnix && path.isEmpty {
             throw ConfigValidationError("mode \(mode.rawValue) needs a socket path", field: "path")
         }

@@ -1,5 +1,7 @@
 import HTTPTypes
 import Hummingbird
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import VigilConfig
@@ -17,12 +19,21 @@ import VigilModel
 struct HTTPInput: PushedInput {
     let config: HTTPInputConfig
     let context: InputContext
+    /// The serving TLS (`tls_server_config`), loaded once when the pipeline starts; nil for HTTP.
+    let tls: TLSConfiguration?
+    /// What a pusher must present; nil when anyone may push.
+    let credentials: PushCredentials?
     /// Told the bound port once listening (tests bind port 0).
     let onListening: @Sendable (Int) -> Void
 
-    init(config: HTTPInputConfig, context: InputContext, onListening: @escaping @Sendable (Int) -> Void = { _ in }) {
+    init(
+        config: HTTPInputConfig, context: InputContext, tls: TLSConfiguration? = nil,
+        onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
         self.config = config
         self.context = context
+        self.tls = tls
+        self.credentials = PushCredentials(config)
         self.onListening = onListening
     }
 
@@ -34,6 +45,7 @@ struct HTTPInput: PushedInput {
         logger.logLevel = max(logger.logLevel, .warning)
         let application = Application(
             router: router,
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(config.address.host, port: config.address.port), serverName: "vigil"),
             onServerRunning: { [context, config, onListening] channel in
                 let port = channel.localAddress?.port ?? 0
@@ -51,6 +63,12 @@ struct HTTPInput: PushedInput {
     }
 
     func handle(_ request: Request, loki: Bool) async -> Response {
+        if let credentials, !credentials.accepts(request.headers[.authorization]) {
+            context.reject("unauthorized", "a push without accepted credentials")
+            return Response(
+                status: .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="vigil""#, .contentType: "text/plain; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "unauthorized\n")))
+        }
         let limit = Int(config.maxBodySize.bytes)
         var bytes: [UInt8] = []
         do {

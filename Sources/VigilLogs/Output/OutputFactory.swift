@@ -79,10 +79,9 @@ enum OutputFactory {
     static func secret(_ inline: Secret?, file: String, what: String) throws -> [UInt8] {
         if let inline { return Array(inline.value.utf8) }
         guard !file.isEmpty else { return [] }
-        guard let bytes = PosixFile.contents(file) else {
+        guard let bytes = SecretFile.read(file) else {
             throw LogsError("cannot read the \(what) \(file): \(PosixFile.errorText())")
         }
-        let whitespace: Set<UInt8> = [9, 10, 13, 32]
-        return Array(bytes.drop { whitespace.contains($0) }.reversed().drop { whitespace.contains($0) }.reversed())
+        return bytes
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import VigilModel
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 import VigilConfig
 
@@ -13,12 +14,18 @@ import VigilConfig
 struct SyslogInput: PushedInput {
     let config: SyslogInputConfig
     let context: InputContext
+    /// TLS on the tcp mode (RFC 5425), loaded once when the pipeline starts; nil for plain TCP.
+    let tls: NIOSSLContext?
     /// Told the bound address once listening (tests bind port 0).
     let onListening: @Sendable (SocketAddress?) -> Void
 
-    init(config: SyslogInputConfig, context: InputContext, onListening: @escaping @Sendable (SocketAddress?) -> Void = { _ in }) {
+    init(
+        config: SyslogInputConfig, context: InputContext, tls: NIOSSLContext? = nil,
+        onListening: @escaping @Sendable (SocketAddress?) -> Void = { _ in }
+    ) {
         self.config = config
         self.context = context
+        self.tls = tls
         self.onListening = onListening
     }
 
@@ -111,8 +118,10 @@ struct SyslogInput: PushedInput {
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
+        let tls = self.tls
         let initializer: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, Never>> = { channel in
             channel.eventLoop.makeCompletedFuture {
+                if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                 try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                 try channel.pipeline.syncOperations.addHandler(CloseOnIdleHandler())
                 return try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: channel)
