@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "VigilRemote", targets: ["VigilRemote"]),
         .library(name: "VigilConfig", targets: ["VigilConfig"]),
         .library(name: "VigilServer", targets: ["VigilServer"]),
+        .library(name: "VigilLogging", targets: ["VigilLogging"]),
+        .library(name: "VigilNodeAgent", targets: ["VigilNodeAgent"]),
         .library(name: "VigilScrape", targets: ["VigilScrape"]),
         .library(name: "VigilDiscovery", targets: ["VigilDiscovery"]),
         .library(name: "VigilKubernetes", targets: ["VigilKubernetes"]),
@@ -266,6 +268,31 @@ let package = Package(
         ),
         // Build tool: the web UI's Assets/ directory into a Swift source of base64 literals.
         .executableTarget(name: "VigilUIAssetGenerator", swiftSettings: strictSettings),
+        // Vigil's own log lines (`--log.format`): logfmt and JSON handlers for swift-log.
+        .target(
+            name: "VigilLogging",
+            dependencies: ["VigilModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+        // The lean node agent: the collectors behind a small NIO HTTP server and a flag parser of
+        // its own. No Foundation (swift-argument-parser brings FoundationEssentials), so the
+        // `vigil-agent` process stays small.
+        .target(
+            name: "VigilNodeAgent",
+            dependencies: [
+                "VigilModel", "VigilExposition", "VigilCollectors", "VigilLogging",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "vigil-agent",
+            dependencies: ["VigilNodeAgent", "VigilModel", "VigilCollectors", "VigilLogging", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
         .plugin(name: "EmbedUIAssets", capability: .buildTool(), dependencies: ["VigilUIAssetGenerator"]),
         // The web UI: assets embedded in the binary, served with ETag, Cache-Control and a strict CSP.
         .target(
@@ -283,7 +310,7 @@ let package = Package(
         .target(
             name: "VigilServer",
             dependencies: [
-                "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL",
+                "VigilModel", "VigilExposition", "VigilConfig", "VigilTSDB", "VigilRemote", "VigilPromQL", "VigilLogging", "VigilNodeAgent",
                 "VigilScrape", "VigilDiscovery", "VigilRemoteWrite", "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors",
                 "VigilLogs", "VigilLogStore", "VigilLogQL", "VigilEvents", "VigilKubernetes", "VigilKubeMetricsAPI", "VigilMetricsAdapter",
                 "VigilUI",
@@ -302,7 +329,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape",
+                "VigilServer", "VigilConfig", "VigilExposition", "VigilModel", "VigilTSDB", "VigilPromQL", "VigilScrape", "VigilLogging",
+                "VigilNodeAgent",
                 "VigilRules", "VigilNotifier", "VigilAlertmanager", "VigilCollectors", "VigilLogs",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -511,6 +539,7 @@ let package = Package(
         .testTarget(
             name: "VigilServerTests",
             dependencies: [
+                "VigilNodeAgent", "VigilLogging",
                 "VigilServer", "VigilTestSupport", "VigilConfig", "VigilExposition", "VigilModel", "VigilRemote", "VigilTSDB",
                 "VigilRules", "VigilCollectors", "VigilLogStore", "VigilHTTPClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

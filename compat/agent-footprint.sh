@@ -6,6 +6,8 @@
 #   node      --no-collector.container --no-collector.gpu (the node collector alone)
 #   container --collector.disable-defaults --collector.container
 #   bare      --collector.disable-defaults (HTTP and Vigil's process metrics only)
+#   inproc    every collector, VIGIL_AGENT_IN_PROCESS=1: served by the `vigil` process itself
+#             instead of the lean `vigil-agent` it hands over to (the others; checked)
 # and /metrics/resource of the `all` agent. Each gets 5 warm-up scrapes, then AGENT_SCRAPES (300)
 # scrapes with curl, CPU read as utime+stime from /proc/<pid>/stat before and after; VmRSS,
 # RssAnon and RssFile are read after the scrapes. Figures are printed, not asserted; the checks
@@ -46,7 +48,11 @@ measure() { # path -> milliseconds of CPU per scrape of the running agent
 run() { # name flags... -> prints one line of figures
   local name=$1
   shift
-  "$VIGIL" agent --listen 127.0.0.1:$PORT "$@" >"$WORK/$name.log" 2>&1 &
+  if [ "$name" = inproc ]; then
+    VIGIL_AGENT_IN_PROCESS=1 "$VIGIL" agent --listen 127.0.0.1:$PORT "$@" >"$WORK/$name.log" 2>&1 &
+  else
+    "$VIGIL" agent --listen 127.0.0.1:$PORT "$@" >"$WORK/$name.log" 2>&1 &
+  fi
   AGENT_PID=$!
   wait_http "http://127.0.0.1:$PORT/metrics" 30 || { cat "$WORK/$name.log" >&2; fail "$name: agent did not start"; return; }
   curl -fsS "http://127.0.0.1:$PORT/metrics" >"$WORK/$name.txt"
@@ -70,6 +76,12 @@ run() { # name flags... -> prints one line of figures
     all | container) grep -q '^container_cpu_usage_seconds_total{cpu="total",id="/"}' "$WORK/$name.txt" \
       && pass "$name: container families served" || fail "$name: no container_cpu_usage_seconds_total{id=\"/\"}" ;;
   esac
+  local image
+  image=$(readlink "/proc/$AGENT_PID/exe" 2>/dev/null || true)
+  case $name in
+    inproc) [[ $image == */vigil ]] && pass "$name: served by vigil itself" || fail "$name: runs $image" ;;
+    *) [[ $image == */vigil-agent ]] && pass "$name: handed over to vigil-agent" || fail "$name: runs $image, not vigil-agent" ;;
+  esac
   if kill -0 "$AGENT_PID" 2>/dev/null; then pass "$name: still running after the scrapes"; else fail "$name: agent died"; fi
   kill "$AGENT_PID"
   wait "$AGENT_PID" 2>/dev/null || true
@@ -81,5 +93,6 @@ run all
 run node --no-collector.container --no-collector.gpu
 run container --collector.disable-defaults --collector.container
 run bare --collector.disable-defaults
+run inproc
 echo "agent-footprint: $PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -1,3 +1,4 @@
+public import VigilNodeAgent
 public import Logging
 import Hummingbird
 import NIOCore

@@ -1,3 +1,4 @@
+public import VigilNodeAgent
 public import Logging
 import Hummingbird
 import NIOCore
@@ -52,7 +53,7 @@ public struct VigilServer: Sendable {
     ///   (useful with port 0).
     /// - Throws: ``ServerStartError`` when the config or the data directory is unusable; anything a
     ///   service throws while running.
-    public func run(onReady: @escaping @Sendable (ListenAddress) async -> Void = { _ in }) async throws {
+    public func run(onReady: @escaping @Sendable (VigilNodeAgent.ListenAddress) async -> Void = { _ in }) async throws {
         let configSource: ConfigManager.Source =
             options.configPath.map { .file($0) }
             ?? .embedded(

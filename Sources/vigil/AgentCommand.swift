@@ -1,3 +1,5 @@
+import Foundation
+import VigilNodeAgent
 import ArgumentParser
 import Logging
 import VigilConfig
@@ -20,7 +22,11 @@ struct AgentCommand: AsyncParsableCommand {
             (pod, namespace and container names from the kubelet's log directories), the
             gpu collector DCGM's metrics from nvidia-smi where it exists, and
             /metrics/resource serves the kubelet's resource metrics for metrics-server.
-            Without --config that is all the agent does: it keeps no data.
+            Without --config that is all the agent does: it keeps no data, and it runs
+            as the lean `vigil-agent` program installed beside `vigil` (same flags, same
+            PID, less than half the memory), unless the container collector needs the API
+            server (in a pod, or with --collector.container.kubeconfig) or
+            VIGIL_AGENT_IN_PROCESS is set.
 
             With --config it is also like Prometheus's agent mode: the config's
             scrape_configs are scraped and every sample goes to its remote_write
@@ -94,6 +100,11 @@ struct AgentCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = logging.bootstrap(label: "vigil-agent")
         guard let config else {
+            let options = collectorFlags.options
+            if let lean = LeanAgent.executable(options: options, environment: ProcessInfo.processInfo.environment) {
+                let failure = LeanAgent.exec(lean, LeanAgent.arguments(afterSubcommand: LeanAgent.commandLineAfterSubcommand))
+                logger.warning("Could not run vigil-agent; serving from this process", metadata: ["path": "\(lean)", "errno": "\(failure)"])
+            }
             try await runCollectorServer(
                 CollectorServer(listen: try parseListenAddress(listen), collectorOptions: collectorFlags.options, logger: logger),
                 logger: logger)

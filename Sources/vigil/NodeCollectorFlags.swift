@@ -5,6 +5,9 @@ import VigilCollectors
 /// `--collector.<name>` / `--no-collector.<name>`, `--collector.disable-defaults`, the
 /// `--path.*` roots and the per-collector filters, with node_exporter 1.5's defaults.
 struct NodeCollectorFlags: ParsableArguments {
+    /// node_exporter's defaults.
+    init() {}
+
     @Flag(name: .customLong("collector.disable-defaults"), help: "Disable every collector not enabled explicitly with --collector.<name>.")
     var disableDefaults = false
 
@@ -59,48 +62,47 @@ struct NodeCollectorFlags: ParsableArguments {
     @Flag(name: .customLong("collector.vmstat"), inversion: .prefixedNo, help: "Fields of /proc/vmstat (default: on).")
     var vmstat: Bool?
 
-    @Option(name: .customLong("path.procfs"), help: ArgumentHelp("procfs mount point.", valueName: "path"))
+    @Option(name: .customLong("path.procfs"), help: ArgumentHelp(NodeCollectorOptions.help(for: "path.procfs"), valueName: "path"))
     var procfs = "/proc"
-    @Option(name: .customLong("path.sysfs"), help: ArgumentHelp("sysfs mount point.", valueName: "path"))
+    @Option(name: .customLong("path.sysfs"), help: ArgumentHelp(NodeCollectorOptions.help(for: "path.sysfs"), valueName: "path"))
     var sysfs = "/sys"
-    @Option(name: .customLong("path.rootfs"), help: ArgumentHelp("rootfs mount point (the host's / inside a container).", valueName: "path"))
+    @Option(name: .customLong("path.rootfs"), help: ArgumentHelp(NodeCollectorOptions.help(for: "path.rootfs"), valueName: "path"))
     var rootfs = "/"
-    @Option(name: .customLong("path.udev.data"), help: ArgumentHelp("udev data path.", valueName: "path"))
+    @Option(name: .customLong("path.udev.data"), help: ArgumentHelp(NodeCollectorOptions.help(for: "path.udev.data"), valueName: "path"))
     var udevData = "/run/udev/data"
 
-    @Option(name: .customLong("collector.textfile.directory"), help: ArgumentHelp("Directory to read *.prom files from.", valueName: "dir"))
+    @Option(name: .customLong("collector.textfile.directory"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.textfile.directory"), valueName: "dir"))
     var textfileDirectory = NodeCollectorOptions.defaultTextfileDirectory
-    @Option(name: .customLong("collector.diskstats.device-exclude"), help: ArgumentHelp("Regexp of diskstats devices to exclude.", valueName: "regex"))
+    @Option(name: .customLong("collector.diskstats.device-exclude"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.diskstats.device-exclude"), valueName: "regex"))
     var diskstatsDeviceExclude: String?
-    @Option(name: .customLong("collector.diskstats.device-include"), help: ArgumentHelp("Regexp of diskstats devices to include.", valueName: "regex"))
+    @Option(name: .customLong("collector.diskstats.device-include"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.diskstats.device-include"), valueName: "regex"))
     var diskstatsDeviceInclude: String?
     @Option(
         name: .customLong("collector.filesystem.mount-points-exclude"),
-        help: ArgumentHelp("Regexp of mount points to exclude for the filesystem collector.", valueName: "regex"))
+        help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.filesystem.mount-points-exclude"), valueName: "regex"))
     var mountPointsExclude = NodeCollectorOptions.defaultMountPointsExclude
     @Option(
         name: .customLong("collector.filesystem.fs-types-exclude"),
-        help: ArgumentHelp("Regexp of filesystem types to exclude for the filesystem collector.", valueName: "regex"))
+        help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.filesystem.fs-types-exclude"), valueName: "regex"))
     var fsTypesExclude = NodeCollectorOptions.defaultFSTypesExclude
-    @Option(name: .customLong("collector.netdev.device-exclude"), help: ArgumentHelp("Regexp of net devices to exclude.", valueName: "regex"))
+    @Option(name: .customLong("collector.netdev.device-exclude"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.netdev.device-exclude"), valueName: "regex"))
     var netdevDeviceExclude: String?
-    @Option(name: .customLong("collector.netdev.device-include"), help: ArgumentHelp("Regexp of net devices to include.", valueName: "regex"))
+    @Option(name: .customLong("collector.netdev.device-include"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.netdev.device-include"), valueName: "regex"))
     var netdevDeviceInclude: String?
-    @Option(name: .customLong("collector.netstat.fields"), help: ArgumentHelp("Regexp of fields to return for the netstat collector.", valueName: "regex"))
+    @Option(name: .customLong("collector.netstat.fields"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.netstat.fields"), valueName: "regex"))
     var netstatFields = NodeCollectorOptions.defaultNetstatFields
-    @Option(name: .customLong("collector.vmstat.fields"), help: ArgumentHelp("Regexp of fields to return for the vmstat collector.", valueName: "regex"))
+    @Option(name: .customLong("collector.vmstat.fields"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.vmstat.fields"), valueName: "regex"))
     var vmstatFields = NodeCollectorOptions.defaultVmstatFields
     @Option(
         name: .customLong("collector.container.pod-logs"),
-        help: ArgumentHelp("Directory (under --path.rootfs) whose pods/ and containers/ name the node's pods.", valueName: "dir"))
+        help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.container.pod-logs"), valueName: "dir"))
     var containerPodLogs = "/var/log"
     @Option(
         name: .customLong("collector.container.kubeconfig"),
-        help: ArgumentHelp(
-            "Kubeconfig of the API server that lists this node's pods (NODE_NAME) for the container labels, image included; in a pod, the service account is used without it.",
+        help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.container.kubeconfig"),
             valueName: "file"))
     var containerKubeconfig: String?
-    @Option(name: .customLong("collector.gpu.nvidia-smi"), help: ArgumentHelp("The nvidia-smi program (looked up in PATH).", valueName: "path"))
+    @Option(name: .customLong("collector.gpu.nvidia-smi"), help: ArgumentHelp(NodeCollectorOptions.help(for: "collector.gpu.nvidia-smi"), valueName: "path"))
     var nvidiaSMI = "nvidia-smi"
     @Flag(name: .customLong("collector.cpu.guest"), inversion: .prefixedNo, help: "Expose node_cpu_guest_seconds_total.")
     var cpuGuest = true
@@ -116,44 +118,42 @@ struct NodeCollectorFlags: ParsableArguments {
         ]
     }
 
+    /// Refuses include and exclude patterns given together.
     func validate() throws {
-        if diskstatsDeviceExclude != nil && diskstatsDeviceInclude != nil {
-            throw ValidationError("--collector.diskstats.device-exclude and --collector.diskstats.device-include are mutually exclusive")
-        }
-        if netdevDeviceExclude != nil && netdevDeviceInclude != nil {
-            throw ValidationError("--collector.netdev.device-exclude and --collector.netdev.device-include are mutually exclusive")
+        do {
+            _ = try NodeCollectorOptions(flags: values)
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 
-    /// The options these flags describe.
-    var options: NodeCollectorOptions {
-        var options = NodeCollectorOptions()
-        options.paths = NodePaths(procfs: procfs, sysfs: sysfs, rootfs: rootfs, udevData: udevData)
-        var enabled: Set<String> = []
+    /// The flags as ``NodeCollectorFlagValues``.
+    var values: NodeCollectorFlagValues {
+        var values = NodeCollectorFlagValues()
+        values.disableDefaults = disableDefaults
         for (name, choice) in choices {
-            let byDefault = NodeCollectorOptions.available.first { $0.name == name }?.enabledByDefault ?? false
-            if choice ?? (byDefault && !disableDefaults) { enabled.insert(name) }
+            if let choice { values.collectors[name] = choice }
         }
-        options.enabled = enabled
-        // An include pattern replaces the default exclude, as in node_exporter.
-        if let include = diskstatsDeviceInclude {
-            options.diskstatsDeviceInclude = include
-            options.diskstatsDeviceExclude = nil
-        } else if let exclude = diskstatsDeviceExclude {
-            options.diskstatsDeviceExclude = exclude
+        values.cpuGuest = cpuGuest
+        let given: [(String, String?)] = [
+            ("path.procfs", procfs), ("path.sysfs", sysfs), ("path.rootfs", rootfs), ("path.udev.data", udevData),
+            ("collector.textfile.directory", textfileDirectory), ("collector.diskstats.device-exclude", diskstatsDeviceExclude),
+            ("collector.diskstats.device-include", diskstatsDeviceInclude),
+            ("collector.filesystem.mount-points-exclude", mountPointsExclude), ("collector.filesystem.fs-types-exclude", fsTypesExclude),
+            ("collector.netdev.device-exclude", netdevDeviceExclude), ("collector.netdev.device-include", netdevDeviceInclude),
+            ("collector.netstat.fields", netstatFields), ("collector.vmstat.fields", vmstatFields),
+            ("collector.container.pod-logs", containerPodLogs), ("collector.container.kubeconfig", containerKubeconfig),
+            ("collector.gpu.nvidia-smi", nvidiaSMI),
+        ]
+        for (name, value) in given {
+            if let value { values.values[name] = value }
         }
-        options.netdevDeviceExclude = netdevDeviceExclude
-        options.netdevDeviceInclude = netdevDeviceInclude
-        options.mountPointsExclude = mountPointsExclude
-        options.fsTypesExclude = fsTypesExclude
-        options.netstatFields = netstatFields
-        options.vmstatFields = vmstatFields
-        options.textfileDirectory = textfileDirectory
-        options.cpuGuest = cpuGuest
-        options.containerPodLogs = containerPodLogs
-        options.containerKubeconfig = containerKubeconfig
-        options.nvidiaSMI = nvidiaSMI
-        return options
+        return values
+    }
+
+    /// The options these flags describe (``validate()`` has refused the only conflict).
+    var options: NodeCollectorOptions {
+        (try? NodeCollectorOptions(flags: values)) ?? NodeCollectorOptions()
     }
 
     /// The flags as given, for `/api/v1/status/flags`.

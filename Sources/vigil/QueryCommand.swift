@@ -1,3 +1,4 @@
+import VigilNodeAgent
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation

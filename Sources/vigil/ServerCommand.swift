@@ -1,3 +1,4 @@
+import VigilNodeAgent
 import Foundation
 import ArgumentParser
 import Logging
@@ -231,32 +232,5 @@ struct ServerCommand: AsyncParsableCommand {
         options.nodeCollector = collectors ? collectorFlags.options : nil
         options.flags += [("collectors", String(collectors))] + collectorFlags.flags
         try await runServer(options, logger: logger)
-    }
-}
-
-/// `--log.format` values.
-enum LogFormatArgument: String, ExpressibleByArgument, CaseIterable {
-    case logfmt, json
-
-    var format: LogFormat {
-        switch self {
-        case .logfmt: .logfmt
-        case .json: .json
-        }
-    }
-}
-
-/// `--log.level` values, with Prometheus's spellings (`warn`).
-enum LogLevelArgument: String, ExpressibleByArgument, CaseIterable {
-    case trace, debug, info, warn, error
-
-    var level: Logger.Level {
-        switch self {
-        case .trace: .trace
-        case .debug: .debug
-        case .info: .info
-        case .warn: .warning
-        case .error: .error
-        }
     }
 }

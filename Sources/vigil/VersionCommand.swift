@@ -1,3 +1,5 @@
+import VigilModel
+import VigilNodeAgent
 import ArgumentParser
 import VigilServer
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilLogging
 
 #if canImport(Glibc)
 import Glibc
@@ -88,20 +89,10 @@ enum VigilExit {
 /// Writes to standard error without Foundation.
 enum StandardError {
     static func write(_ text: String) {
-        var text = text
-        text.withUTF8 { bytes in
-            _ = systemWrite(2, bytes.baseAddress, bytes.count)
-        }
+        LogOutput.standardError.write(text)
     }
 }
 
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-#else
-private let systemWrite = Glibc.write
-#endif
 
 /// Ends the process with `code` (outside the command type, whose members shadow libc's `exit`).
 private func terminateProcess(_ code: Int32) -> Never {

@@ -80,6 +80,31 @@ import VigilTestSupport
         }
     }
 
+    /// A renewal cancelled in flight can land on the server unanswered, leaving the leader's
+    /// cached resource version stale; the release must still hand over at once.
+    @Test func aReleaseWithAStaleCachedVersionStillHandsOver() async throws {
+        let server = FakeKubernetesAPIServer()
+        try await withElectors(server, ["vigil-0", "vigil-1"], leaseDuration: .seconds(3600)) { electors, tasks in
+            let elected = await eventually { await leaders(electors).count == 1 }
+            #expect(elected)
+            let leader = await leaders(electors)[0]
+            let index = electors.firstIndex { $0.settings.identity == leader }!
+            tasks[index].cancel()
+            await tasks[index].value
+            var stored = try #require(
+                try server.object(apiVersion: "coordination.k8s.io/v1", kind: "Lease", namespace: "monitoring", name: "vigil-events"))
+            var storedSpec = stored["spec"] as? [String: Any] ?? [:]
+            storedSpec["renewTime"] = "2026-11-28T03:00:00.000000Z"
+            stored["spec"] = storedSpec
+            _ = try server.apply(String(decoding: try JSONSerialization.data(withJSONObject: stored), as: UTF8.self))
+            await electors[index].release()
+            let other = electors[1 - index].settings.identity
+            let handedOver = await eventually { await leaders(electors) == [other] }
+            #expect(handedOver)
+            #expect(try spec(server)["holderIdentity"] as? String == other)
+        }
+    }
+
     @Test func aCrashedLeaderIsReplacedOnceItsLeaseExpires() async throws {
         let server = FakeKubernetesAPIServer()
         try await withElectors(server, ["a", "b", "c"], leaseDuration: .seconds(1)) { electors, tasks in

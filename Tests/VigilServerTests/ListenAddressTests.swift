@@ -1,4 +1,5 @@
 import Testing
+import VigilNodeAgent
 import VigilServer
 
 @Suite struct ListenAddressTests {

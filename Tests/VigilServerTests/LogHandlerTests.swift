@@ -1,5 +1,5 @@
 import Testing
-@testable import VigilServer
+@testable import VigilLogging
 import VigilModel
 
 @Suite struct LogHandlerTests {

@@ -7,6 +7,7 @@ import Testing
 import VigilCollectors
 import VigilExposition
 import VigilModel
+import VigilNodeAgent
 import VigilServer
 import VigilTestSupport
 

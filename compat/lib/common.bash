@@ -22,8 +22,8 @@ vigil_binary() {
   # VIGIL_BIN: a binary built elsewhere (a work tree without its own .build).
   if [ -n "${VIGIL_BIN:-}" ]; then echo "$VIGIL_BIN"; return; fi
   bin="$(cd "$COMPAT_ROOT" && swift build --show-bin-path)/vigil"
-  if [ ! -x "$bin" ]; then
-    (cd "$COMPAT_ROOT" && swift build --product vigil >&2)
+  if [ ! -x "$bin" ] || [ ! -x "$(dirname "$bin")/vigil-agent" ]; then
+    (cd "$COMPAT_ROOT" && swift build --product vigil >&2 && swift build --product vigil-agent >&2)
   fi
   echo "$bin"
 }
@@ -38,7 +38,8 @@ vigil_release_binary() {
     return 0
   fi
   echo "building vigil (release)" >&2
-  if ! (cd "$COMPAT_ROOT" && swift build -c release --product vigil) >"$log" 2>&1; then
+  # vigil-agent too: `vigil agent` without a config hands over to it when it sits beside vigil.
+  if ! (cd "$COMPAT_ROOT" && swift build -c release --product vigil && swift build -c release --product vigil-agent) >"$log" 2>&1; then
     tail -30 "$log" >&2
     return 1
   fi

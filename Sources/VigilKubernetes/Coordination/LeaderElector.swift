@@ -117,20 +117,32 @@ public actor LeaderElector {
             // As client-go: the record naming this replica is enough, even past the renew
             // deadline (a starved renewal); the write is guarded by the resource version, so a
             // lease someone else took meanwhile is left alone (409).
-            guard var lease, var spec = lease.spec, spec.holderIdentity == settings.identity else { return }
-            spec.holderIdentity = ""
-            spec.leaseDurationSeconds = 1
-            let now = Self.microTime()
-            spec.acquireTime = now
-            spec.renewTime = now
-            lease.spec = spec
-            lease.metadata.annotations.merge(annotations) { $1 }
-            do {
-                self.lease = try await write(lease)
-                lastRenewal = nil
-                logger.info("Released leadership", metadata: ["lease": "\(settings.leaseNamespace)/\(settings.leaseName)"])
-            } catch {
-                logger.warning("Cannot release the lease", metadata: ["err": "\(error)"])
+            guard var current = lease else { return }
+            // A renewal cancelled in flight may have reached the server without its answer
+            // reaching us: the cached version is then stale. Read again and retry while the
+            // record still names this replica.
+            for attempt in 0..<3 {
+                guard var spec = current.spec, spec.holderIdentity == settings.identity else { return }
+                spec.holderIdentity = ""
+                spec.leaseDurationSeconds = 1
+                let now = Self.microTime()
+                spec.acquireTime = now
+                spec.renewTime = now
+                current.spec = spec
+                current.metadata.annotations.merge(annotations) { $1 }
+                do {
+                    self.lease = try await write(current)
+                    lastRenewal = nil
+                    logger.info("Released leadership", metadata: ["lease": "\(settings.leaseNamespace)/\(settings.leaseName)"])
+                    return
+                } catch let error as KubernetesError where error.isConflict && attempt < 2 {
+                    guard let fresh = try? await client.get(Lease.self, namespace: settings.leaseNamespace, name: settings.leaseName)
+                    else { return }
+                    current = fresh
+                } catch {
+                    logger.warning("Cannot release the lease", metadata: ["err": "\(error)"])
+                    return
+                }
             }
         }
     }

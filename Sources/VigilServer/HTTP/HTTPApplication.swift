@@ -1,3 +1,4 @@
+public import VigilNodeAgent
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket

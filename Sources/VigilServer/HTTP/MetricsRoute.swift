@@ -2,6 +2,7 @@ import Hummingbird
 import VigilCollectors
 import VigilExposition
 import VigilModel
+import VigilNodeAgent
 
 /// `/metrics` (and `/metrics/node`): metric families in the format the scraper asks for
 /// (`Accept` negotiation: OpenMetrics only when requested, text 0.0.4 otherwise, as
@@ -25,24 +26,7 @@ struct MetricsRoute {
     /// collectors beside its process metrics. Both lists come sorted by name, so they are merged
     /// rather than sorted again.
     init(registry: MetricsRegistry, node: NodeExporter) {
-        self.init(path: "/metrics") { MetricsRoute.merge(registry.collect(), node.collect()) }
-    }
-
-    /// Two name-sorted family lists as one name-sorted list.
-    static func merge(_ left: [MetricFamily], _ right: [MetricFamily]) -> [MetricFamily] {
-        var merged: [MetricFamily] = []
-        merged.reserveCapacity(left.count + right.count)
-        var (i, j) = (0, 0)
-        while i < left.count && j < right.count {
-            if ByteOrder.less(right[j].name, left[i].name) {
-                merged.append(right[j]); j += 1
-            } else {
-                merged.append(left[i]); i += 1
-            }
-        }
-        merged.append(contentsOf: left[i...])
-        merged.append(contentsOf: right[j...])
-        return merged
+        self.init(path: "/metrics") { MetricFamilies.merge(registry.collect(), node.collect()) }
     }
 
     func register(on router: Router<BasicRequestContext>) {

@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Synchronization
+import VigilNodeAgent
 import VigilServer
 
 /// Runs a real `VigilServer` on an ephemeral loopback port for the duration of `body`.

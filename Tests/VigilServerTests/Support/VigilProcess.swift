@@ -26,9 +26,12 @@ struct VigilProcess: @unchecked Sendable {
     let stderr = Pipe()
     private let output = OutputCollector()
 
-    init(_ arguments: [String], workingDirectory: String? = nil) throws {
+    init(_ arguments: [String], workingDirectory: String? = nil, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: try Self.binaryPath())
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let workingDirectory {
             process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
         }
@@ -80,10 +83,10 @@ struct VigilProcess: @unchecked Sendable {
         return false
     }
 
-    /// The port from the "Server is ready" log line (for `--listen 127.0.0.1:0`), or nil after 30s.
-    func waitForListenPort() async -> Int? {
-        guard await waitForLog("Server is ready to receive web requests") else { return nil }
-        for line in standardError.split(separator: "\n") where line.contains("Server is ready") {
+    /// The port from the ready log line (for `--listen 127.0.0.1:0`), or nil after 30s.
+    func waitForListenPort(_ message: String = "Server is ready to receive web requests") async -> Int? {
+        guard await waitForLog(message) else { return nil }
+        for line in standardError.split(separator: "\n") where line.contains(message) {
             if let range = line.range(of: "address=127.0.0.1:") {
                 return Int(line[range.upperBound...].prefix { $0.isNumber })
             }

@@ -16,7 +16,8 @@ public struct LogOutput: Sendable {
     /// The process's standard output.
     public static let standardOutput = LogOutput(fileDescriptor: 1)
 
-    func write(_ line: String) {
+    /// Writes `line` (its own newline included) whole, retrying interrupted writes.
+    public func write(_ line: String) {
         var line = line
         line.withUTF8 { bytes in
             var offset = 0

@@ -1,8 +1,9 @@
-import VigilModel
+
 
 /// `vigil_build_info`: a gauge of 1 whose labels say which build is running, like `prometheus_build_info`.
-enum BuildInfoMetric {
-    static func register(on registry: MetricsRegistry) throws {
+public enum BuildInfoMetric {
+    /// Registers `vigil_build_info` on `registry`.
+    public static func register(on registry: MetricsRegistry) throws {
         let labels: Labels = [
             "branch": BuildInfo.branch,
             "platform": BuildInfo.platform,
