@@ -124,7 +124,12 @@ public struct NodeAgentArguments: Sendable {
               --[no-]collector.<name> Enable or disable a collector; all are on by default:
 
             """
-        text += "                          " + NodeCollectorOptions.available.map(\.name).joined(separator: ", ") + "\n"
+        var lines: [[String]] = [[]]
+        for name in NodeCollectorOptions.available.map(\.name) {
+            if (lines[lines.count - 1] + [name]).joined(separator: ", ").count > 70 { lines.append([]) }
+            lines[lines.count - 1].append(name)
+        }
+        text += lines.map { "                          " + $0.joined(separator: ", ") }.joined(separator: ",\n") + "\n"
         text += "  --[no-]collector.cpu.guest\n                          Expose node_cpu_guest_seconds_total. (default: on)\n"
         for flag in NodeCollectorOptions.valueFlags where flag.name != "collector.container.kubeconfig" {
             text += "  --\(flag.name) <\(flag.valueName)>\n                          \(flag.help)\n"
