@@ -9,11 +9,6 @@ public enum LogFormat: String, Sendable, CaseIterable {
 
     /// Installs the handler for this format and level process-wide; call once at start-up.
     public func bootstrap(level: Logger.Level, output: LogOutput = .standardError) {
-        LoggingSystem.bootstrap { label in
-            switch self {
-            case .logfmt: return LogfmtLogHandler(label: label, level: level, output: output)
-            case .json: return JSONLogHandler(label: label, level: level, output: output)
-            }
-        }
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: self, output: output) }
     }
 }

@@ -1,19 +1,23 @@
 public import Logging
 import VigilModel
 
-/// A swift-log handler writing logfmt: `ts=2026-01-02T03:04:05.678Z level=info logger=tsdb msg="…" k=v`.
-public struct LogfmtLogHandler: LogHandler {
+/// Vigil's swift-log handler: one line per event, in logfmt
+/// (`ts=2026-01-02T03:04:05.678Z level=info logger=tsdb msg="…" k=v`) or as one JSON object
+/// (`{"ts":"…","level":"info","logger":"…","msg":"…",…}`), as `--log.format` says.
+public struct LineLogHandler: LogHandler {
     /// Handler-level metadata, merged under each event's own.
     public var metadata: Logger.Metadata = [:]
     /// The most verbose level written.
     public var logLevel: Logger.Level
     private let label: String
+    private let format: LogFormat
     private let output: LogOutput
 
-    /// A handler for `label` writing events at `level` and above to `output`.
-    public init(label: String, level: Logger.Level, output: LogOutput) {
+    /// A handler for `label` writing events at `level` and above to `output` in `format`.
+    public init(label: String, level: Logger.Level, format: LogFormat, output: LogOutput) {
         self.label = label
         self.logLevel = level
+        self.format = format
         self.output = output
     }
 
@@ -25,17 +29,31 @@ public struct LogfmtLogHandler: LogHandler {
 
     /// Writes one event as one line.
     public func log(event: LogEvent) {
-        var line = "ts=" + RFC3339.format(milliseconds: Timestamps.now())
-        line += " level=" + event.level.logfmtName
-        line += " logger=" + Self.quoted(label)
-        line += " msg=" + Self.quoted(event.message.description)
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        for key in merged.keys.sorted() {
-            line += " " + Self.quoted(key) + "=" + Self.quoted(merged[key]!.description)
+        let time = RFC3339.format(milliseconds: Timestamps.now())
+        var line: String
+        switch format {
+        case .logfmt:
+            line = "ts=" + time + " level=" + event.level.logfmtName + " logger=" + Logfmt.quoted(label)
+            line += " msg=" + Logfmt.quoted(event.message.description)
+            for key in merged.keys.sorted() {
+                line += " " + Logfmt.quoted(key) + "=" + Logfmt.quoted(merged[key]!.description)
+            }
+            line += "\n"
+        case .json:
+            line = "{\"ts\":" + JSONQuoting.quote(time) + ",\"level\":" + JSONQuoting.quote(event.level.logfmtName)
+            line += ",\"logger\":" + JSONQuoting.quote(label) + ",\"msg\":" + JSONQuoting.quote(event.message.description)
+            for key in merged.keys.sorted() where !["ts", "level", "logger", "msg"].contains(key) {
+                line += "," + JSONQuoting.quote(key) + ":" + JSONQuoting.quote(merged[key]!.description)
+            }
+            line += "}\n"
         }
-        output.write(line + "\n")
+        output.write(line)
     }
+}
 
+/// logfmt's value syntax.
+enum Logfmt {
     /// A logfmt value: bare when it is a plain word, otherwise quoted with `"`, `\` and control characters escaped.
     static func quoted(_ value: String) -> String {
         let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
