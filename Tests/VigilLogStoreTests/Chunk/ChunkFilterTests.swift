@@ -20,6 +20,36 @@ import VigilTestSupport
         #expect(whole("--") == [])
     }
 
+    /// The token hash is part of the chunk format (filters on disk): the word-at-a-time tail
+    /// must give what the byte-at-a-time definition gives, for every length and position.
+    @Test func theTokenHashMatchesItsByteAtATimeDefinition() {
+        func reference(_ bytes: [UInt8], _ range: Range<Int>) -> UInt64 {
+            var hash = UInt64(range.count) &* 0x9E37_79B9_7F4A_7C15
+            var index = range.lowerBound
+            while index < range.upperBound {
+                var word: UInt64 = 0
+                var shift: UInt64 = 0
+                let end = min(index + 8, range.upperBound)
+                while index < end {
+                    word |= UInt64(bytes[index]) << shift
+                    shift += 8
+                    index += 1
+                }
+                hash = (hash ^ word) &* 0xBF58_476D_1CE4_E5B9
+                hash ^= hash >> 29
+            }
+            return BlockedBloom.mix(hash)
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 1...40, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let start = Int.random(in: 0..<bytes.count, using: &generator)
+            let end = Int.random(in: start...bytes.count, using: &generator)
+            let fast = bytes.withUnsafeBytes { LogTokens.hash($0, start..<end) }
+            #expect(fast == reference(bytes, start..<end), "\(bytes) \(start)..<\(end)")
+        }
+    }
+
     /// Bytes that make tokens and separators collide often: few letters, digits, separators and a
     /// UTF-8 letter.
     static let alphabet: [[UInt8]] = ["a", "b", "c", "1", "2", "-", " ", "\"", ":", ".", "ü", "x"].map { Array($0.utf8) }
