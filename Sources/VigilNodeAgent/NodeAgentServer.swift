@@ -49,7 +49,7 @@ public final class NodeAgentServer: Sendable {
     ///
     /// - Throws: when the address cannot be bound.
     public func run(
-        onReady: @Sendable (ListenAddress) -> Void = { _ in }, until stopping: @escaping @Sendable () async -> Void
+        onReady: @Sendable (ListenAddress) async -> Void = { _ in }, until stopping: @escaping @Sendable () async -> Void
     ) async throws {
         let routes = Routes(exporter: exporter, registry: registry)
         let idle = idleTimeout
@@ -66,7 +66,7 @@ public final class NodeAgentServer: Sendable {
             .bind(host: listen.host, port: listen.port).get()
         let bound = ListenAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port)
         logger.info("Serving node metrics", metadata: ["address": "\(bound)"])
-        onReady(bound)
+        await onReady(bound)
         // Whichever ends first — the stop signal, a closed listener, cancellation — closes the
         // listener and cancels the stop wait, so both tasks end.
         await withTaskCancellationHandler {

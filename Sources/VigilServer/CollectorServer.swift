@@ -1,7 +1,5 @@
 public import VigilNodeAgent
 public import Logging
-import Hummingbird
-import NIOCore
 import ServiceLifecycle
 import UnixSignals
 public import VigilCollectors
@@ -37,23 +35,27 @@ public struct CollectorServer: Sendable {
         ProcessMetrics.register(on: registry)
         try BuildInfoMetric.register(on: registry)
 
-        let readiness = Readiness()
-        let router = Router()
-        router.add(middleware: NotFoundMiddleware())
-        ManagementRoutes(readiness: readiness, configManager: nil).register(on: router)
-        MetricsRoute(registry: registry, node: exporter).register(on: router)
-        MetricsRoute(path: RouterPath(NodeMetrics.resourcePath)) { exporter.resource.collect() }.register(on: router)
+        // The same server `vigil-agent` runs, so both answer alike.
+        let server = NodeAgentServer(listen: listen, exporter: exporter, registry: registry, logger: logger)
         let logger = self.logger
-        let listen = self.listen
-        let application = HTTPApplication.make(
-            router: router, listen: listen, readiness: readiness, logger: logger, readyMessage: "Serving node metrics",
-            onReady: onReady)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: application)]
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: NodeAgentService(server: server, onReady: onReady))
+        ]
         // Without the API server the labels come from the log layout: its failure stops nothing.
         if let podList { services.append(.init(service: podList, failureTerminationBehavior: .ignore)) }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         try await group.run()
+    }
+}
+
+/// A ``NodeAgentServer`` as a service of the process's group: it stops at graceful shutdown.
+private struct NodeAgentService: Service {
+    let server: NodeAgentServer
+    let onReady: @Sendable (ListenAddress) async -> Void
+
+    func run() async throws {
+        try await server.run(onReady: onReady, until: { try? await gracefulShutdown() })
     }
 }
