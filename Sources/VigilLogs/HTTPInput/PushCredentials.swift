@@ -32,19 +32,14 @@ struct PushCredentials: Sendable {
 
     /// `user:password` as the header's base64 would decode to; nil when a file cannot be read.
     static func basic(_ auth: BasicAuth) -> [UInt8]? {
-        guard let user = secret(auth.username, file: auth.usernameFile),
-              let password = secret(auth.password?.value ?? "", file: auth.passwordFile)
+        guard let user = SecretFile.value(inline: auth.username, file: auth.usernameFile),
+              let password = SecretFile.value(inline: auth.password?.value ?? "", file: auth.passwordFile)
         else { return nil }
         return user + [UInt8(ascii: ":")] + password
     }
 
     static func token(_ auth: Authorization) -> [UInt8]? {
-        secret(auth.credentials?.value ?? "", file: auth.credentialsFile)
-    }
-
-    /// `inline`, or the trimmed contents of `file` when one is named.
-    static func secret(_ inline: String, file: String) -> [UInt8]? {
-        file.isEmpty ? Array(inline.utf8) : SecretFile.read(file)
+        SecretFile.value(inline: auth.credentials?.value ?? "", file: auth.credentialsFile)
     }
 
     /// Compares without returning early, so the time taken does not say how much matched.

@@ -7,4 +7,9 @@ enum SecretFile {
         let whitespace: Set<UInt8> = [9, 10, 13, 32]
         return Array(bytes.drop { whitespace.contains($0) }.reversed().drop { whitespace.contains($0) }.reversed())
     }
+
+    /// A secret given inline or in `file` (the file wins when named); nil when the file cannot be read.
+    static func value(inline: String, file: String) -> [UInt8]? {
+        file.isEmpty ? Array(inline.utf8) : read(file)
+    }
 }

@@ -75,11 +75,9 @@ enum OutputFactory {
         return { session in try await handshake.run(session) }
     }
 
-    /// A secret given inline or in `file` (surrounding whitespace trimmed, as Prometheus does).
+    /// A secret given inline or in `file`; an unreadable file is an error naming it.
     static func secret(_ inline: Secret?, file: String, what: String) throws -> [UInt8] {
-        if let inline { return Array(inline.value.utf8) }
-        guard !file.isEmpty else { return [] }
-        guard let bytes = SecretFile.read(file) else {
+        guard let bytes = SecretFile.value(inline: inline?.value ?? "", file: inline == nil ? file : "") else {
             throw LogsError("cannot read the \(what) \(file): \(PosixFile.errorText())")
         }
         return bytes
