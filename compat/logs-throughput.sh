@@ -2,8 +2,9 @@
 # Log shipping throughput beside Debian's rsyslog, on the same file, in one run (issue #10's
 # targets; figures in docs/PERFORMANCE.md). A file of LOGS_THROUGHPUT_LINES (default 1,000,000)
 # JSON lines of about 200 bytes is shipped, read from its head:
-#   - by `vigil logs ship` (release build): file input → `json` parser → loki output (JSON body)
-#     to a discarding HTTP sink;
+#   - by `vigil logs ship` (release build), twice: file input → `json` parser → loki output (JSON
+#     body) to a discarding HTTP sink; first as Promtail's usual JSON pipeline (`level` a label,
+#     `ts` the time, the line as written), then with every field also sent as structured metadata;
 #   - by rsyslogd: imfile → omfwd over TCP to a discarding TCP sink (no parsing).
 # Each run ends when its sink has counted every line. Reported per shipper: wall time, CPU
 # seconds (utime+stime from /proc), MB/s of line bytes per CPU second and per wall second, peak
@@ -46,16 +47,16 @@ python3 "$(dirname "$0")/logs_throughput_sinks.py" $HTTP_PORT $TCP_PORT >"$WORK/
 PIDS+=($!)
 wait_http "http://127.0.0.1:$HTTP_PORT/count" 30 || { echo "logs-throughput: the sinks did not start" >&2; exit 1; }
 
-# Waits until the sink's count (field $1 of /count) reaches LINES; at most $2 seconds.
+# Waits until the sink's count (field $1 of /count) reaches $3 (default LINES); at most $2 seconds.
 wait_count() {
-  local field=$1 limit=$2 i
+  local field=$1 limit=$2 until=${3:-$LINES} i
   for ((i = 0; i < limit * 10; i++)); do
     local got
     got=$(curl -fsS "http://127.0.0.1:$HTTP_PORT/count" | cut -d' ' -f"$field")
-    [ "${got:-0}" -ge "$LINES" ] && return 0
+    [ "${got:-0}" -ge "$until" ] && return 0
     sleep 0.1
   done
-  echo "only ${got:-0} of $LINES lines arrived" >&2
+  echo "only ${got:-0} of $until lines arrived" >&2
   return 1
 }
 
@@ -66,14 +67,18 @@ usage() {
   echo "$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.3f", t / hz}') $(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
 }
 
-cat >"$WORK/vigil.yml" <<YAML
+# Ships the file with vigil: $1 names the run, $2 is the json parser step, $3 the HTTP sink's count
+# to wait for. Sets vigil_wall, vigil_cpu and vigil_rss, or status=1.
+ship_vigil() {
+  local name=$1 processor=$2 until=$3 start end pid
+  cat >"$WORK/$name.yml" <<YAML
 logs:
   inputs:
     - type: file
       name: app
       paths: [$WORK/app.log]
       read_from_head: true
-      processors: [{type: json}]
+      processors: [$processor]
   outputs:
     - type: loki
       url: http://127.0.0.1:$HTTP_PORT/loki/api/v1/push
@@ -81,20 +86,28 @@ logs:
       batch_size: 1MiB
       batch_wait: 100ms
 YAML
+  start=$(date +%s.%N)
+  "$VIGIL" logs ship --config "$WORK/$name.yml" --data-dir "$WORK/$name-data" >"$WORK/$name.log" 2>&1 &
+  pid=$!
+  PIDS+=($pid)
+  if wait_count 1 600 "$until"; then
+    end=$(date +%s.%N)
+    read -r vigil_cpu vigil_rss <<<"$(usage $pid)"
+    vigil_wall=$(awk -v a="$end" -v b="$start" 'BEGIN {print a - b}')
+  else
+    status=1
+    tail -20 "$WORK/$name.log" >&2
+  fi
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null
+}
+
 status=0
-start=$(date +%s.%N)
-"$VIGIL" logs ship --config "$WORK/vigil.yml" --data-dir "$WORK/vigil-data" >"$WORK/vigil.log" 2>&1 &
-VIGIL_PID=$!
-PIDS+=($VIGIL_PID)
-if wait_count 1 600; then
-  end=$(date +%s.%N)
-  read -r vigil_cpu vigil_rss <<<"$(usage $VIGIL_PID)"
-  vigil_wall=$(awk -v a="$end" -v b="$start" 'BEGIN {print a - b}')
-else
-  status=1
-  tail -20 "$WORK/vigil.log" >&2
-fi
-kill $VIGIL_PID 2>/dev/null; wait $VIGIL_PID 2>/dev/null
+# Promtail's usual JSON pipeline: the line shipped as written, `level` a label, `ts` its time.
+ship_vigil vigil-labels '{type: json, target: none, labels: [level], timestamp: {field: ts, format: rfc3339}}' "$LINES"
+read -r labels_wall labels_cpu labels_rss <<<"$vigil_wall $vigil_cpu $vigil_rss"
+# Every field also sent beside the line as Loki structured metadata (about twice the bytes out).
+ship_vigil vigil-metadata '{type: json}' $((2 * LINES))
+read -r meta_wall meta_cpu meta_rss <<<"$vigil_wall $vigil_cpu $vigil_rss"
 
 mkdir -p "$WORK/rsyslog"
 cat >"$WORK/rsyslog.conf" <<CONF
@@ -127,10 +140,14 @@ if [ "$status" = 0 ]; then
       printf "%-28s wall %6.2f s  cpu %6.2f s  %7.1f MB/s per CPU second  %7.1f MB/s wall  peak RSS %6.1f MiB\n",
         name, wall, cpu, bytes / 1e6 / cpu, bytes / 1e6 / wall, rss / 1024 }'
   }
-  report "vigil (tail, json, loki)" "$vigil_wall" "$vigil_cpu" "$vigil_rss"
+  report "vigil (json: label, time)" "$labels_wall" "$labels_cpu" "$labels_rss"
+  report "vigil (json: + metadata)" "$meta_wall" "$meta_cpu" "$meta_rss"
   report "rsyslog (imfile, omfwd)" "$rsyslog_wall" "$rsyslog_cpu" "$rsyslog_rss"
-  awk -v vw="$vigil_wall" -v vc="$vigil_cpu" -v rw="$rsyslog_wall" -v rc="$rsyslog_cpu" 'BEGIN {
-    printf "vigil / rsyslog: %.2fx the throughput (wall), %.2fx the CPU\n", rw / vw, vc / rc }'
+  for run in "label, time:$labels_wall:$labels_cpu" "+ metadata:$meta_wall:$meta_cpu"; do
+    IFS=: read -r name vw vc <<<"$run"
+    awk -v name="$name" -v vw="$vw" -v vc="$vc" -v rw="$rsyslog_wall" -v rc="$rsyslog_cpu" 'BEGIN {
+      printf "vigil (%s) / rsyslog: %.2fx the throughput (wall), %.2fx the CPU\n", name, rw / vw, vc / rc }'
+  done
   echo "logs-throughput: ok ($LINES lines delivered by both)"
 else
   echo "logs-throughput: FAILED (a shipper did not deliver every line)"

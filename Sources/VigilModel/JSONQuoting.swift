@@ -88,15 +88,22 @@ public enum JSONQuoting {
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Escapes `"`, `\\`, control characters and DEL; runs of other bytes (UTF-8 included) are
-    /// copied whole.
+    /// copied whole, found eight bytes at a time.
     private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + bytes.count + 2)
+        guard let base = bytes.baseAddress else { return }
+        let count = bytes.count
         var run = 0
-        for index in 0..<bytes.count {
-            let byte = bytes[index]
+        var index = 0
+        while index < count {
+            while index + 8 <= count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                index += 8
+            }
+            guard index < count else { break }
+            let byte = base[index]
+            index += 1
             if byte >= 0x20 && byte != 0x22 && byte != 0x5c && byte != 0x7f { continue }
-            if run < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
-            run = index + 1
+            if run < index - 1 { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: index - 1 - run)) }
+            run = index
             out.append(0x5c)
             switch byte {
             case 0x22, 0x5c: out.append(byte)
@@ -113,6 +120,18 @@ public enum JSONQuoting {
                 out.append(hexDigits[Int(byte & 0xf)])
             }
         }
-        if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
+        if run < count { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: count - run)) }
+    }
+
+    /// Whether one of the eight bytes of `word` is a control character, `"`, `\\` or DEL (exact:
+    /// the zero-byte test has no false positives when only asked whether any byte matched).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
+        return below20 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5c))
+            || hasZeroByte(word ^ (ones &* 0x7f))
     }
 }

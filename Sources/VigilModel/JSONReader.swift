@@ -112,6 +112,40 @@ public struct JSONReader {
 
     /// Reads an object, calling `member` once per member with its key.
     public mutating func readObject(_ member: (inout JSONReader, String) throws(Error) -> Void) throws(Error) {
+        try readObject { (reader: inout JSONReader, key: Key) throws(Error) in
+            try member(&reader, reader.text(of: key))
+        }
+    }
+
+    /// A member's key as ``readObject(keys:)`` hands it over: where it is written when it holds no
+    /// escapes (no string is made for a key the caller only compares), else its decoded text.
+    public enum Key {
+        /// The key's bytes, between its quotes.
+        case written(Range<Int>)
+        /// The key, its escapes decoded.
+        case decoded(String)
+    }
+
+    /// The text of `key`.
+    public func text(of key: Key) -> String {
+        switch key {
+        case .written(let range):
+            bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+        case .decoded(let text): text
+        }
+    }
+
+    /// Whether `key` is the text whose UTF-8 is `utf8`.
+    public func key(_ key: Key, is utf8: [UInt8]) -> Bool {
+        switch key {
+        case .written(let range):
+            range.count == utf8.count && bytes.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[range]).elementsEqual(utf8) }
+        case .decoded(let text): text.utf8.elementsEqual(utf8)
+        }
+    }
+
+    /// Reads an object, calling `member` once per member with its ``Key``.
+    public mutating func readObject(keys member: (inout JSONReader, Key) throws(Error) -> Void) throws(Error) {
         try expect(UInt8(ascii: "{"), "'{'")
         try enter()
         skipWhitespace()
@@ -121,7 +155,7 @@ public struct JSONReader {
             return
         }
         while true {
-            let key = try readString()
+            let key = try readStringToken()
             try expect(UInt8(ascii: ":"), "':'")
             try member(&self, key)
             skipWhitespace()
@@ -137,6 +171,22 @@ public struct JSONReader {
         }
     }
 
+    /// Reads a string as a ``Key``: where it is written when it holds no escapes (no string is
+    /// made), else its decoded text.
+    private mutating func readStringToken() throws(Error) -> Key {
+        try expect(UInt8(ascii: "\""), "a string")
+        let start = index
+        index = plainEnd(from: start)
+        guard index < bytes.count else { throw fail("unterminated string") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            index += 1
+            return .written(start..<(index - 1))
+        case UInt8(ascii: "\\"): return .decoded(try readEscapedString(from: start))
+        default: throw fail("control character in string")
+        }
+    }
+
     private mutating func enter() throws(Error) {
         depth += 1
         if depth > Self.maxDepth { throw fail("nesting deeper than \(Self.maxDepth)") }
@@ -144,19 +194,26 @@ public struct JSONReader {
 
     /// Reads a string, decoding escapes (`\uXXXX` with surrogate pairs); invalid UTF-8 is replaced.
     public mutating func readString() throws(Error) -> String {
-        try expect(UInt8(ascii: "\""), "a string")
-        let start = index
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                defer { index += 1 }
-                return String(decoding: bytes[start..<index], as: UTF8.self)
+        text(of: try readStringToken())
+    }
+
+    /// Skips a string, checking it as ``readString()`` does, without making it.
+    private mutating func skipString() throws(Error) {
+        _ = try readStringToken()
+    }
+
+    /// The offset of the first quote, backslash or control character at or after `start` (the
+    /// end of the input when there is none).
+    private func plainEnd(from start: Int) -> Int {
+        bytes.withUnsafeBufferPointer { buffer in
+            var position = start
+            while position < buffer.count {
+                let byte = buffer[position]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return position }
+                position += 1
             }
-            if byte == UInt8(ascii: "\\") { return try readEscapedString(from: start) }
-            if byte < 0x20 { throw fail("control character in string") }
-            index += 1
+            return position
         }
-        throw fail("unterminated string")
     }
 
     private mutating func readEscapedString(from start: Int) throws(Error) -> String {
@@ -243,9 +300,9 @@ public struct JSONReader {
         skipWhitespace()
         guard index < bytes.count else { throw fail("expected a value") }
         switch bytes[index] {
-        case UInt8(ascii: "\""): _ = try readString()
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "["): try readArray { (reader: inout JSONReader) throws(Error) in try reader.skipValue() }
-        case UInt8(ascii: "{"): try readObject { (reader: inout JSONReader, _: String) throws(Error) in try reader.skipValue() }
+        case UInt8(ascii: "{"): try readObject(keys: { (reader: inout JSONReader, _: Key) throws(Error) in try reader.skipValue() })
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try readBool()
         case UInt8(ascii: "n"):
             guard readNull() else { throw fail("expected a value") }

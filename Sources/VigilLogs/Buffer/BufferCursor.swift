@@ -24,6 +24,10 @@ struct BufferCursor {
                 move(to: next)
                 continue
             }
+            if let (frame, size) = buffer.recentFrame(at: position) {
+                position.offset += Int64(size)
+                return frame
+            }
             if descriptor == nil {
                 descriptor = PosixFile.openForReading(DiskBuffer.path(buffer.directory, position.segment))
                 guard descriptor != nil else { return nil }

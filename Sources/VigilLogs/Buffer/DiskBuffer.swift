@@ -36,6 +36,8 @@ final class DiskBuffer: Sendable {
         /// The newest sequence number the positions file covers.
         var persistedSequence: UInt64
         var unsynced = false
+        /// The newest appended frames, decoded, for the sender to take without reading them back.
+        var recent = RecentFrames()
     }
 
     let directory: String
@@ -121,8 +123,9 @@ final class DiskBuffer: Sendable {
 
     // MARK: Writing
 
-    /// Appends one encoded frame holding `lines` lines, numbered `sequence`.
-    func append(_ frame: [UInt8], sequence: UInt64, lines: Int) throws(LogsError) {
+    /// Appends one encoded frame holding `lines` lines, numbered `sequence`; `decoded`, the frame
+    /// itself, is kept in memory a while so the sender can take it without reading it back.
+    func append(_ frame: [UInt8], sequence: UInt64, lines: Int, decoded: BufferFrame? = nil) throws(LogsError) {
         try state.withLock { (state: inout State) throws(LogsError) in
             if state.segments[state.segments.count - 1].bytes >= segmentSize {
                 PosixFile.sync(state.descriptor)
@@ -139,6 +142,10 @@ final class DiskBuffer: Sendable {
                 throw LogsError("cannot write to buffer \(directory): \(PosixFile.errorText())")
             }
             let last = state.segments.count - 1
+            if let decoded {
+                state.recent.add(
+                    decoded, at: Position(segment: state.segments[last].number, offset: state.segments[last].bytes), size: frame.count)
+            }
             state.segments[last].bytes += Int64(frame.count)
             state.segments[last].lines += lines
             state.segments[last].maxSequence = max(state.segments[last].maxSequence, sequence)
@@ -203,6 +210,7 @@ final class DiskBuffer: Sendable {
             var dropped = 0
             while state.segments.reduce(0, { $0 + $1.bytes }) > maxBytes, state.segments.count > 1 {
                 let first = state.segments.removeFirst()
+                state.recent.forget(segment: first.number)
                 PosixFile.remove(Self.path(directory, first.number))
                 if first.number >= state.sent.segment { dropped += first.lines }
             }
@@ -211,6 +219,11 @@ final class DiskBuffer: Sendable {
     }
 
     // MARK: Reading (the sender)
+
+    /// The frame written at `position` and its size on disk, when it is still held in memory.
+    func recentFrame(at position: Position) -> (frame: BufferFrame, size: Int)? {
+        state.withLock { $0.recent.take(at: position) }
+    }
 
     /// Where the sender resumes: after the last acknowledged frame.
     var sentPosition: Position { state.withLock { $0.sent } }

@@ -47,7 +47,7 @@ final class FrameWriter: Sendable {
                 let bytes = frame.encoded()
                 do throws(LogsError) {
                     for buffer in buffers {
-                        try buffer.append(bytes, sequence: state.sequence, lines: pending.records.count)
+                        try buffer.append(bytes, sequence: state.sequence, lines: pending.records.count, decoded: frame)
                     }
                 } catch {
                     state.failed = true

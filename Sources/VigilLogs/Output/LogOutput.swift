@@ -52,24 +52,47 @@ struct OutputEntry: Sendable {
     var labels: [(name: String, value: String)]
     /// Fields kept beside the line rather than as labels (Loki's structured metadata).
     var metadata: [LogField] = []
+    /// Entries made by one ``entries(_:extraLabels:)`` call with the same number have the same
+    /// labels, so outputs group them into streams without comparing labels; -1 when unknown.
+    var labelSet = -1
+
+    /// What decides a record's labels besides its frame's.
+    private struct RecordKey: Hashable {
+        var labels: [LogField]
+        var stream: LogRecord.Stream
+    }
 
     /// The entries of `frames`, in order, each with ``labels(of:in:extra:)``.
     static func entries(_ frames: [BufferFrame], extraLabels: [String: String]) -> [OutputEntry] {
         var entries: [OutputEntry] = []
         entries.reserveCapacity(frames.reduce(0) { $0 + $1.records.count })
+        var labelSets: [[(name: String, value: String)]] = []
+        var setNumbers: [[String]: Int] = [:]
         for frame in frames {
-            // Records without labels of their own differ only by stream: their labels are computed
-            // once per stream.
-            var byStream: [LogRecord.Stream: [(name: String, value: String)]] = [:]
+            // Records of a frame differ only by their own labels and stream: those are looked up
+            // per record, the full label set once per distinct pair.
+            var byRecord: [RecordKey: Int] = [:]
             for record in frame.records {
-                let labels: [(name: String, value: String)]
-                if record.labels.isEmpty, let cached = byStream[record.stream] {
-                    labels = cached
+                let key = RecordKey(labels: record.labels, stream: record.stream)
+                let number: Int
+                if let known = byRecord[key] {
+                    number = known
                 } else {
-                    labels = Self.labels(of: record, in: frame, extra: extraLabels)
-                    if record.labels.isEmpty { byStream[record.stream] = labels }
+                    let labels = Self.labels(of: record, in: frame, extra: extraLabels)
+                    let flat = labels.flatMap { [$0.name, $0.value] }
+                    if let known = setNumbers[flat] {
+                        number = known
+                    } else {
+                        number = labelSets.count
+                        labelSets.append(labels)
+                        setNumbers[flat] = number
+                    }
+                    byRecord[key] = number
                 }
-                entries.append(OutputEntry(timestamp: record.timestamp, line: record.line, labels: labels, metadata: record.metadata))
+                entries.append(
+                    OutputEntry(
+                        timestamp: record.timestamp, line: record.line, labels: labelSets[number], metadata: record.metadata,
+                        labelSet: number))
             }
         }
         return entries

@@ -14,19 +14,27 @@ enum LokiPushEncoder {
     /// Groups entries into streams by their labels.
     static func streams(_ entries: [OutputEntry]) -> [Stream] {
         var streams: [Stream] = []
-        var index: [String: Int] = [:]
+        var bySet: [Int: Int] = [:]
+        var byKey: [String: Int] = [:]
         for entry in entries {
-            var key = ""
-            for label in entry.labels {
-                key += label.name
-                key += "\u{0}"
-                key += label.value
-                key += "\u{1}"
+            let slot: Int?
+            if entry.labelSet >= 0 {
+                slot = bySet[entry.labelSet]
+            } else {
+                var key = ""
+                for label in entry.labels {
+                    key += label.name
+                    key += "\u{0}"
+                    key += label.value
+                    key += "\u{1}"
+                }
+                slot = byKey[key]
+                if slot == nil { byKey[key] = streams.count }
             }
-            if let slot = index[key] {
+            if let slot {
                 streams[slot].entries.append((entry.timestamp, entry.line, entry.metadata))
             } else {
-                index[key] = streams.count
+                if entry.labelSet >= 0 { bySet[entry.labelSet] = streams.count }
                 streams.append(Stream(labels: entry.labels, entries: [(entry.timestamp, entry.line, entry.metadata)]))
             }
         }
@@ -36,7 +44,10 @@ enum LokiPushEncoder {
     /// `{"streams":[{"stream":{labels},"values":[["<ns>","line"],…]}]}`.
     static func json(_ entries: [OutputEntry]) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(entries.reduce(64) { $0 + $1.line.count + 48 })
+        out.reserveCapacity(
+            entries.reduce(64) { total, entry in
+                entry.metadata.reduce(total + entry.line.count * 11 / 10 + 48) { $0 + $1.name.utf8.count + $1.value.utf8.count + 8 }
+            })
         out += Array(#"{"streams":["#.utf8)
         for (position, stream) in streams(entries).enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }

@@ -8,14 +8,17 @@ struct ParseStep: Sendable {
     let parser: any LineFieldParser
     let name: String
     let target: LogProcessorConfig.Parser.Target
-    let labelFields: Set<String>
+    /// Fields that become labels, by name, with their label names.
+    let labelNames: [String: String]
     let timestamp: (field: String, parser: TimestampParser)?
     let errors: Counter
 
     init(_ config: LogProcessorConfig.Parser, metrics: ProcessingMetrics) throws {
+        // With nowhere to put other fields, the JSON parser skips their values.
+        let wanted = config.target == .none ? Set(config.labels + [config.timestamp?.field].compactMap { $0 }) : nil
         switch config.format {
         case .json:
-            parser = JSONFieldParser()
+            parser = JSONFieldParser(wanted: wanted)
             name = "json"
         case .logfmt:
             parser = LogfmtFieldParser()
@@ -31,7 +34,7 @@ struct ParseStep: Sendable {
             name = "kubernetes_audit"
         }
         target = config.target
-        labelFields = Set(config.labels)
+        labelNames = Dictionary(config.labels.map { ($0, LabelNameSanitizer.sanitize($0)) }) { first, _ in first }
         timestamp = config.timestamp.map { ($0.field, TimestampParser(format: $0.format)) }
         errors = try metrics.parseErrors(name)
     }
@@ -48,8 +51,8 @@ struct ParseStep: Sendable {
         }
         metrics.linesParsed.increment()
         for field in fields {
-            if labelFields.contains(field.name) {
-                record.setLabel(LabelNameSanitizer.sanitize(field.name), field.value)
+            if !labelNames.isEmpty, let label = labelNames[field.name] {
+                record.setLabel(label, field.value)
                 continue
             }
             switch target {

@@ -24,6 +24,23 @@ import VigilModel
         #expect(record.label("__error__") == nil)
     }
 
+    @Test func withTargetNoneOnlyTheNamedFieldsAreReadAndBadJSONIsStillCaught() throws {
+        let yaml = #"- {type: json, target: none, labels: [level, ctx_user_id, space], timestamp: {field: ts, format: rfc3339nano}}"#
+        let record = try one(
+            yaml,
+            #"{"msg":"skip \"me\"","level":"warn","ctx":{"user":{"id":7},"other":1},"sp\u0061ce":"decoded key","n":[1,{"a":null}],"ts":"2026-01-01T00:00:00.5Z"}"#)
+        #expect(record.label("level") == "warn")
+        #expect(record.label("ctx_user_id") == "7")
+        #expect(record.label("space") == "decoded key")
+        #expect(record.metadata.isEmpty)
+        #expect(record.labels.count == 3)
+        #expect(record.timestamp == 1_767_225_600_500_000_000)
+        for broken in [#"{"msg":"unterminated,"level":"x"}"#, "{\"msg\":\"ctl\u{1}\",\"level\":\"x\"}", #"{"msg":"x","level":"x""#, #"{"n":[1,}"#] {
+            let failed = try one(yaml, broken)
+            #expect(failed.label("__error__") == "JSONParserErr", "\(broken)")
+        }
+    }
+
     @Test func aLineThatDoesNotParseIsKeptWithAnErrorLabelAndCounted() throws {
         let registry = MetricsRegistry()
         let record = try one("- {type: json}", "plain text {", registry: registry)
