@@ -98,7 +98,7 @@ YAML
     status=1
     tail -20 "$WORK/$name.log" >&2
   fi
-  kill $pid 2>/dev/null; wait $pid 2>/dev/null
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null || true
 }
 
 status=0
