@@ -95,7 +95,7 @@ public enum JSONQuoting {
         var run = 0
         var index = 0
         while index < count {
-            while index + 8 <= count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+            while index + 8 <= count, !mayNeedEscape(ByteWord.load(base + index)) {
                 index += 8
             }
             guard index < count else { break }
@@ -123,15 +123,10 @@ public enum JSONQuoting {
         if run < count { out.append(contentsOf: UnsafeBufferPointer(start: base + run, count: count - run)) }
     }
 
-    /// Whether one of the eight bytes of `word` is a control character, `"`, `\\` or DEL (exact:
-    /// the zero-byte test has no false positives when only asked whether any byte matched).
+    /// Whether one of the eight bytes of `word` is a control character, `"`, `\\` or DEL.
     @inline(__always)
     private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
-        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
-        return below20 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5c))
-            || hasZeroByte(word ^ (ones &* 0x7f))
+        ByteWord.containsByte(word, below: 0x20) || ByteWord.contains(word, 0x22) || ByteWord.contains(word, 0x5c)
+            || ByteWord.contains(word, 0x7f)
     }
 }

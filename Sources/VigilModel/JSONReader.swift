@@ -206,7 +206,14 @@ public struct JSONReader {
     /// end of the input when there is none).
     private func plainEnd(from start: Int) -> Int {
         bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return start }
             var position = start
+            // Eight bytes at a time while none is a quote, a backslash or below 0x20.
+            while position + 8 <= buffer.count {
+                let word = ByteWord.load(base + position)
+                if ByteWord.containsByte(word, below: 0x20) || ByteWord.contains(word, 0x22) || ByteWord.contains(word, 0x5c) { break }
+                position += 8
+            }
             while position < buffer.count {
                 let byte = buffer[position]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return position }

@@ -41,6 +41,9 @@ struct LogsShipCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = logging.bootstrap(label: "vigil.logs")
+        // One malloc arena per core: batches freed on one thread and allocated on another
+        // otherwise strand memory in idle arenas.
+        ProcessMemory.limitArenasToCores()
         let logsConfig: LogsConfig
         do {
             logsConfig = try PrometheusConfig.load(path: config).logs

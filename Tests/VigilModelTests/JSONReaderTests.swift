@@ -26,6 +26,31 @@ struct JSONReaderTests {
         #expect(try objects("[]") == [])
     }
 
+    @Test("strings of every length with escapes anywhere read back as written; a raw control character anywhere fails")
+    func stringsAcrossWordBoundaries() throws {
+        var random = SplitMix64(seed: 9)
+        let pieces: [String] = ["a", "b", "\"", "\\", "\n", "\u{1}", "é", "€", "😀", "/", "\u{7f}"]
+        for _ in 0..<3000 {
+            let value = (0..<Int(random.next() % 40)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let key = String(value.prefix(Int(random.next() % 12)))
+            var object: [String: String] = [:]
+            let text = "[{" + JSONQuoting.quote(key) + ":" + JSONQuoting.quote(value) + "}]"
+            object[key] = value
+            #expect(try objects(text) == [object], "\(text)")
+            // The same document with one raw control character inside the value.
+            var bytes = Array(text.utf8)
+            // The value's text starts after its opening quote; its closing quote is at count - 3.
+            let valueStart = bytes.count - 1 - JSONQuoting.quote(value).utf8.count
+            bytes.insert(0x0a, at: valueStart + Int(random.next() % UInt64(bytes.count - 3 - valueStart + 1)))
+            var reader = JSONReader(bytes)
+            #expect(throws: JSONReader.Error.self) {
+                try reader.readArray { (reader: inout JSONReader) throws(JSONReader.Error) in
+                    try reader.readObject { (reader: inout JSONReader, _: String) throws(JSONReader.Error) in _ = try reader.readString() }
+                }
+            }
+        }
+    }
+
     @Test("skipValue passes over numbers, booleans, null and nested values")
     func skips() throws {
         var reader = JSONReader(Array(#"{"n":-1.5e+3,"b":[true,false,null,{"x":[1,2,{}]}],"s":"v"}"#.utf8))

@@ -34,7 +34,9 @@ struct BufferFrame: Sendable, Equatable {
     /// The frame's bytes, with its length and CRC32C header.
     func encoded() -> [UInt8] {
         var writer = ByteWriter()
-        writer.bytes.reserveCapacity(64 + records.reduce(0) { $0 + $1.line.count + 12 })
+        writer.bytes.reserveCapacity(Self.headerSize + 64 + records.reduce(0) { $0 + $1.line.count + 12 })
+        // The header's place, filled in once the payload's length and checksum are known.
+        writer.bytes.append(contentsOf: repeatElement(0, count: Self.headerSize))
         writer.uvarint(sequence)
         checkpoint.encode(into: &writer)
         writer.uvarint(UInt64(labels.count))
@@ -50,12 +52,13 @@ struct BufferFrame: Sendable, Equatable {
             writer.bytes.append(contentsOf: record.line)
         }
         appendRecordFields(to: &writer)
-        var frame: [UInt8] = []
-        frame.reserveCapacity(writer.bytes.count + Self.headerSize)
-        ByteWriter.appendUInt32(UInt32(writer.bytes.count), to: &frame)
-        ByteWriter.appendUInt32(CRC32C.checksum(writer.bytes), to: &frame)
-        frame.append(contentsOf: writer.bytes)
-        return frame
+        let length = UInt32(writer.bytes.count - Self.headerSize)
+        let checksum = writer.bytes.withUnsafeBytes { CRC32C.update(0, UnsafeRawBufferPointer(rebasing: $0[Self.headerSize...])) }
+        var header: [UInt8] = []
+        ByteWriter.appendUInt32(length, to: &header)
+        ByteWriter.appendUInt32(checksum, to: &header)
+        writer.bytes.replaceSubrange(0..<Self.headerSize, with: header)
+        return writer.bytes
     }
 
     /// Length and checksum, each a little-endian u32.
