@@ -183,6 +183,21 @@ import VigilModel
             == [#"{status="stream"}"#: 3])
     }
 
+    @Test func skippedFieldsAreCheckedButNotDecoded() async throws {
+        let stream: Labels = ["job": "ingress"]
+        let data = source([
+            (stream, 10, #"{"msg":"a \"quoted\" \\ path","status":"200","tags":["x\"y",{"k":"v\\"}]}"#),
+            (stream, 11, #"{"msg":"é \u00e9 \ud83d\ude00","status":"500"}"#),
+            (stream, 12, #"{"status":"200","msg":"plain"}"#),
+            (stream, 13, #"{"msg":"cut \"short,"status":"404"}"#),
+            (stream, 14, #"{"msg":"bad escape \q","status":"404"}"#),
+        ])
+        #expect(try await instant(#"sum by (status) (count_over_time({job="ingress"} | json | __error__="" [1m]))"#, data, at: 60)
+            == [#"{status="200"}"#: 2, #"{status="500"}"#: 1])
+        #expect(try await lines(#"{job="ingress"} | json | __error__="JSONParserErr""#, data)
+            == [#"{"msg":"cut \"short,"status":"404"}"#, #"{"msg":"bad escape \q","status":"404"}"#])
+    }
+
     @Test func instantLogQueryIsRefused() async throws {
         await #expect(throws: LogQLEngineError.self) {
             _ = try await LogQLEngine(source: data).instantQuery(#"{app="api"}"#, time: ns(60))

@@ -163,7 +163,7 @@ struct JSONFields {
         skipSpace()
         guard index < bytes.count else { throw fail("unexpected end") }
         switch bytes[index] {
-        case UInt8(ascii: "\""): _ = try string()
+        case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             depth += 1
             guard depth < 128 else { throw fail("nesting too deep") }
@@ -180,7 +180,7 @@ struct JSONFields {
                 if isObject {
                     skipSpace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a key") }
-                    _ = try string()
+                    try skipString()
                     skipSpace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected :") }
                     index += 1
@@ -199,6 +199,22 @@ struct JSONFields {
             }
         default: try skipScalar()
         }
+    }
+
+    /// Skips the string literal at `index` (at its opening quote), failing where ``string()`` would,
+    /// without making it: a skipped field costs a scan, not an allocation.
+    mutating func skipString() throws(Failure) {
+        let open = index
+        index += 1
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") { index += 1 }
+        guard index < bytes.count else { throw fail("unterminated string") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            index += 1
+            return
+        }
+        // Escapes are rare: the decoding reader checks them.
+        index = open
+        _ = try string()
     }
 
     /// Reads a string literal at `index` (which is at the opening quote), unescaping it.
