@@ -37,7 +37,7 @@ final class DiskBuffer: Sendable {
         var persistedSequence: UInt64
         var unsynced = false
         /// The newest appended frames, decoded, for the sender to take without reading them back.
-        var recent = RecentFrames()
+        var recent: RecentFrames
     }
 
     let directory: String
@@ -45,8 +45,9 @@ final class DiskBuffer: Sendable {
     let maxBytes: Int64
     private let state: Mutex<State>
 
-    /// Opens (creating) the buffer in `directory`; writing continues in a new segment.
-    init(directory: String, segmentSize: Int64, maxBytes: Int64) throws(LogsError) {
+    /// Opens (creating) the buffer in `directory`; writing continues in a new segment. The newest
+    /// `recentBytes` of appended frames stay in memory for the sender.
+    init(directory: String, segmentSize: Int64, maxBytes: Int64, recentBytes: Int = RecentFrames.defaultCapacity) throws(LogsError) {
         self.directory = directory
         self.segmentSize = segmentSize
         self.maxBytes = maxBytes
@@ -72,7 +73,7 @@ final class DiskBuffer: Sendable {
         state = Mutex(
             State(
                 segments: segments, descriptor: descriptor, sent: sent, sentSequence: progress?.sequence ?? 0,
-                persistedSequence: 0))
+                persistedSequence: 0, recent: RecentFrames(capacity: recentBytes)))
     }
 
     static func path(_ directory: String, _ segment: Int) -> String {

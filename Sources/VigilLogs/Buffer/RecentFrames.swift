@@ -6,13 +6,19 @@ struct RecentFrames {
     private var frames: [(position: DiskBuffer.Position, size: Int, frame: BufferFrame)] = []
     private var bytes = 0
     /// Encoded bytes held at most; the oldest frames are let go beyond it.
-    static let capacity = 4 << 20
+    let capacity: Int
+    /// Four batches of the default size.
+    static let defaultCapacity = 4 << 20
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
 
     /// Holds `frame`, written at `position` in `size` bytes.
     mutating func add(_ frame: BufferFrame, at position: DiskBuffer.Position, size: Int) {
         frames.append((position, size, frame))
         bytes += size
-        while bytes > Self.capacity, let first = frames.first {
+        while bytes > capacity, let first = frames.first {
             bytes -= first.size
             frames.removeFirst()
         }
