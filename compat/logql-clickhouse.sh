@@ -15,12 +15,11 @@
 # never asserted. Skips (exit 0) only when ClickHouse cannot be installed. LOGQL_CH_VIGIL names a
 # prebuilt release binary.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/clickhouse.bash"
 ensure_packages python3 curl
-if ! command -v clickhouse-server >/dev/null 2>&1; then
-  if ! ensure_packages clickhouse-server clickhouse-client 2>/dev/null || ! command -v clickhouse-server >/dev/null 2>&1; then
-    echo "logql-clickhouse: SKIPPED: Debian's clickhouse-server package cannot be installed here"
-    exit 0
-  fi
+if ! ensure_clickhouse; then
+  echo "logql-clickhouse: SKIPPED: Debian's clickhouse-server package cannot be installed here"
+  exit 0
 fi
 
 VIGIL_PORT=19960
@@ -66,37 +65,11 @@ PY
 BYTES=$(stat -c %s "$WORK/access.log")
 echo "lines: $LINES, $BYTES bytes, from $START (+1 h)"
 
-# ClickHouse on loopback with a throw-away config, as compat/logs-clickhouse.sh.
-mkdir -p "$WORK/ch/tmp" "$WORK/ch/user_files"
-cat >"$WORK/ch/config.xml" <<XML
-<yandex>
-  <logger><level>warning</level><log>$WORK/ch/server.log</log><errorlog>$WORK/ch/server.err.log</errorlog></logger>
-  <http_port>$CH_HTTP_PORT</http_port>
-  <tcp_port>$CH_TCP_PORT</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <path>$WORK/ch/</path>
-  <tmp_path>$WORK/ch/tmp/</tmp_path>
-  <user_files_path>$WORK/ch/user_files/</user_files_path>
-  <users_config>$WORK/ch/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <mark_cache_size>67108864</mark_cache_size>
-</yandex>
-XML
-cat >"$WORK/ch/users.xml" <<XML
-<yandex>
-  <profiles><default></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
-  <quotas><default></default></quotas>
-</yandex>
-XML
-clickhouse-server --config-file="$WORK/ch/config.xml" >"$WORK/ch/stdout.log" 2>&1 &
-CH_PID=$!
-PIDS+=($CH_PID)
-if ! wait_http "http://127.0.0.1:$CH_HTTP_PORT/ping" 60; then
-  tail -20 "$WORK/ch/stdout.log" "$WORK/ch/server.err.log" 2>/dev/null >&2
+if ! start_clickhouse "$WORK/ch" "$CH_HTTP_PORT" "$CH_TCP_PORT"; then
+  PIDS+=("$CH_PID")
   exit 1
 fi
+PIDS+=("$CH_PID")
 ch() { curl -fsS "http://127.0.0.1:$CH_HTTP_PORT/" --data-binary "$1"; }
 ch "CREATE TABLE default.access (ts UInt64, line String) ENGINE = MergeTree ORDER BY ts"
 # clickhouse-client streams the file (curl's --data-binary would hold the whole gigabyte in memory).

@@ -7,12 +7,11 @@
 # column types (`timestamp_format: unix_nanos`, `labels_format: json_string`).
 # Prints "logs-clickhouse: ok" or what differs; skips (exit 0) only when the package cannot be installed.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/clickhouse.bash"
 ensure_packages curl
-if ! command -v clickhouse-server >/dev/null 2>&1; then
-  if ! ensure_packages clickhouse-server clickhouse-client 2>/dev/null || ! command -v clickhouse-server >/dev/null 2>&1; then
-    echo "logs-clickhouse: SKIPPED: Debian's clickhouse-server package cannot be installed here"
-    exit 0
-  fi
+if ! ensure_clickhouse; then
+  echo "logs-clickhouse: SKIPPED: Debian's clickhouse-server package cannot be installed here"
+  exit 0
 fi
 
 HTTP_PORT=19861
@@ -29,39 +28,11 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$WORK/ch/tmp" "$WORK/ch/user_files" "$WORK/logs" "$WORK/data"
 
-cat >"$WORK/ch/config.xml" <<XML
-<yandex>
-  <logger><level>warning</level><log>$WORK/ch/server.log</log><errorlog>$WORK/ch/server.err.log</errorlog></logger>
-  <http_port>$HTTP_PORT</http_port>
-  <tcp_port>$TCP_PORT</tcp_port>
-  <listen_host>127.0.0.1</listen_host>
-  <path>$WORK/ch/</path>
-  <tmp_path>$WORK/ch/tmp/</tmp_path>
-  <user_files_path>$WORK/ch/user_files/</user_files_path>
-  <users_config>$WORK/ch/users.xml</users_config>
-  <default_profile>default</default_profile>
-  <default_database>default</default_database>
-  <mark_cache_size>67108864</mark_cache_size>
-</yandex>
-XML
-cat >"$WORK/ch/users.xml" <<XML
-<yandex>
-  <profiles><default></default></profiles>
-  <users>
-    <default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default>
-    <vigil><password>s3cret</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></vigil>
-  </users>
-  <quotas><default></default></quotas>
-</yandex>
-XML
 printf 's3cret\n' >"$WORK/password"
 
-clickhouse-server --config-file="$WORK/ch/config.xml" >"$WORK/ch/stdout.log" 2>&1 &
-CH_PID=$!
-if ! wait_http "http://127.0.0.1:$HTTP_PORT/ping" 60; then
-  tail -20 "$WORK/ch/stdout.log" "$WORK/ch/server.err.log" 2>/dev/null >&2
+start_clickhouse "$WORK/ch" "$HTTP_PORT" "$TCP_PORT" \
+  '<vigil><password>s3cret</password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></vigil>' ||
   exit 1
-fi
 ch() { curl -fsS "http://127.0.0.1:$HTTP_PORT/" --data-binary "$1"; }
 ch "CREATE TABLE default.logs (timestamp UInt64, labels String, line String) ENGINE = MergeTree ORDER BY timestamp"
 
