@@ -90,9 +90,6 @@ struct MetricEvaluator {
         let postFilters = try (range.unwrap?.postFilters ?? []).map { filter throws(LogQLEngineError) in try CompiledLabelFilter(filter) }
         let firstWindowEnd = steps.start - range.offset
         let lastWindowEnd = steps.end - range.offset
-        let selection = LogSelection(
-            matchers: range.selector.matchers, start: firstWindowEnd - range.range + 1, end: lastWindowEnd + 1,
-            direction: .forward, requiredSubstrings: range.selector.requiredSubstrings)
         let grouping = aggregation.grouping ?? reducer
         let keepErrors = aggregation.grouping == nil
         let function = aggregation.function
@@ -113,6 +110,17 @@ struct MetricEvaluator {
             hintNames = names.sorted()
         }
 
+        // Stored blocks are grouped from their templates and columns when the pipeline is a bare
+        // `json` whose result is cut down to a few labels and each line counts as one.
+        var templatedGrouping: TemplatedJSONGrouping?
+        if let hints, pipeline.isBareJSON, !countsBytes {
+            templatedGrouping = TemplatedJSONGrouping(hintNames: hintNames, wanted: hints)
+        }
+        let selection = LogSelection(
+            matchers: range.selector.matchers, start: firstWindowEnd - range.range + 1, end: lastWindowEnd + 1,
+            direction: .forward, requiredSubstrings: range.selector.requiredSubstrings,
+            templatedBlocks: templatedGrouping != nil)
+
         // Series found through the hinted labels' values, so most lines build no `Labels`.
         var hintedIndex: [[String]: Int] = [:]
         var seriesIndex: [Labels: Int] = [:]
@@ -131,55 +139,87 @@ struct MetricEvaluator {
             return series.count - 1
         }
 
-        try await source.select(selection) { batch in
-            for entry in batch.entries {
-                counted += 1
-                if counted & 0xFFF == 0, ContinuousClock().now > deadline || Task.isCancelled { throw LogQLEngineError.timedOut }
-                stats.totalLinesProcessed += 1
-                stats.totalBytesProcessed += entry.line.count
-                if !entry.metadata.isEmpty { stats.totalStructuredMetadataBytesProcessed += entry.metadata.byteCount }
-                if pipeline.onlyLineFilters, unwrap == nil, entry.metadata.isEmpty {
-                    guard entry.line.withUnsafeBytes({ pipeline.passesLineFilters($0) }) else { continue }
-                    if batch.labels != lastStream {
-                        lastStream = batch.labels
-                        lastStreamIndex = index(for: batch.labels)
-                    }
-                    series[lastStreamIndex].timestamps.append(entry.timestamp)
-                    series[lastStreamIndex].values.append(countsBytes ? Double(entry.line.count) : 1)
-                    stats.totalPostFilterLines += 1
-                    continue
+        func tick() throws {
+            counted += 1
+            if counted & 0xFFF == 0, ContinuousClock().now > deadline || Task.isCancelled { throw LogQLEngineError.timedOut }
+            stats.totalLinesProcessed += 1
+        }
+
+        func process(_ entry: LogEntry, stream: Labels) throws {
+            try tick()
+            stats.totalBytesProcessed += entry.line.count
+            if !entry.metadata.isEmpty { stats.totalStructuredMetadataBytesProcessed += entry.metadata.byteCount }
+            if pipeline.onlyLineFilters, unwrap == nil, entry.metadata.isEmpty {
+                guard entry.line.withUnsafeBytes({ pipeline.passesLineFilters($0) }) else { return }
+                if stream != lastStream {
+                    lastStream = stream
+                    lastStreamIndex = index(for: stream)
                 }
-                var labels = LineLabels(base: batch.labels.merging(metadata: entry.metadata))
-                guard let line = pipeline.run(line: entry.line, timestamp: entry.timestamp, labels: &labels, wanted: hints) else {
-                    continue
-                }
-                var value = countsBytes ? Double(line.count) : 1
-                if let unwrap {
-                    value = Self.unwrapValue(unwrap, &labels)
-                    var kept = true
-                    for filter in postFilters where !filter.evaluate(&labels) {
-                        kept = false
-                        break
-                    }
-                    guard kept else { continue }
-                    labels.remove(unwrap.label)
-                }
+                series[lastStreamIndex].timestamps.append(entry.timestamp)
+                series[lastStreamIndex].values.append(countsBytes ? Double(entry.line.count) : 1)
                 stats.totalPostFilterLines += 1
-                let target: Int
-                if hints != nil {
-                    let values = hintNames.map { labels[$0] ?? "" }
-                    if let known = hintedIndex[values] {
-                        target = known
-                    } else {
-                        target = index(for: labels.build(keeping: hintNames))
-                        hintedIndex[values] = target
-                    }
-                } else {
-                    target = index(for: labels.build())
-                }
-                series[target].timestamps.append(entry.timestamp)
-                series[target].values.append(value)
+                return
             }
+            var labels = LineLabels(base: stream.merging(metadata: entry.metadata))
+            guard let line = pipeline.run(line: entry.line, timestamp: entry.timestamp, labels: &labels, wanted: hints) else {
+                return
+            }
+            var value = countsBytes ? Double(line.count) : 1
+            if let unwrap {
+                value = Self.unwrapValue(unwrap, &labels)
+                var kept = true
+                for filter in postFilters where !filter.evaluate(&labels) {
+                    kept = false
+                    break
+                }
+                guard kept else { return }
+                labels.remove(unwrap.label)
+            }
+            stats.totalPostFilterLines += 1
+            let target: Int
+            if hints != nil {
+                let values = hintNames.map { labels[$0] ?? "" }
+                if let known = hintedIndex[values] {
+                    target = known
+                } else {
+                    target = index(for: labels.build(keeping: hintNames))
+                    hintedIndex[values] = target
+                }
+            } else {
+                target = index(for: labels.build())
+            }
+            series[target].timestamps.append(entry.timestamp)
+            series[target].values.append(value)
+        }
+
+        try await source.select(selection) { batch in
+            if let block = batch.templated {
+                func wholeLine(_ line: Int) throws {
+                    try process(LogEntry(timestamp: block.timestamps[line], line: try block.line(line), metadata: block.metadata[line]), stream: batch.labels)
+                }
+                guard var grouping = templatedGrouping, block.lines == block.timestamps.indices else {
+                    // A block cut by the window's edge: its line bytes are counted line by line.
+                    for line in block.lines { try wholeLine(line) }
+                    return true
+                }
+                stats.totalBytesProcessed += block.lineBytes
+                try grouping.visit(
+                    block, streamLabels: batch.labels, group: { index(for: $0) },
+                    counted: { line, target in
+                        try tick()
+                        stats.totalPostFilterLines += 1
+                        series[target].timestamps.append(block.timestamps[line])
+                        series[target].values.append(1)
+                    },
+                    wholeLine: { line in
+                        // Counted again by `process`.
+                        stats.totalBytesProcessed -= try block.line(line).count
+                        try wholeLine(line)
+                    })
+                templatedGrouping = grouping
+                return true
+            }
+            for entry in batch.entries { try process(entry, stream: batch.labels) }
             return true
         }
         context.statistics = stats

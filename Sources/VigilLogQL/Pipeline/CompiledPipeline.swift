@@ -82,6 +82,12 @@ final class CompiledPipeline: Sendable {
         return true
     }
 
+    /// Whether the pipeline is `| json` alone, without parameters.
+    var isBareJSON: Bool {
+        guard stages.count == 1, case .json(let parameters) = stages[0] else { return false }
+        return parameters.isEmpty
+    }
+
     /// Whether the stages only filter lines and parse (`json`/`logfmt` without parameters), so a
     /// caller that needs a few labels at the end may ask the parsers for those alone.
     var labelHintsAllowed: Bool {

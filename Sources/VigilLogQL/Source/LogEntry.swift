@@ -26,10 +26,21 @@ public struct LogStreamBatch: Sendable, Hashable {
     public var labels: Labels
     /// Its entries inside the selection's window, ordered by `LogSelection.direction`.
     public var entries: [LogEntry]
+    /// Instead of `entries` (then empty): one stored block, its lines in the window given by
+    /// ``TemplatedLines/lines``. Only when the selection asked for ``LogSelection/templatedBlocks``.
+    public var templated: TemplatedLines?
 
     /// A batch of `entries` from the stream labelled `labels`.
     public init(labels: Labels, entries: [LogEntry]) {
         self.labels = labels
         self.entries = entries
+        self.templated = nil
+    }
+
+    /// A batch of one stored block of the stream labelled `labels`.
+    public init(labels: Labels, templated: TemplatedLines) {
+        self.labels = labels
+        self.entries = []
+        self.templated = templated
     }
 }

@@ -23,16 +23,20 @@ public struct LogSelection: Sendable, Hashable {
     /// A source may use them to skip chunks its token filters rule out. It may also ignore them and
     /// return lines without them: the engine applies the filters again.
     public var requiredSubstrings: [[UInt8]]
+    /// Whether the caller takes stored blocks as ``TemplatedLines`` (``LogStreamBatch/templated``)
+    /// instead of lines. A source may still send lines; only forward selections get blocks.
+    public var templatedBlocks: Bool
 
     /// A selection of streams matching `matchers` in [`start`, `end`).
     public init(
         matchers: [LabelMatcher], start: Int64, end: Int64, direction: LogDirection = .forward,
-        requiredSubstrings: [[UInt8]] = []
+        requiredSubstrings: [[UInt8]] = [], templatedBlocks: Bool = false
     ) {
         self.matchers = matchers
         self.start = start
         self.end = end
         self.direction = direction
         self.requiredSubstrings = requiredSubstrings
+        self.templatedBlocks = templatedBlocks
     }
 }

@@ -27,6 +27,18 @@ enum Brotli {
         return output
     }
 
+    /// Decompresses `input` into `output`, which it must fill exactly.
+    static func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(DecodeError) {
+        var decoded = output.count
+        let result = BrotliDecoderDecompress(
+            input.count, input.baseAddress?.assumingMemoryBound(to: UInt8.self), &decoded,
+            output.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        guard result == BROTLI_DECODER_RESULT_SUCCESS else {
+            throw .corrupt(result == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT ? "decodes to more than \(output.count) bytes" : "invalid brotli stream")
+        }
+        guard decoded == output.count else { throw .corrupt("decodes to \(decoded) bytes, not \(output.count)") }
+    }
+
     /// The `length` bytes `input` decompresses to; an error if it is not a complete brotli stream
     /// of exactly that length.
     static func decompress(_ input: UnsafeRawBufferPointer, length: Int) throws(DecodeError) -> [UInt8] {

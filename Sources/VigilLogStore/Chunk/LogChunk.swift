@@ -39,7 +39,7 @@ struct LogChunk: Sendable {
 
     /// Seals `entries` (sorted here, stably, so equal timestamps keep arrival order). The
     /// defaults are what the store writes; the others exist to test reading older chunks.
-    init(id: UInt64, entries unsorted: [LogEntry], codec: ChunkCodec = .brotliColumns, filter kind: ChunkFilter.Kind = .tokens) {
+    init(id: UInt64, entries unsorted: [LogEntry], codec: ChunkCodec = .brotliSections, filter kind: ChunkFilter.Kind = .tokens) {
         let sorted = unsorted.sorted { $0.timestamp < $1.timestamp }
         self.id = id
         self.codec = codec
@@ -73,7 +73,7 @@ struct LogChunk: Sendable {
             }
         }
         flush(blockStart..<sorted.count)
-        filter = codec == .brotliColumns && kind == .tokens
+        filter = codec != .snappy && kind == .tokens
             ? ChunkFilter(tokenHashes: tokenHashes, seed: id) : ChunkFilter(kind, lines: sorted.lazy.map(\.line), seed: id)
         self.blocks = blocks
         self.data = data
@@ -108,18 +108,40 @@ struct LogChunk: Sendable {
     /// the file.
     func decode(data: UnsafeRawBufferPointer, start: Int64, end: Int64, context: String, into out: inout [LogEntry]) throws(LogStoreError) {
         for block in blocks where block.maxt >= start && block.mint < end {
-            let place = "\(context): block at byte \(dataOffset + block.offset)"
-            guard block.offset >= 0, block.length >= 0, block.offset + block.length + 4 <= data.count else {
-                throw .io("\(place) runs past the end of the chunk")
-            }
-            let compressed = UnsafeRawBufferPointer(rebasing: data[block.offset..<block.offset + block.length])
-            var crcReader = ByteSource(data, offset: block.offset + block.length, context: context)
-            let expected = try crcReader.uint32("block checksum")
-            guard CRC32C.update(0, compressed) == expected else {
-                throw .io("\(place) fails its checksum")
-            }
+            let (compressed, place) = try checkedBlock(block, data: data, context: context)
             try codec.decode(
                 compressed, block: block, start: start, end: end, context: place, into: &out)
         }
+    }
+
+    /// The blocks meeting [`start`, `end`) as ``TemplatedLines``, in time order; nil for a codec
+    /// that stores lines (snappy).
+    func templated(data: UnsafeRawBufferPointer, start: Int64, end: Int64, context: String) throws(LogStoreError) -> [TemplatedLines]? {
+        guard codec != .snappy else { return nil }
+        var result: [TemplatedLines] = []
+        for block in blocks where block.maxt >= start && block.mint < end {
+            let (compressed, place) = try checkedBlock(block, data: data, context: context)
+            if let lines = try codec.templated(compressed, block: block, start: start, end: end, context: place), !lines.lines.isEmpty {
+                result.append(lines)
+            }
+        }
+        return result
+    }
+
+    /// Block `block`'s compressed bytes in `data`, its CRC checked, and its place for errors.
+    private func checkedBlock(_ block: BlockMeta, data: UnsafeRawBufferPointer, context: String)
+        throws(LogStoreError) -> (UnsafeRawBufferPointer, String)
+    {
+        let place = "\(context): block at byte \(dataOffset + block.offset)"
+        guard block.offset >= 0, block.length >= 0, block.offset + block.length + 4 <= data.count else {
+            throw .io("\(place) runs past the end of the chunk")
+        }
+        let compressed = UnsafeRawBufferPointer(rebasing: data[block.offset..<block.offset + block.length])
+        var crcReader = ByteSource(data, offset: block.offset + block.length, context: context)
+        let expected = try crcReader.uint32("block checksum")
+        guard CRC32C.update(0, compressed) == expected else {
+            throw .io("\(place) fails its checksum")
+        }
+        return (compressed, place)
     }
 }

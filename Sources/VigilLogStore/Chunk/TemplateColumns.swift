@@ -27,10 +27,11 @@ enum TemplateColumns {
         static func == (a: TemplateKey, b: TemplateKey) -> Bool { a.hash == b.hash && a.bytes == b.bytes }
     }
 
-    /// The plain form of `entries`; timestamps are stored as deltas from `mint`. Appends the hash
-    /// of every token of every line to `tokenHashes` (the chunk's filter), since it tokenizes them
-    /// anyway.
-    static func encode(_ entries: ArraySlice<LogEntry>, mint: Int64, tokenHashes: inout [UInt64]) -> [UInt8] {
+    /// The plain form of `entries` in two parts: the head (everything before the columns' bytes)
+    /// and the columns; head then columns is the codec-2 block. Timestamps are stored as deltas
+    /// from `mint`. Appends the hash of every token of every line to `tokenHashes` (the chunk's
+    /// filter), since it tokenizes them anyway.
+    static func encode(_ entries: ArraySlice<LogEntry>, mint: Int64, tokenHashes: inout [UInt64]) -> (head: [UInt8], columns: [[UInt8]]) {
         var timestamps = ByteSink()
         var metadata = ByteSink()
         var lineTemplates = ByteSink()
@@ -78,8 +79,15 @@ enum TemplateColumns {
         out.bytes.append(contentsOf: lineTemplates.bytes)
         out.uvarint(UInt64(columns.count))
         for column in columns { out.uvarint(UInt64(column.count)) }
-        for column in columns { out.bytes.append(contentsOf: column) }
-        return out.bytes
+        return (out.bytes, columns)
+    }
+
+    /// Whether every value of `column` is ASCII digits only.
+    static func isDigitsOnly(_ column: [UInt8]) -> Bool {
+        column.withUnsafeBytes { raw in
+            for byte in raw where !LogTokens.isDigit(byte) && byte != 0x0A { return false }
+            return true
+        }
     }
 
     /// Appends `bytes[range]` through a typed buffer (a contiguous copy, not a byte-by-byte one).
@@ -100,65 +108,97 @@ enum TemplateColumns {
         append(bytes, range, to: &template)
     }
 
+    /// The head of a plain form (see ``encode(_:mint:tokenHashes:)``), read: what the lines are
+    /// made of, with the templates' segments as ranges of the buffer read.
+    struct Head {
+        var timestamps: [Int64] = []
+        var metadata: [Labels] = []
+        /// Template t's segments are `segments[firstSegment[t]..<firstSegment[t + 1]]`.
+        var segments: [Range<Int>] = []
+        var firstSegment: [Int] = [0]
+        var lineTemplates: [Int] = []
+        var columnLengths: [Int] = []
+        /// Where the head ends (the columns' bytes start).
+        var end = 0
+
+        var templateCount: Int { firstSegment.count - 1 }
+    }
+
+    /// Reads the head of the plain form `plain` of a block of `entries` entries starting at `mint`.
+    /// `columnBytes` is how many column bytes follow the head in `plain` (all the rest, when nil).
+    /// Errors name `context` and the offset in `plain`.
+    static func head(
+        _ plain: UnsafeRawBufferPointer, entries: Int, mint: Int64, columnBytes: Int? = nil, context: String
+    ) throws(LogStoreError) -> Head {
+        var source = ByteSource(plain, context: context)
+        // Each entry takes a byte at least, so a larger count is corrupt (and reserving it could exhaust memory).
+        guard entries <= plain.count else { throw .io("\(context): corrupt block: \(entries) entries in \(plain.count) bytes") }
+        var head = Head()
+        head.timestamps.reserveCapacity(entries)
+        var timestamp = mint
+        for _ in 0..<entries {
+            timestamp &+= try source.varint("timestamp")
+            head.timestamps.append(timestamp)
+        }
+        head.metadata.reserveCapacity(entries)
+        for _ in 0..<entries {
+            head.metadata.append(try source.labels(count: "metadata count", name: "metadata name", value: "metadata value"))
+        }
+        let templateCount = try source.count("template count", limit: plain.count)
+        head.firstSegment.reserveCapacity(templateCount + 1)
+        for _ in 0..<templateCount {
+            let count = try source.count("template segment count", limit: maxVariables + 1)
+            guard count >= 1 else { throw source.corrupt("template segment count") }
+            for _ in 0..<count {
+                let length = try source.count("template segment", limit: plain.count - source.offset)
+                head.segments.append(source.offset..<source.offset + length)
+                source.offset += length
+            }
+            head.firstSegment.append(head.segments.count)
+        }
+        head.lineTemplates.reserveCapacity(entries)
+        for _ in 0..<entries {
+            guard templateCount > 0 else { throw source.corrupt("line template") }
+            head.lineTemplates.append(try source.count("line template", limit: templateCount - 1))
+        }
+        let columnCount = try source.count("column count", limit: maxVariables)
+        var total = 0
+        for _ in 0..<columnCount {
+            let length = try source.count("column length", limit: columnBytes ?? plain.count)
+            head.columnLengths.append(length)
+            total += length
+        }
+        head.end = source.offset
+        let present = columnBytes ?? (plain.count - source.offset)
+        guard total == present else {
+            throw .io("\(context): corrupt columns: \(total) bytes declared at byte \(source.offset), \(present) present")
+        }
+        for template in 0..<templateCount where head.firstSegment[template + 1] - head.firstSegment[template] - 1 > columnCount {
+            throw .io("\(context): corrupt template \(template): more variables than the \(columnCount) columns")
+        }
+        return head
+    }
+
     /// Appends the `entries` entries of the plain form `plain` whose time is in [`start`, `end`)
     /// to `out`. Errors name `context` and the offset in `plain`.
     static func decode(
         _ plain: UnsafeRawBufferPointer, entries: Int, mint: Int64, start: Int64, end: Int64, context: String,
         into out: inout [LogEntry]
     ) throws(LogStoreError) {
-        var source = ByteSource(plain, context: context)
-        // Each entry takes a byte at least, so a larger count is corrupt (and reserving it could exhaust memory).
-        guard entries <= plain.count else { throw .io("\(context): corrupt block: \(entries) entries in \(plain.count) bytes") }
-        var timestamps: [Int64] = []
-        timestamps.reserveCapacity(entries)
-        var timestamp = mint
-        for _ in 0..<entries {
-            timestamp &+= try source.varint("timestamp")
-            timestamps.append(timestamp)
-        }
-        var metadata: [Labels] = []
-        metadata.reserveCapacity(entries)
-        for _ in 0..<entries {
-            metadata.append(try source.labels(count: "metadata count", name: "metadata name", value: "metadata value"))
-        }
-        // Templates: their segments as ranges of `plain`, template t's at
-        // segments[firstSegment[t]..<firstSegment[t + 1]].
-        let templateCount = try source.count("template count", limit: plain.count)
-        var segments: [Range<Int>] = []
-        var firstSegment: [Int] = [0]
-        firstSegment.reserveCapacity(templateCount + 1)
-        for _ in 0..<templateCount {
-            let count = try source.count("template segment count", limit: maxVariables + 1)
-            guard count >= 1 else { throw source.corrupt("template segment count") }
-            for _ in 0..<count {
-                let length = try source.count("template segment", limit: plain.count - source.offset)
-                segments.append(source.offset..<source.offset + length)
-                source.offset += length
-            }
-            firstSegment.append(segments.count)
-        }
-        var lineTemplates: [Int] = []
-        lineTemplates.reserveCapacity(entries)
-        for _ in 0..<entries {
-            guard templateCount > 0 else { throw source.corrupt("line template") }
-            lineTemplates.append(try source.count("line template", limit: templateCount - 1))
-        }
-        let columnCount = try source.count("column count", limit: maxVariables)
+        let head = try Self.head(plain, entries: entries, mint: mint, context: context)
+        let timestamps = head.timestamps
+        let metadata = head.metadata
+        let segments = head.segments
+        let firstSegment = head.firstSegment
+        let lineTemplates = head.lineTemplates
+        let columnCount = head.columnLengths.count
         var cursors: [Int] = []
         var ends: [Int] = []
-        var position = 0
-        for _ in 0..<columnCount {
-            let length = try source.count("column length", limit: plain.count)
+        var position = head.end
+        for length in head.columnLengths {
             cursors.append(position)
             position += length
             ends.append(position)
-        }
-        guard position == plain.count - source.offset else {
-            throw .io("\(context): corrupt columns: \(position) bytes declared at byte \(source.offset), \(plain.count - source.offset) present")
-        }
-        for column in 0..<columnCount {
-            cursors[column] += source.offset
-            ends[column] += source.offset
         }
 
         // The line's values (ranges of `plain`), found before the line is built so it is

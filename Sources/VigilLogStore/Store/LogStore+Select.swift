@@ -112,6 +112,12 @@ extension LogStore {
             }
             if selection.direction == .backward { groups.reverse() }
             for group in groups {
+                if selection.templatedBlocks, selection.direction == .forward, group.count == 1, case .chunk(let chunk) = group[0],
+                    let blocks = try templated(chunk, start: selection.start, end: selection.end)
+                {
+                    for block in blocks where try !visit(LogStreamBatch(labels: labels, templated: block)) { return }
+                    continue
+                }
                 var entries: [LogEntry] = []
                 for piece in group { try read(piece, start: selection.start, end: selection.end, into: &entries) }
                 if group.count > 1 { entries.sort { $0.timestamp < $1.timestamp } }
@@ -119,6 +125,22 @@ extension LogStore {
                 guard !entries.isEmpty else { continue }
                 if try !visit(LogStreamBatch(labels: labels, entries: entries)) { return }
             }
+        }
+    }
+
+    /// `chunk`'s blocks in the window as ``TemplatedLines``; nil for a snappy chunk.
+    func templated(_ chunk: LogChunk, start: Int64, end: Int64) throws(LogStoreError) -> [TemplatedLines]? {
+        let context = chunk.path ?? "chunk \(chunk.id) (in memory)"
+        let data: [UInt8]
+        if let inMemory = chunk.data {
+            data = inMemory
+        } else if let path = chunk.path {
+            data = try ChunkFile.readData(path)
+        } else {
+            return []
+        }
+        return try withBytes(data) { raw throws(LogStoreError) in
+            try chunk.templated(data: raw, start: start, end: end, context: context)
         }
     }
 

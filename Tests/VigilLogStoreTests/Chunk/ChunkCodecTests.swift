@@ -46,7 +46,7 @@ import VigilTestSupport
         return out
     }
 
-    @Test(arguments: [ChunkCodec.brotliColumns, .snappy])
+    @Test(arguments: [ChunkCodec.brotliSections, .brotliColumns, .snappy])
     func blocksRoundTrip(_ codec: ChunkCodec) throws {
         var random = SplitMix64(seed: UInt64(codec.rawValue))
         for round in 0..<6 {
@@ -62,6 +62,39 @@ import VigilTestSupport
             let window = sorted.filter { $0.timestamp >= middle && $0.timestamp < middle + 20_000_000 }
             #expect(try Self.decodeAll(chunk, start: middle, end: middle + 20_000_000) == window)
         }
+    }
+
+    /// The lines of `chunk`'s blocks in the window, rebuilt from their templated form.
+    static func templatedLines(_ chunk: LogChunk, start: Int64 = .min, end: Int64 = .max) throws -> [LogEntry] {
+        let blocks = try withBytes(chunk.data!) { raw throws(LogStoreError) in
+            try chunk.templated(data: raw, start: start, end: end, context: "test")
+        }
+        var entries: [LogEntry] = []
+        for block in blocks ?? [] {
+            for line in block.lines {
+                entries.append(LogEntry(timestamp: block.timestamps[line], line: try block.line(line), metadata: block.metadata[line]))
+            }
+        }
+        return entries
+    }
+
+    /// Both brotli codecs hand a block over as templates and columns that rebuild its lines, its
+    /// window marked, each column fetched on its own; codec 3 flags its digits-only columns.
+    @Test(arguments: [ChunkCodec.brotliSections, .brotliColumns])
+    func templatedBlocksRebuildTheirLines(_ codec: ChunkCodec) throws {
+        var random = SplitMix64(seed: 11)
+        let entries = Self.randomEntries(&random, count: 1500, start: 1_000)
+        let chunk = LogChunk(id: 3, entries: entries, codec: codec)
+        let sorted = entries.enumerated().sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }.map(\.element)
+        let middle = sorted[sorted.count / 2].timestamp
+        let window = sorted.filter { $0.timestamp >= middle && $0.timestamp < middle + 500_000_000 }
+        let blocks = try withBytes(chunk.data!) { raw throws(LogStoreError) in
+            try chunk.templated(data: raw, start: .min, end: .max, context: "test")
+        }
+        let flagged = (blocks ?? []).contains { block in block.digitsOnly.contains(true) }
+        #expect(try Self.templatedLines(chunk) == sorted && chunk.blocks.count > 1
+            && (try Self.templatedLines(chunk, start: middle, end: middle + 500_000_000)) == window
+            && flagged == (codec == .brotliSections))
     }
 
     /// `bytes` decompressed to `length` bytes, or nil on a decode error.
@@ -98,7 +131,8 @@ import VigilTestSupport
         let lines = [#"{"status":200,"id":"ab12"}"#, #"{"status":404,"id":"cd34"}"#, "no digits here", ""]
         let entries = lines.enumerated().map { LogEntry(timestamp: Int64($0.offset), line: Array($0.element.utf8)) }
         var hashes: [UInt64] = []
-        let plain = TemplateColumns.encode(entries[...], mint: 0, tokenHashes: &hashes)
+        let (head, columns) = TemplateColumns.encode(entries[...], mint: 0, tokenHashes: &hashes)
+        let plain = head + columns.joined()
         #expect(hashes.count == 8 + 3)  // status 200 id ab12, twice; no digits here
         // The JSON lines share one template; their variables go to two columns.
         let text = String(decoding: plain, as: UTF8.self)
@@ -118,7 +152,8 @@ import VigilTestSupport
         var random = SplitMix64(seed: 11)
         let entries = Self.randomEntries(&random, count: 200, start: 0)
         var hashes: [UInt64] = []
-        let plain = TemplateColumns.encode(entries[...], mint: 0, tokenHashes: &hashes)
+        let (head, columns) = TemplateColumns.encode(entries[...], mint: 0, tokenHashes: &hashes)
+        let plain = head + columns.joined()
         var errors = 0
         for round in 0..<1000 {
             var input: [UInt8]
@@ -153,7 +188,7 @@ import VigilTestSupport
     }
 
     /// Mutated compressed blocks with their CRC fixed, so brotli and the column decoder see them.
-    @Test(arguments: [ChunkCodec.brotliColumns, .snappy])
+    @Test(arguments: [ChunkCodec.brotliSections, .brotliColumns, .snappy])
     func corruptBlocksThrowTypedErrors(_ codec: ChunkCodec) throws {
         var random = SplitMix64(seed: 5)
         let entries = Self.randomEntries(&random, count: 500, start: 0)
@@ -177,6 +212,12 @@ import VigilTestSupport
                 #expect(error.message.hasPrefix("test: block at byte \(block.offset)"), "\(error.message)")
                 errors += 1
             }
+            // The templated form fails as cleanly, whether in its head or in a column fetched later.
+            do {
+                _ = try Self.templatedLines(mutated)
+            } catch let error as LogStoreError {
+                #expect(error.message.hasPrefix("test: block at byte \(block.offset)"), "\(error.message)")
+            } catch is TemplatedLines.CorruptColumn {}
         }
         #expect(errors > 200)
     }
@@ -230,7 +271,7 @@ import VigilTestSupport
         try store.checkpoint(sealHeads: true)
         let newName = ChunkFile.name(2)
         let newFile = try FileIO.readAll(directory.path + "/chunks/" + newName)
-        #expect(Array(newFile[4..<6]) == [2, 2])
+        #expect(Array(newFile[4..<6]) == [2, 3])
         let all = try store.entries([app])[["app": "api"]]?.map { String(decoding: $0.line, as: UTF8.self) }
         #expect(all == oldLines + ["new line 1", "new line 2"])
         // The old chunk's 4-gram filter answers a one-word needle; the new chunk's token filter
