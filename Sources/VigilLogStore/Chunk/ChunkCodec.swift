@@ -73,6 +73,17 @@ enum ChunkCodec: UInt8, Sendable {
         }
     }
 
+    /// The decoded block of a codec-2 block: its length, then one brotli stream.
+    static func singleStream(_ compressed: UnsafeRawBufferPointer, context: String) throws(LogStoreError) -> [UInt8] {
+        var source = ByteSource(compressed, context: context)
+        let length = try source.count("decoded length", limit: maxDecodedBlock)
+        do {
+            return try Brotli.decompress(UnsafeRawBufferPointer(rebasing: compressed[source.offset...]), length: length)
+        } catch {
+            throw .io("\(context): \(error)")
+        }
+    }
+
     /// The section layout of a codec-3 block: where each stream lies in the block and how long it
     /// decodes.
     struct Sections {
@@ -173,14 +184,7 @@ enum ChunkCodec: UInt8, Sendable {
                 }
             }
         case .brotliColumns:
-            var source = ByteSource(compressed, context: context)
-            let length = try source.count("decoded length", limit: Self.maxDecodedBlock)
-            let plain: [UInt8]
-            do {
-                plain = try Brotli.decompress(UnsafeRawBufferPointer(rebasing: compressed[source.offset...]), length: length)
-            } catch {
-                throw .io("\(context): \(error)")
-            }
+            let plain = try Self.singleStream(compressed, context: context)
             try withBytes(plain) { bytes throws(LogStoreError) in
                 try TemplateColumns.decode(
                     bytes, entries: block.entries, mint: block.mint, start: start, end: end, context: context + " (decoded)", into: &out)
@@ -225,14 +229,7 @@ enum ChunkCodec: UInt8, Sendable {
         case .snappy:
             return nil
         case .brotliColumns:
-            var source = ByteSource(compressed, context: context)
-            let length = try source.count("decoded length", limit: Self.maxDecodedBlock)
-            let plain: [UInt8]
-            do {
-                plain = try Brotli.decompress(UnsafeRawBufferPointer(rebasing: compressed[source.offset...]), length: length)
-            } catch {
-                throw .io("\(context): \(error)")
-            }
+            let plain = try Self.singleStream(compressed, context: context)
             headBytes = plain
             columnBytes = -1
             digitsOnly = nil
