@@ -1,3 +1,8 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
 import VigilModel
 
 /// Evaluates metric queries step by step over samples extracted from log lines.
@@ -69,6 +74,28 @@ struct MetricEvaluator {
             }
             return .vector(try VectorOperations.labelReplace(replace, inner))
         }
+    }
+
+    /// Stored blocks grouped per round: a few per core, so the threads stay busy while the
+    /// blocks held at once stay few.
+    static let blocksPerRound: Int = {
+        #if canImport(Glibc)
+        return 4 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 8
+        #endif
+    }()
+
+    /// Groups `blocks` on all cores; the results in the blocks' order.
+    static func groupConcurrently(
+        _ blocks: [(labels: Labels, block: TemplatedLines)], _ grouping: TemplatedJSONGrouping
+    ) throws -> [TemplatedJSONGrouping.BlockGroups] {
+        let results = Mutex([Result<TemplatedJSONGrouping.BlockGroups, any Error>?](repeating: nil, count: blocks.count))
+        DispatchQueue.concurrentPerform(iterations: blocks.count) { index in
+            let result = Result { try grouping.group(blocks[index].block, streamLabels: blocks[index].labels) }
+            results.withLock { $0[index] = result }
+        }
+        return try results.withLock { $0 }.map { try $0!.get() }
     }
 
     /// Range functions whose sum over a grouping can be computed by grouping the lines first.
@@ -192,36 +219,41 @@ struct MetricEvaluator {
             series[target].values.append(value)
         }
 
+        // Stored blocks are grouped a few at a time, one per core, then merged here in order.
+        var pending: [(labels: Labels, block: TemplatedLines)] = []
+        func groupPending() throws {
+            guard let grouping = templatedGrouping, !pending.isEmpty else { return }
+            if ContinuousClock().now > deadline || Task.isCancelled { throw LogQLEngineError.timedOut }
+            let results = try Self.groupConcurrently(pending, grouping)
+            for (position, result) in results.enumerated() {
+                let stream = pending[position].labels
+                let head = try pending[position].block.head()
+                for group in result.groups {
+                    let target = index(for: group.labels)
+                    series[target].timestamps.append(contentsOf: group.timestamps)
+                    series[target].values.append(contentsOf: repeatElement(1, count: group.timestamps.count))
+                    stats.totalLinesProcessed += group.timestamps.count
+                    stats.totalPostFilterLines += group.timestamps.count
+                    counted += group.timestamps.count
+                }
+                stats.totalBytesProcessed += result.groupedBytes
+                for (line, bytes) in result.wholeLines {
+                    try process(LogEntry(timestamp: head.timestamps[line], line: bytes, metadata: head.metadata(line)), stream: stream)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
         try await source.select(selection) { batch in
             if let block = batch.templated {
-                func wholeLine(_ line: Int) throws {
-                    try process(LogEntry(timestamp: block.timestamps[line], line: try block.line(line), metadata: block.metadata[line]), stream: batch.labels)
-                }
-                guard var grouping = templatedGrouping, block.lines == block.timestamps.indices else {
-                    // A block cut by the window's edge: its line bytes are counted line by line.
-                    for line in block.lines { try wholeLine(line) }
-                    return true
-                }
-                stats.totalBytesProcessed += block.lineBytes
-                try grouping.visit(
-                    block, streamLabels: batch.labels, group: { index(for: $0) },
-                    counted: { line, target in
-                        try tick()
-                        stats.totalPostFilterLines += 1
-                        series[target].timestamps.append(block.timestamps[line])
-                        series[target].values.append(1)
-                    },
-                    wholeLine: { line in
-                        // Counted again by `process`.
-                        stats.totalBytesProcessed -= try block.line(line).count
-                        try wholeLine(line)
-                    })
-                templatedGrouping = grouping
+                pending.append((batch.labels, block))
+                if pending.count >= Self.blocksPerRound { try groupPending() }
                 return true
             }
             for entry in batch.entries { try process(entry, stream: batch.labels) }
             return true
         }
+        try groupPending()
         context.statistics = stats
 
         for item in series where item.labels[LineLabels.errorLabel] != nil {

@@ -1,54 +1,110 @@
+import Synchronization
 import VigilModel
 
 /// Groups the lines of stored blocks (``TemplatedLines``) by the labels `| json` gives them,
 /// without rebuilding or parsing the lines: `sum by (status) (count_over_time({…} | json [5m]))`
 /// reads each line's template number and the column that holds `status`.
 ///
-/// Each distinct template of a stream is planned once (``JSONTemplatePlan``) and its plan turned
-/// into a flat recipe; a line whose template has no plan, whose number-place variables fail their
-/// check, or that carries structured metadata is handed back to the caller to run through the
-/// pipeline as a whole line. The per-line loop reads flat buffers only: it runs a million times
-/// a second, where reference counting of nested arrays would cost more than the work.
-struct TemplatedJSONGrouping {
+/// Each distinct template of a stream is planned once (``JSONTemplatePlan``) into a flat
+/// *recipe*, shared by the threads grouping blocks. A line whose template has no plan, whose
+/// number-place variables fail their check, or that carries structured metadata is handed back
+/// to be run through the pipeline as a whole line. The per-line loop reads flat buffers only: it
+/// runs millions of times a second, where reference counting of nested arrays would cost more
+/// than the work.
+final class TemplatedJSONGrouping: Sendable {
     /// The labels the query keeps, sorted, and the set the parser is asked for.
     let hintNames: [String]
     let wanted: Set<String>
-
-    /// Group of each seen combination of the kept labels' values.
-    private var groups: [GroupKey: Int] = [:]
-    private var key: [UInt8] = []
-
-    /// Recipes of the current stream's templates, by template text: an offset into `recipes`,
-    /// or -1 for "parse the whole line".
-    private var planned: [TemplateKey: Int] = [:]
-    private var plannedStream: Labels?
-    /// Recipes, one after the other: the number of checked variables and their indexes, then per
-    /// kept label its pieces (`>= 0`: variable j; `-1, offset, count`: bytes of `pool`) ended by -2.
-    private var recipes: [Int] = []
-    private var pool: [UInt8] = []
+    private let recipes: Mutex<[Labels: [TemplateKey: Recipe?]]> = Mutex([:])
 
     init(hintNames: [String], wanted: Set<String>) {
         self.hintNames = hintNames
         self.wanted = wanted
     }
 
-    /// A template's segments, hashed once.
-    private struct TemplateKey: Hashable {
-        let hash: UInt64
-        let segments: [[UInt8]]
+    /// What one block's lines came to.
+    struct BlockGroups: Sendable {
+        /// Lines grouped here: each group's kept labels and its lines' timestamps.
+        var groups: [(labels: Labels, timestamps: [Int64])] = []
+        /// Lines to run through the pipeline whole, with their bytes.
+        var wholeLines: [(line: Int, bytes: [UInt8])] = []
+        /// Line bytes of the lines grouped here.
+        var groupedBytes = 0
+    }
 
-        init(_ segments: [[UInt8]]) {
+    /// A template's text as the head spells it: segment count, first segment's length and the
+    /// bytes from the first segment to the last (the lengths between them included), hashed once.
+    private struct TemplateKey: Hashable, Sendable {
+        let hash: UInt64
+        let shape: Int
+        let bytes: ArraySlice<UInt8>
+
+        init(_ head: TemplatedLines.Head, _ template: Int) {
+            let bytes = head.templateBytes[head.span(template)]
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for segment in segments {
-                for byte in segment { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-                hash = (hash ^ 0x1FF) &* 0x0000_0100_0000_01B3
-            }
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
             self.hash = hash
-            self.segments = segments
+            shape = head.variables(template) << 32 | head.segments[head.firstSegment[template]].count
+            self.bytes = bytes
         }
 
+        private init(hash: UInt64, shape: Int, bytes: ArraySlice<UInt8>) {
+            self.hash = hash
+            self.shape = shape
+            self.bytes = bytes
+        }
+
+        /// The key with its own copy of the bytes, so the cache does not hold a block's head.
+        var owned: TemplateKey { TemplateKey(hash: hash, shape: shape, bytes: ArraySlice(Array(bytes))) }
+
         func hash(into hasher: inout Hasher) { hasher.combine(hash) }
-        static func == (a: TemplateKey, b: TemplateKey) -> Bool { a.hash == b.hash && a.segments == b.segments }
+        static func == (a: TemplateKey, b: TemplateKey) -> Bool { a.hash == b.hash && a.shape == b.shape && a.bytes == b.bytes }
+    }
+
+    /// How to read one template's lines: the variables in a number's place to check, then per
+    /// kept label its pieces (`>= 0`: variable j; `-1, offset, count`: bytes of `pool`) ended by -2.
+    private struct Recipe: Sendable {
+        var checks: [Int] = []
+        var ops: [Int] = []
+        var pool: [UInt8] = []
+
+        /// The variables its kept values read, in order (one read twice is listed twice).
+        var variables: [Int] {
+            var found: [Int] = []
+            var position = 0
+            while position < ops.count {
+                if ops[position] == -1 {
+                    position += 3
+                    continue
+                }
+                if ops[position] >= 0 { found.append(ops[position]) }
+                position += 1
+            }
+            return found
+        }
+
+        /// Whether every variable it reads is one of `columns` columns (a corrupt block may hold
+        /// fewer than its templates name).
+        func reads(below columns: Int) -> Bool {
+            guard checks.allSatisfy({ $0 < columns }) else { return false }
+            var position = 0
+            while position < ops.count {
+                if ops[position] == -1 {
+                    position += 3
+                    continue
+                }
+                if ops[position] >= columns { return false }
+                position += 1
+            }
+            return true
+        }
+    }
+
+    /// A template and the value of its one variable, up to seven bytes, packed with its length
+    /// in the top byte (so never 0).
+    private struct ShortValue: Hashable {
+        let template: Int
+        let packed: UInt64
     }
 
     /// Kept label values, each as its length (four bytes) then its bytes, hashed once.
@@ -60,60 +116,51 @@ struct TemplatedJSONGrouping {
         static func == (a: GroupKey, b: GroupKey) -> Bool { a.hash == b.hash && a.bytes == b.bytes }
     }
 
-    /// Visits the lines of `block` in its window: `counted(line, group)` for those placed here,
-    /// with `group(labels)` asked once for each new combination of kept labels; `wholeLine(line)`
-    /// for the rest.
-    mutating func visit(
-        _ block: TemplatedLines, streamLabels: Labels, group: (Labels) -> Int, counted: (Int, Int) throws -> Void,
-        wholeLine: (Int) throws -> Void
-    ) throws {
-        if plannedStream != streamLabels {
-            planned.removeAll()
-            recipes.removeAll()
-            pool.removeAll()
-            plannedStream = streamLabels
+    /// Groups the lines of `block` (of the stream labelled `streamLabels`) in its window. A block
+    /// cut by the window's edge goes whole line by line, so its bytes are counted per line.
+    func group(_ block: TemplatedLines, streamLabels: Labels) throws -> BlockGroups {
+        let head = try block.head()
+        var result = BlockGroups()
+        guard head.lines == head.timestamps.indices else {
+            for line in head.lines { result.wholeLines.append((line, try block.line(line))) }
+            return result
         }
-        // Each template's recipe, and the columns the recipes read.
-        var recipeOf = [Int](repeating: -1, count: block.templates.count)
-        var needed = [Bool](repeating: false, count: block.columnCount)
-        var used = [Bool](repeating: false, count: block.templates.count)
-        for template in block.lineTemplates { used[template] = true }
-        for template in block.templates.indices where used[template] {
-            let templateKey = TemplateKey(block.templates[template])
-            let recipe: Int
-            if let known = planned[templateKey] {
-                recipe = known
-            } else {
-                recipe = plan(block.templates[template], streamLabels)
-                planned[templateKey] = recipe
-            }
-            guard recipe >= 0 else { continue }
-            var position = recipe
-            let checks = recipes[position]
-            position += 1
-            var valid = true
-            for _ in 0..<checks {
-                let variable = recipes[position]
-                position += 1
-                if variable >= block.columnCount { valid = false } else if !block.digitsOnly[variable] { needed[variable] = true }
-            }
-            for _ in hintNames {
-                while recipes[position] != -2 {
-                    if recipes[position] == -1 {
-                        position += 3
-                    } else {
-                        if recipes[position] >= block.columnCount { valid = false } else { needed[recipes[position]] = true }
-                        position += 1
-                    }
+        // Each used template's recipe, copied into one flat block-local list.
+        var recipeOf = [Int](repeating: -1, count: head.templateCount)
+        var used = [Bool](repeating: false, count: head.templateCount)
+        for template in head.lineTemplates { used[template] = true }
+        var ops: [Int] = []
+        var pool: [UInt8] = []
+        var needed = [Bool](repeating: false, count: head.columnCount)
+        // Per template: -2 when its kept values are all template text, j when they read variable j
+        // alone, -1 otherwise. The first two are grouped by template (and short value) directly.
+        var soleVariable = [Int](repeating: -1, count: head.templateCount)
+        for template in 0..<head.templateCount where used[template] {
+            guard let recipe = recipe(head, template, streamLabels), recipe.reads(below: head.columnCount) else { continue }
+            recipeOf[template] = ops.count
+            let checks = recipe.checks.filter { !head.digitsOnly[$0] }
+            ops.append(checks.count)
+            ops.append(contentsOf: checks)
+            for variable in checks { needed[variable] = true }
+            var position = 0
+            while position < recipe.ops.count {
+                let op = recipe.ops[position]
+                if op == -1 {
+                    ops.append(contentsOf: [-1, pool.count + recipe.ops[position + 1], recipe.ops[position + 2]])
+                    position += 3
+                } else {
+                    if op >= 0 { needed[op] = true }
+                    ops.append(op)
+                    position += 1
                 }
-                position += 1
             }
-            if valid { recipeOf[template] = recipe }
+            pool.append(contentsOf: recipe.pool)
+            let variables = recipe.variables
+            soleVariable[template] = variables.isEmpty ? -2 : (variables.count == 1 ? variables[0] : -1)
         }
-        // The needed columns' values, flat: value of (column j, line i) at
-        // starts/ends[slotOf[j] * lines + i].
-        let lineCount = block.lineTemplates.count
-        var slotOf = [Int](repeating: -1, count: block.columnCount)
+        // The needed columns' values, flat: value of (column j, line i) at starts/ends[slot[j] * lines + i].
+        let lineCount = head.lineTemplates.count
+        var slotOf = [Int](repeating: -1, count: head.columnCount)
         var slots = 0
         for column in needed.indices where needed[column] {
             slotOf[column] = slots
@@ -124,63 +171,88 @@ struct TemplatedJSONGrouping {
         var ends = starts
         for column in needed.indices where needed[column] {
             let values = try block.column(column)
-            let base = arena.count
+            let base = Int32(arena.count)
             let offset = slotOf[column] * lineCount
             arena.append(contentsOf: values.bytes)
-            for line in 0..<lineCount {
-                if let range = values.value(line) {
-                    starts[offset + line] = Int32(base + range.lowerBound)
-                    ends[offset + line] = Int32(base + range.upperBound)
-                }
+            for line in 0..<lineCount where values.starts[line] >= 0 {
+                starts[offset + line] = base + values.starts[line]
+                ends[offset + line] = base + values.ends[line]
             }
         }
-        let hasMetadata = block.metadata.contains { !$0.isEmpty }
-        let neededColumns = needed
+        var groups: [GroupKey: Int] = [:]
+        var constantGroup = [Int](repeating: -1, count: head.templateCount)
+        var shortValues: [ShortValue: Int] = [:]
+        var lastPacked = [UInt64](repeating: 0, count: head.templateCount)
+        var lastGroup = [Int](repeating: 0, count: head.templateCount)
         let slotOfColumn = slotOf
-        let lineTemplates = block.lineTemplates
-        let recipes = self.recipes
-        let pool = self.pool
-        var key = self.key
+        var wholeLines: [Int] = []
+        let hintCount = hintNames.count
+        let hasMetadata = head.hasMetadata
+        let lineTemplates = head.lineTemplates
+        let timestamps = head.timestamps
+        var key: [UInt8] = []
         var previousKey: [UInt8] = []
         var previousGroup = -1
-        defer { self.key = key }
-        try arena.withUnsafeBufferPointer { arena in
-            try starts.withUnsafeBufferPointer { starts in
-                try ends.withUnsafeBufferPointer { ends in
-                    try recipes.withUnsafeBufferPointer { recipes in
-                        try pool.withUnsafeBufferPointer { pool in
-                            lines: for line in block.lines {
+        arena.withUnsafeBufferPointer { arena in
+            starts.withUnsafeBufferPointer { starts in
+                ends.withUnsafeBufferPointer { ends in
+                    ops.withUnsafeBufferPointer { ops in
+                        pool.withUnsafeBufferPointer { pool in
+                            lines: for line in 0..<lineCount {
                                 var position = recipeOf[lineTemplates[line]]
-                                if position < 0 || (hasMetadata && !block.metadata[line].isEmpty) {
-                                    try wholeLine(line)
+                                if position < 0 || (hasMetadata && !head.metadata(line).isEmpty) {
+                                    wholeLines.append(line)
                                     continue
                                 }
-                                let checks = recipes[position]
+                                let checks = ops[position]
                                 position += 1
                                 for _ in 0..<checks {
-                                    let variable = recipes[position]
+                                    let slot = slotOfColumn[ops[position]] * lineCount + line
                                     position += 1
-                                    // A column not loaded is digits only: its values pass.
-                                    guard neededColumns[variable] else { continue }
-                                    let slot = slotOfColumn[variable] * lineCount + line
                                     guard starts[slot] >= 0,
                                         JSONTemplatePlan.isNumberText(
                                             UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: arena[Int(starts[slot])..<Int(ends[slot])])))
                                     else {
-                                        try wholeLine(line)
+                                        wholeLines.append(line)
                                         continue lines
                                     }
                                 }
+                                let template = lineTemplates[line]
+                                let sole = soleVariable[template]
+                                var packed: UInt64 = 0
+                                if sole == -2 {
+                                    if constantGroup[template] >= 0 {
+                                        result.groups[constantGroup[template]].timestamps.append(timestamps[line])
+                                        continue
+                                    }
+                                } else if sole >= 0 {
+                                    let slot = slotOfColumn[sole] * lineCount + line
+                                    let length = Int(ends[slot] - starts[slot])
+                                    if starts[slot] >= 0 && length < 8 {
+                                        packed = UInt64(length) << 56
+                                        for offset in 0..<length { packed |= UInt64(arena[Int(starts[slot]) + offset]) << (8 * UInt64(offset)) }
+                                        if lastPacked[template] == packed {
+                                            result.groups[lastGroup[template]].timestamps.append(timestamps[line])
+                                            continue
+                                        }
+                                        if let known = shortValues[ShortValue(template: template, packed: packed)] {
+                                            lastPacked[template] = packed
+                                            lastGroup[template] = known
+                                            result.groups[known].timestamps.append(timestamps[line])
+                                            continue
+                                        }
+                                    }
+                                }
                                 key.removeAll(keepingCapacity: true)
-                                for _ in 0..<hintNames.count {
+                                for _ in 0..<hintCount {
                                     let lengthAt = key.count
                                     key.append(contentsOf: [0, 0, 0, 0])
-                                    while recipes[position] != -2 {
-                                        if recipes[position] == -1 {
-                                            key.append(contentsOf: pool[recipes[position + 1]..<recipes[position + 1] + recipes[position + 2]])
+                                    while ops[position] != -2 {
+                                        if ops[position] == -1 {
+                                            key.append(contentsOf: pool[ops[position + 1]..<ops[position + 1] + ops[position + 2]])
                                             position += 3
                                         } else {
-                                            let slot = slotOfColumn[recipes[position]] * lineCount + line
+                                            let slot = slotOfColumn[ops[position]] * lineCount + line
                                             if starts[slot] >= 0 { key.append(contentsOf: arena[Int(starts[slot])..<Int(ends[slot])]) }
                                             position += 1
                                         }
@@ -190,30 +262,40 @@ struct TemplatedJSONGrouping {
                                     for shift in 0..<4 { key[lengthAt + shift] = UInt8(truncatingIfNeeded: length >> (8 * shift)) }
                                 }
                                 // Neighbouring lines often share their values (most requests answer 200).
-                                if previousGroup >= 0 && key == previousKey {
-                                    try counted(line, previousGroup)
-                                    continue
+                                if previousGroup < 0 || key != previousKey {
+                                    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+                                    for byte in key { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+                                    if let known = groups[GroupKey(hash: hash, bytes: key)] {
+                                        previousGroup = known
+                                    } else {
+                                        previousGroup = result.groups.count
+                                        groups[GroupKey(hash: hash, bytes: Array(key))] = previousGroup
+                                        result.groups.append((Self.labels(key, hintNames), []))
+                                    }
+                                    previousKey.removeAll(keepingCapacity: true)
+                                    previousKey.append(contentsOf: key)
                                 }
-                                var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-                                for byte in key { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-                                let groupKey = GroupKey(hash: hash, bytes: key)
-                                let found: Int
-                                if let known = groups[groupKey] {
-                                    found = known
-                                } else {
-                                    found = group(Self.labels(key, hintNames))
-                                    groups[GroupKey(hash: hash, bytes: Array(key))] = found
+                                result.groups[previousGroup].timestamps.append(timestamps[line])
+                                if sole == -2 {
+                                    constantGroup[template] = previousGroup
+                                } else if packed != 0 {
+                                    shortValues[ShortValue(template: template, packed: packed)] = previousGroup
+                                    lastPacked[template] = packed
+                                    lastGroup[template] = previousGroup
                                 }
-                                previousKey.removeAll(keepingCapacity: true)
-                                previousKey.append(contentsOf: key)
-                                previousGroup = found
-                                try counted(line, found)
                             }
                         }
                     }
                 }
             }
         }
+        result.groupedBytes = head.lineBytes
+        for line in wholeLines {
+            let bytes = try block.line(line)
+            result.groupedBytes -= bytes.count
+            result.wholeLines.append((line, bytes))
+        }
+        return result
     }
 
     /// The kept labels a group key spells (empty values left out, as `LineLabels.build` does).
@@ -230,17 +312,23 @@ struct TemplatedJSONGrouping {
         return Labels(labels)
     }
 
-    /// Appends the recipe of the template `segments` and returns its offset; -1 when its lines
-    /// must be parsed whole.
-    private mutating func plan(_ segments: [[UInt8]], _ streamLabels: Labels) -> Int {
-        guard let plan = JSONTemplatePlan(segments: segments, wanted: wanted) else { return -1 }
-        let offset = recipes.count
-        let checks = Array(Set(plan.numberChecks)).sorted()
-        recipes.append(checks.count)
-        recipes.append(contentsOf: checks)
+    /// The recipe of `template` for lines of the stream `streamLabels`, planned on first use; nil
+    /// when its lines must be parsed whole.
+    private func recipe(_ head: TemplatedLines.Head, _ template: Int, _ streamLabels: Labels) -> Recipe? {
+        let key = TemplateKey(head, template)
+        if let known = recipes.withLock({ $0[streamLabels]?[key] }) { return known }
+        let recipe = plan(head.segmentBytes(template), streamLabels)
+        recipes.withLock { $0[streamLabels, default: [:]][key.owned] = recipe }
+        return recipe
+    }
+
+    private func plan(_ segments: [[UInt8]], _ streamLabels: Labels) -> Recipe? {
+        guard let plan = JSONTemplatePlan(segments: segments, wanted: wanted) else { return nil }
+        var recipe = Recipe()
+        recipe.checks = Array(Set(plan.numberChecks)).sorted()
         func appendBytes(_ bytes: [UInt8]) {
-            recipes.append(contentsOf: [-1, pool.count, bytes.count])
-            pool.append(contentsOf: bytes)
+            recipe.ops.append(contentsOf: [-1, recipe.pool.count, bytes.count])
+            recipe.pool.append(contentsOf: bytes)
         }
         for name in hintNames {
             // A parsed label the stream already has lands as `name_extracted` (LineLabels.setParsed).
@@ -251,14 +339,14 @@ struct TemplatedJSONGrouping {
                 for part in field.parts {
                     switch part {
                     case .bytes(let bytes): appendBytes(bytes)
-                    case .variable(let variable): recipes.append(variable)
+                    case .variable(let variable): recipe.ops.append(variable)
                     }
                 }
             } else {
                 appendBytes(Array((streamLabels[name] ?? "").utf8))
             }
-            recipes.append(-2)
+            recipe.ops.append(-2)
         }
-        return offset
+        return recipe
     }
 }

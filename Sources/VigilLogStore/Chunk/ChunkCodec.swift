@@ -215,38 +215,40 @@ enum ChunkCodec: UInt8, Sendable {
         }
     }
 
-    /// The block as ``TemplatedLines``, its lines in [`start`, `end`) marked, columns left
-    /// compressed until asked for (codec 3). Nil for snappy blocks, which hold lines.
+    /// The block at `range` of `data` (its compressed bytes) as the head and column loader of a
+    /// ``TemplatedLines``, its lines in [`start`, `end`) marked; columns stay compressed until
+    /// asked for (codec 3). Nil for snappy blocks, which hold lines.
     func templated(
-        _ compressed: UnsafeRawBufferPointer, block: BlockMeta, start: Int64, end: Int64, context: String
-    ) throws(LogStoreError) -> TemplatedLines? {
+        _ data: [UInt8], range: Range<Int>, block: BlockMeta, start: Int64, end: Int64, context: String
+    ) throws(LogStoreError) -> TemplatedLines.Decoded? {
         let headBytes: [UInt8]
         let columnBytes: Int
         let digitsOnly: [Bool]?
         var streamLengths: [Int]?
-        let load: @Sendable (Int, TemplateColumns.Head) throws -> [UInt8]
+        // Codec 3 decompresses a column's stream; codec 2's columns follow the head in its buffer.
+        var load: (@Sendable (Int) throws -> [UInt8])?
         switch self {
         case .snappy:
             return nil
         case .brotliColumns:
-            let plain = try Self.singleStream(compressed, context: context)
+            let plain = try withBytes(data) { raw throws(LogStoreError) in
+                try Self.singleStream(UnsafeRawBufferPointer(rebasing: raw[range]), context: context)
+            }
             headBytes = plain
             columnBytes = -1
             digitsOnly = nil
-            load = { column, head in
-                var position = head.end
-                for earlier in 0..<column { position += head.columnLengths[earlier] }
-                return Array(plain[position..<position + head.columnLengths[column]])
-            }
         case .brotliSections:
-            let sections = try Sections(compressed, context: context)
-            headBytes = try Sections.inflate(compressed, sections.head, context: context)
+            let sections = try withBytes(data) { raw throws(LogStoreError) in try Sections(UnsafeRawBufferPointer(rebasing: raw[range]), context: context) }
+            headBytes = try withBytes(data) { raw throws(LogStoreError) in
+                try Sections.inflate(UnsafeRawBufferPointer(rebasing: raw[range]), sections.head, context: context)
+            }
             columnBytes = sections.columns.reduce(0) { $0 + $1.decodedLength }
             digitsOnly = sections.digitsOnly
             streamLengths = sections.columns.map(\.decodedLength)
-            let streams = Array(compressed)
-            load = { column, _ in
-                try streams.withUnsafeBytes { raw in try Sections.inflate(raw, sections.columns[column], context: context) }
+            load = { column in
+                try data.withUnsafeBytes { raw in
+                    try Sections.inflate(UnsafeRawBufferPointer(rebasing: raw[range]), sections.columns[column], context: context)
+                }
             }
         }
         let head = try withBytes(headBytes) { raw throws(LogStoreError) in
@@ -257,15 +259,22 @@ enum ChunkCodec: UInt8, Sendable {
         if let streamLengths, streamLengths != head.columnLengths {
             throw .io("\(context): corrupt block: its streams' lengths differ from its columns'")
         }
-        let templates = (0..<head.templateCount).map { template in
-            head.segments[head.firstSegment[template]..<head.firstSegment[template + 1]].map { Array(headBytes[$0]) }
-        }
         let first = head.timestamps.firstIndex { $0 >= start } ?? head.timestamps.count
         let last = head.timestamps.firstIndex { $0 >= end } ?? head.timestamps.count
-        return TemplatedLines(
+        // Where each column starts after the head (codec 2 keeps them in the same buffer).
+        var columnStarts: [Int] = []
+        var position = head.end
+        for length in head.columnLengths {
+            columnStarts.append(position)
+            position += length
+        }
+        let lengths = head.columnLengths
+        let templated = TemplatedLines.Head(
             timestamps: head.timestamps, metadata: head.metadata, lines: first..<max(first, last), lineTemplates: head.lineTemplates,
-            templates: templates, columnLengths: head.columnLengths,
-            digitsOnly: digitsOnly ?? [Bool](repeating: false, count: head.columnLengths.count),
-            loadColumn: { column in try load(column, head) })
+            templateBytes: headBytes, segments: head.segments, firstSegment: head.firstSegment, columnLengths: lengths,
+            digitsOnly: digitsOnly ?? [Bool](repeating: false, count: lengths.count))
+        if let load { return TemplatedLines.Decoded(head: templated, loadColumn: load) }
+        let starts = columnStarts
+        return TemplatedLines.Decoded(head: templated, loadColumn: { column in Array(headBytes[starts[column]..<starts[column] + lengths[column]]) })
     }
 }

@@ -114,18 +114,21 @@ struct LogChunk: Sendable {
         }
     }
 
-    /// The blocks meeting [`start`, `end`) as ``TemplatedLines``, in time order; nil for a codec
-    /// that stores lines (snappy).
-    func templated(data: UnsafeRawBufferPointer, start: Int64, end: Int64, context: String) throws(LogStoreError) -> [TemplatedLines]? {
+    /// The blocks meeting [`start`, `end`) as ``TemplatedLines``, in time order, each decoded
+    /// (its CRC checked first) when the reader first asks; nil for a codec that stores lines
+    /// (snappy). `data` is the whole data section.
+    func templated(data: [UInt8], start: Int64, end: Int64, context: String) -> [TemplatedLines]? {
         guard codec != .snappy else { return nil }
-        var result: [TemplatedLines] = []
-        for block in blocks where block.maxt >= start && block.mint < end {
-            let (compressed, place) = try checkedBlock(block, data: data, context: context)
-            if let lines = try codec.templated(compressed, block: block, start: start, end: end, context: place), !lines.lines.isEmpty {
-                result.append(lines)
+        let codec = codec
+        return blocks.filter { $0.maxt >= start && $0.mint < end }.map { block in
+            TemplatedLines { () throws(LogStoreError) in
+                let place = try withBytes(data) { raw throws(LogStoreError) in try checkedBlock(block, data: raw, context: context).1 }
+                guard let decoded = try codec.templated(
+                    data, range: block.offset..<block.offset + block.length, block: block, start: start, end: end, context: place)
+                else { throw .io("\(place): not a templated block") }
+                return decoded
             }
         }
-        return result
     }
 
     /// Block `block`'s compressed bytes in `data`, its CRC checked, and its place for errors.

@@ -112,6 +112,7 @@ enum TemplateColumns {
     /// made of, with the templates' segments as ranges of the buffer read.
     struct Head {
         var timestamps: [Int64] = []
+        /// One per entry, or empty when no entry has metadata.
         var metadata: [Labels] = []
         /// Template t's segments are `segments[firstSegment[t]..<firstSegment[t + 1]]`.
         var segments: [Range<Int>] = []
@@ -140,9 +141,20 @@ enum TemplateColumns {
             timestamp &+= try source.varint("timestamp")
             head.timestamps.append(timestamp)
         }
-        head.metadata.reserveCapacity(entries)
-        for _ in 0..<entries {
-            head.metadata.append(try source.labels(count: "metadata count", name: "metadata name", value: "metadata value"))
+        // Most blocks carry no metadata: a count of 0 is one zero byte, and `metadata` stays
+        // empty until a line has some.
+        for entry in 0..<entries {
+            if source.offset < plain.count && plain[source.offset] == 0 {
+                source.offset += 1
+                if !head.metadata.isEmpty { head.metadata.append(.empty) }
+                continue
+            }
+            let labels = try source.labels(count: "metadata count", name: "metadata name", value: "metadata value")
+            if head.metadata.isEmpty {
+                head.metadata.reserveCapacity(entries)
+                head.metadata.append(contentsOf: repeatElement(Labels.empty, count: entry))
+            }
+            head.metadata.append(labels)
         }
         let templateCount = try source.count("template count", limit: plain.count)
         head.firstSegment.reserveCapacity(templateCount + 1)
@@ -187,7 +199,7 @@ enum TemplateColumns {
     ) throws(LogStoreError) {
         let head = try Self.head(plain, entries: entries, mint: mint, context: context)
         let timestamps = head.timestamps
-        let metadata = head.metadata
+        let metadata = head.metadata.isEmpty ? [Labels](repeating: .empty, count: entries) : head.metadata
         let segments = head.segments
         let firstSegment = head.firstSegment
         let lineTemplates = head.lineTemplates

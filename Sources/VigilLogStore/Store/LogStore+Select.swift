@@ -139,9 +139,7 @@ extension LogStore {
         } else {
             return []
         }
-        return try withBytes(data) { raw throws(LogStoreError) in
-            try chunk.templated(data: raw, start: start, end: end, context: context)
-        }
+        return chunk.templated(data: data, start: start, end: end, context: context)
     }
 
     func read(_ piece: Piece, start: Int64, end: Int64, into entries: inout [LogEntry]) throws(LogStoreError) {
