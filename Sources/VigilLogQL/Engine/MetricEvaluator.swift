@@ -80,9 +80,9 @@ struct MetricEvaluator {
     /// blocks held at once stay few.
     static let blocksPerRound: Int = {
         #if canImport(Glibc)
-        return 4 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        return 16 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
-        return 8
+        return 32
         #endif
     }()
 

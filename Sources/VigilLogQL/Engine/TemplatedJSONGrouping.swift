@@ -100,11 +100,58 @@ final class TemplatedJSONGrouping: Sendable {
         }
     }
 
-    /// A template and the value of its one variable, up to seven bytes, packed with its length
-    /// in the top byte (so never 0).
-    private struct ShortValue: Hashable {
-        let template: Int
-        let packed: UInt64
+    /// Groups by (template, value of its one variable) where the value is up to seven bytes,
+    /// packed with its length in the top byte (so never 0): open addressing over flat arrays,
+    /// with a multiply-shift hash (a `Dictionary` lookup cost more than the rest of the line).
+    private struct ShortValues {
+        private var templates: [Int32]
+        private var values: [UInt64]
+        private var groups: [Int32]
+        private var count = 0
+        private var shift: UInt64
+
+        init() {
+            templates = [Int32](repeating: -1, count: 64)
+            values = [UInt64](repeating: 0, count: 64)
+            groups = [Int32](repeating: 0, count: 64)
+            shift = 64 - 6
+        }
+
+        @inline(__always)
+        private func slot(_ template: Int, _ packed: UInt64) -> Int {
+            Int(truncatingIfNeeded: ((packed ^ (UInt64(template) &* 0x9E37_79B9_7F4A_7C15)) &* 0xBF58_476D_1CE4_E5B9) >> shift)
+        }
+
+        func find(_ template: Int, _ packed: UInt64) -> Int? {
+            let mask = templates.count - 1
+            var index = slot(template, packed)
+            while templates[index] >= 0 {
+                if templates[index] == Int32(template) && values[index] == packed { return Int(groups[index]) }
+                index = (index + 1) & mask
+            }
+            return nil
+        }
+
+        mutating func insert(_ template: Int, _ packed: UInt64, _ group: Int) {
+            if (count + 1) * 2 > templates.count { grow() }
+            let mask = templates.count - 1
+            var index = slot(template, packed)
+            while templates[index] >= 0 { index = (index + 1) & mask }
+            templates[index] = Int32(template)
+            values[index] = packed
+            groups[index] = Int32(group)
+            count += 1
+        }
+
+        private mutating func grow() {
+            let old = (templates, values, groups)
+            templates = [Int32](repeating: -1, count: old.0.count * 2)
+            values = [UInt64](repeating: 0, count: old.0.count * 2)
+            groups = [Int32](repeating: 0, count: old.0.count * 2)
+            shift -= 1
+            count = 0
+            for index in old.0.indices where old.0[index] >= 0 { insert(Int(old.0[index]), old.1[index], Int(old.2[index])) }
+        }
     }
 
     /// Kept label values, each as its length (four bytes) then its bytes, hashed once.
@@ -180,8 +227,10 @@ final class TemplatedJSONGrouping: Sendable {
             }
         }
         var groups: [GroupKey: Int] = [:]
+        // Each line's group, -1 for lines run whole; timestamps are gathered per group after.
+        var lineGroups = [Int32](repeating: -1, count: lineCount)
         var constantGroup = [Int](repeating: -1, count: head.templateCount)
-        var shortValues: [ShortValue: Int] = [:]
+        var shortValues = ShortValues()
         var lastPacked = [UInt64](repeating: 0, count: head.templateCount)
         var lastGroup = [Int](repeating: 0, count: head.templateCount)
         let slotOfColumn = slotOf
@@ -222,7 +271,7 @@ final class TemplatedJSONGrouping: Sendable {
                                 var packed: UInt64 = 0
                                 if sole == -2 {
                                     if constantGroup[template] >= 0 {
-                                        result.groups[constantGroup[template]].timestamps.append(timestamps[line])
+                                        lineGroups[line] = Int32(constantGroup[template])
                                         continue
                                     }
                                 } else if sole >= 0 {
@@ -232,13 +281,13 @@ final class TemplatedJSONGrouping: Sendable {
                                         packed = UInt64(length) << 56
                                         for offset in 0..<length { packed |= UInt64(arena[Int(starts[slot]) + offset]) << (8 * UInt64(offset)) }
                                         if lastPacked[template] == packed {
-                                            result.groups[lastGroup[template]].timestamps.append(timestamps[line])
+                                            lineGroups[line] = Int32(lastGroup[template])
                                             continue
                                         }
-                                        if let known = shortValues[ShortValue(template: template, packed: packed)] {
+                                        if let known = shortValues.find(template, packed) {
                                             lastPacked[template] = packed
                                             lastGroup[template] = known
-                                            result.groups[known].timestamps.append(timestamps[line])
+                                            lineGroups[line] = Int32(known)
                                             continue
                                         }
                                     }
@@ -275,11 +324,11 @@ final class TemplatedJSONGrouping: Sendable {
                                     previousKey.removeAll(keepingCapacity: true)
                                     previousKey.append(contentsOf: key)
                                 }
-                                result.groups[previousGroup].timestamps.append(timestamps[line])
+                                lineGroups[line] = Int32(previousGroup)
                                 if sole == -2 {
                                     constantGroup[template] = previousGroup
                                 } else if packed != 0 {
-                                    shortValues[ShortValue(template: template, packed: packed)] = previousGroup
+                                    shortValues.insert(template, packed, previousGroup)
                                     lastPacked[template] = packed
                                     lastGroup[template] = previousGroup
                                 }
@@ -288,6 +337,12 @@ final class TemplatedJSONGrouping: Sendable {
                     }
                 }
             }
+        }
+        var counts = [Int](repeating: 0, count: result.groups.count)
+        for group in lineGroups where group >= 0 { counts[Int(group)] += 1 }
+        for group in result.groups.indices { result.groups[group].timestamps.reserveCapacity(counts[group]) }
+        for line in 0..<lineCount where lineGroups[line] >= 0 {
+            result.groups[Int(lineGroups[line])].timestamps.append(timestamps[line])
         }
         result.groupedBytes = head.lineBytes
         for line in wholeLines {

@@ -33,6 +33,8 @@ public final class TemplatedLines: Sendable, Hashable {
         public let digitsOnly: [Bool]
         /// Line bytes of every line of the block, what a query reports as processed.
         public let lineBytes: Int
+        /// Number of variables of each template.
+        let variableCounts: [Int]
 
         /// A head; `metadata` is one `Labels` per line, or empty when none has any.
         public init(
@@ -56,6 +58,7 @@ public final class TemplatedLines: Sendable, Hashable {
             // Each value's newline is not a line byte.
             for template in lineTemplates { bytes += segmentBytes[template] - (firstSegment[template + 1] - firstSegment[template] - 1) }
             lineBytes = bytes
+            variableCounts = (0..<max(0, firstSegment.count - 1)).map { firstSegment[$0 + 1] - firstSegment[$0] - 1 }
         }
 
         public var templateCount: Int { firstSegment.count - 1 }
@@ -69,7 +72,7 @@ public final class TemplatedLines: Sendable, Hashable {
 
         /// Number of variables of `template`.
         @inline(__always)
-        public func variables(_ template: Int) -> Int { firstSegment[template + 1] - firstSegment[template] - 1 }
+        public func variables(_ template: Int) -> Int { variableCounts[template] }
 
         /// The segments of `template`, as arrays.
         public func segmentBytes(_ template: Int) -> [[UInt8]] {
@@ -153,8 +156,10 @@ public final class TemplatedLines: Sendable, Hashable {
         var starts = [Int32](repeating: -1, count: lineCount)
         var ends = [Int32](repeating: -1, count: lineCount)
         var cursor = 0
+        let variableCounts = head.variableCounts
+        let lineTemplates = head.lineTemplates
         try bytes.withUnsafeBufferPointer { buffer throws(CorruptColumn) in
-            for line in 0..<lineCount where head.variables(head.lineTemplates[line]) > index {
+            for line in 0..<lineCount where variableCounts[lineTemplates[line]] > index {
                 let start = cursor
                 while cursor < buffer.count && buffer[cursor] != 0x0A { cursor += 1 }
                 guard cursor < buffer.count else {

@@ -66,6 +66,11 @@ struct ByteSource {
     }
 
     mutating func uvarint(_ what: String = "varint") throws(LogStoreError) -> UInt64 {
+        // Most values (template numbers, small deltas, lengths) fit one byte.
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            offset += 1
+            return UInt64(bytes[offset - 1])
+        }
         var value: UInt64 = 0
         var shift: UInt64 = 0
         var index = offset
