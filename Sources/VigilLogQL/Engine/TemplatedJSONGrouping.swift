@@ -217,13 +217,13 @@ final class TemplatedJSONGrouping: Sendable {
         var starts = [Int32](repeating: -1, count: slots * lineCount)
         var ends = starts
         for column in needed.indices where needed[column] {
-            let values = try block.column(column)
+            let bytes = try block.columnBytes(column)
             let base = Int32(arena.count)
             let offset = slotOf[column] * lineCount
-            arena.append(contentsOf: values.bytes)
-            for line in 0..<lineCount where values.starts[line] >= 0 {
-                starts[offset + line] = base + values.starts[line]
-                ends[offset + line] = base + values.ends[line]
+            arena.append(contentsOf: bytes)
+            try TemplatedLines.forEachValue(of: column, in: bytes, head: head) { line, start, end in
+                starts[offset + line] = base + start
+                ends[offset + line] = base + end
             }
         }
         var groups: [GroupKey: Int] = [:]

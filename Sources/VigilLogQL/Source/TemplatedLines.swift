@@ -149,33 +149,51 @@ public final class TemplatedLines: Sendable, Hashable {
     /// Column `index` (< the head's `columnCount`), loaded and indexed on first use.
     public func column(_ index: Int) throws -> Column {
         let decoded = try decoded()
-        let head = decoded.head
         if let column = state.withLock({ $0.columns[index] }) { return column }
         let bytes = try decoded.loadColumn(index)
-        let lineCount = head.lineTemplates.count
+        let lineCount = decoded.head.lineTemplates.count
         var starts = [Int32](repeating: -1, count: lineCount)
         var ends = [Int32](repeating: -1, count: lineCount)
+        try Self.forEachValue(of: index, in: bytes, head: decoded.head) { line, start, end in
+            starts[line] = start
+            ends[line] = end
+        }
+        let column = Column(bytes: bytes, starts: starts, ends: ends)
+        state.withLock { $0.columns[index] = column }
+        return column
+    }
+
+    /// Column `index`'s bytes, not kept or indexed: for a reader that indexes them itself with
+    /// ``forEachValue(of:in:head:_:)``.
+    public func columnBytes(_ index: Int) throws -> [UInt8] {
+        let decoded = try decoded()
+        if let column = state.withLock({ $0.columns[index] }) { return column.bytes }
+        return try decoded.loadColumn(index)
+    }
+
+    /// Calls `visit(line, start, end)` for each value of column `index` (its bytes `bytes`), in
+    /// line order; an error when the column does not hold one value per line that uses it.
+    @inline(__always)
+    public static func forEachValue(
+        of index: Int, in bytes: [UInt8], head: Head, _ visit: (Int, Int32, Int32) -> Void
+    ) throws(CorruptColumn) {
         var cursor = 0
         let variableCounts = head.variableCounts
         let lineTemplates = head.lineTemplates
         try bytes.withUnsafeBufferPointer { buffer throws(CorruptColumn) in
-            for line in 0..<lineCount where variableCounts[lineTemplates[line]] > index {
+            for line in 0..<lineTemplates.count where variableCounts[lineTemplates[line]] > index {
                 let start = cursor
                 while cursor < buffer.count && buffer[cursor] != 0x0A { cursor += 1 }
                 guard cursor < buffer.count else {
                     throw CorruptColumn(description: "column \(index): the value of line \(line) at byte \(start) has no end")
                 }
-                starts[line] = Int32(start)
-                ends[line] = Int32(cursor)
+                visit(line, Int32(start), Int32(cursor))
                 cursor += 1
             }
         }
         guard cursor == bytes.count else {
             throw CorruptColumn(description: "column \(index): values left over at byte \(cursor)")
         }
-        let column = Column(bytes: bytes, starts: starts, ends: ends)
-        state.withLock { $0.columns[index] = column }
-        return column
     }
 
     /// The whole of line `index`.
