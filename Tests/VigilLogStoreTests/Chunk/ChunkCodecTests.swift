@@ -46,7 +46,9 @@ import VigilTestSupport
         return out
     }
 
-    @Test(arguments: [ChunkCodec.brotliSections, .brotliColumns, .snappy])
+    /// Codec 2's full decode is checked in `templatedBlocksRebuildTheirLines` (a smaller chunk:
+    /// this suite runs beside the whole test suite on two cores).
+    @Test(arguments: [ChunkCodec.brotliSections, .snappy])
     func blocksRoundTrip(_ codec: ChunkCodec) throws {
         var random = SplitMix64(seed: UInt64(codec.rawValue))
         for round in 0..<6 {
@@ -88,7 +90,7 @@ import VigilTestSupport
         let window = sorted.filter { $0.timestamp >= middle && $0.timestamp < middle + 500_000_000 }
         let blocks = chunk.templated(data: chunk.data!, start: .min, end: .max, context: "test") ?? []
         let flagged = try blocks.contains { block in try block.head().digitsOnly.contains(true) }
-        #expect(try Self.templatedLines(chunk) == sorted && chunk.blocks.count > 1
+        #expect(try Self.templatedLines(chunk) == sorted && (try Self.decodeAll(chunk)) == sorted && chunk.blocks.count > 1
             && (try Self.templatedLines(chunk, start: middle, end: middle + 500_000_000)) == window
             && flagged == (codec == .brotliSections))
     }
@@ -191,7 +193,7 @@ import VigilTestSupport
         let chunk = LogChunk(id: 9, entries: entries, codec: codec)
         let block = chunk.blocks[0]
         var errors = 0
-        for _ in 0..<400 {
+        for round in 0..<400 {
             var data = chunk.data!
             for _ in 0..<(1 + Int(random.next() % 3)) {
                 let position = block.offset + Int(random.next() % UInt64(block.length))
@@ -208,7 +210,9 @@ import VigilTestSupport
                 #expect(error.message.hasPrefix("test: block at byte \(block.offset)"), "\(error.message)")
                 errors += 1
             }
-            // The templated form fails as cleanly, whether in its head or in a column fetched later.
+            // The templated form fails as cleanly, whether in its head or in a column fetched later
+            // (every fourth mutation: decoding is the cost of this test).
+            guard round % 4 == 0 else { continue }
             do {
                 _ = try Self.templatedLines(mutated)
             } catch let error as LogStoreError {
