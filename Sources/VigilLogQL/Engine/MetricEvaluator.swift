@@ -76,8 +76,8 @@ struct MetricEvaluator {
         }
     }
 
-    /// Stored blocks grouped per round: a few per core, so the threads stay busy while the
-    /// blocks held at once stay few.
+    /// Stored blocks grouped per round: sixteen per core, so the threads stay busy between
+    /// rounds while the blocks held at once stay few.
     static let blocksPerRound: Int = {
         #if canImport(Glibc)
         return 16 * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -219,7 +219,7 @@ struct MetricEvaluator {
             series[target].values.append(value)
         }
 
-        // Stored blocks are grouped a few at a time, one per core, then merged here in order.
+        // Stored blocks are grouped a round at a time on every core, then merged here in order.
         var pending: [(labels: Labels, block: TemplatedLines)] = []
         func groupPending() throws {
             guard let grouping = templatedGrouping, !pending.isEmpty else { return }
