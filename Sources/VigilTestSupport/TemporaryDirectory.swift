@@ -19,6 +19,28 @@ public struct TemporaryDirectory: ~Copyable, Sendable {
         return file
     }
 
+    /// Writes an executable program (mode 0755) to `name` and returns its path.
+    ///
+    /// The file is opened close-on-exec: a process another test forks while it is open would
+    /// otherwise keep it open for writing, and running it would fail with "Text file busy".
+    public func writeProgram(_ name: String, _ contents: String) throws -> String {
+        let file = path + "/" + name
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
+        defer { close(descriptor) }
+        var remaining = Array(contents.utf8)[...]
+        while !remaining.isEmpty {
+            let written = remaining.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
+            remaining = remaining.dropFirst(written)
+        }
+        guard fchmod(descriptor, 0o755) == 0 else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: file])
+        }
+        return file
+    }
+
     deinit {
         try? FileManager.default.removeItem(atPath: path)
     }

@@ -29,6 +29,12 @@ struct FixtureTree: ~Copyable {
         try contents.write(toFile: path, atomically: false, encoding: .utf8)
     }
 
+    /// Writes an executable program at `relative` (at the root) and returns its path; see
+    /// `TemporaryDirectory.writeProgram`.
+    func writeProgram(_ relative: String, _ contents: String) throws -> String {
+        try directory.writeProgram(relative, contents)
+    }
+
     /// Creates a directory at `relative`.
     func mkdir(_ relative: String) throws {
         try FileManager.default.createDirectory(atPath: root + "/" + relative, withIntermediateDirectories: true)

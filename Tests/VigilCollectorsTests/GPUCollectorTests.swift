@@ -92,9 +92,8 @@ import VigilTestSupport
 
     @Test func aFakeNvidiaSMIIsRunWithTheQuery() throws {
         let tree = try FixtureTree()
-        let script = tree.root + "/nvidia-smi"
         // Prints the CSV only when asked exactly what the collector asks.
-        try tree.write(
+        let script = try tree.writeProgram(
             "nvidia-smi",
             """
             #!/bin/sh
@@ -104,7 +103,6 @@ import VigilTestSupport
             \(Self.twoGPUs)CSV
 
             """)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
         let (families, success) = tree.run(GPUCollector(executable: script))
         #expect(success)
         #expect(families.family("DCGM_FI_DEV_FB_USED")?.samples.count == 2)
@@ -112,24 +110,21 @@ import VigilTestSupport
 
     @Test func aHungOrFailingProgramFailsTheCollectorWithoutHanging() throws {
         let tree = try FixtureTree()
-        try tree.write("hang", "#!/bin/sh\nexec sleep 30\n")
-        try tree.write("fail", "#!/bin/sh\necho broken\nexit 9\n")
-        for name in ["hang", "fail"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tree.root + "/" + name)
-        }
+        let hang = try tree.writeProgram("hang", "#!/bin/sh\nexec sleep 30\n")
+        let fail = try tree.writeProgram("fail", "#!/bin/sh\necho broken\nexit 9\n")
         do {
-            _ = try Subprocess.output(tree.root + "/hang", [], timeoutSeconds: 0.3)
+            _ = try Subprocess.output(hang, [], timeoutSeconds: 0.3)
             Issue.record("a hung program returned")
         } catch {
             #expect(error.message.contains("timed out"))
         }
         do {
-            _ = try Subprocess.output(tree.root + "/fail", [], timeoutSeconds: 10)
+            _ = try Subprocess.output(fail, [], timeoutSeconds: 10)
             Issue.record("a failing program succeeded")
         } catch {
             #expect(error.message == "exited with status 9")
         }
-        let (_, success) = tree.run(GPUCollector(executable: tree.root + "/fail"))
+        let (_, success) = tree.run(GPUCollector(executable: fail))
         #expect(!success)
         #expect(try Subprocess.output("/bin/echo", ["a", "b c"], timeoutSeconds: 10) == Array("a b c\n".utf8))
     }

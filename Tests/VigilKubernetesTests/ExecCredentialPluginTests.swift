@@ -7,7 +7,7 @@ import VigilTestSupport
 @Suite struct ExecCredentialPluginTests {
     /// A plugin script that counts its runs in `runs` and prints a token numbered by the run.
     static func plugin(in directory: borrowing TemporaryDirectory, version: String, expiry: String) throws -> String {
-        let script = try directory.write(
+        let script = try directory.writeProgram(
             "plugin.sh",
             """
             #!/bin/sh
@@ -16,7 +16,6 @@ import VigilTestSupport
             case "$KUBERNETES_EXEC_INFO" in *'"kind":"ExecCredential"'*) ;; *) exit 3 ;; esac
             printf '{"kind":"ExecCredential","apiVersion":"%s","spec":{},"status":{"token":"token-%s","expirationTimestamp":"%s"}}' "\(version)" "$n" "\(expiry)"
             """)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
         return script
     }
 
@@ -45,8 +44,7 @@ import VigilTestSupport
 
     @Test func aHangingPluginIsKilled() async throws {
         let directory = try TemporaryDirectory()
-        let script = try directory.write("hang.sh", "#!/bin/sh\nexec sleep 600\n")
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script)
+        let script = try directory.writeProgram("hang.sh", "#!/bin/sh\nexec sleep 600\n")
         let plugin = ExecCredentialPlugin(ExecCredentialConfig(command: script), timeout: .seconds(1))
         do {
             _ = try await plugin.token()

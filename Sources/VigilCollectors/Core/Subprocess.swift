@@ -30,10 +30,15 @@ public enum Subprocess {
     public static func output(
         _ executable: String, _ arguments: [String], timeoutSeconds: Double, limit: Int = 1 << 20
     ) throws(CollectorError) -> [UInt8] {
+        // Both ends close on exec: a program another thread starts meanwhile must not inherit
+        // the write end, or this read would wait for that program's exit instead of ours.
+        // The dup2 below clears the flag on the child's standard output only. (Glibc's pipe2
+        // is not imported into Swift.)
         var pipeEnds: [Int32] = [0, 0]
         guard pipe(&pipeEnds) == 0 else { throw .system(errno, path: executable, operation: "pipe") }
         let (readEnd, writeEnd) = (pipeEnds[0], pipeEnds[1])
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -46,7 +51,15 @@ public enum Subprocess {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        var spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        // ETXTBSY: a process forked while the program file was open for writing (an update in
+        // place, a test fixture) still holds it; that ends within moments, so try a little longer.
+        var attempts = 1
+        while spawned == ETXTBSY && attempts < 40 {
+            usleep(25_000)
+            spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+            attempts += 1
+        }
         close(writeEnd)
         guard spawned == 0 else {
             close(readEnd)

@@ -87,9 +87,8 @@ import VigilTestSupport
     func fakeJournalctl(in directory: borrowing TemporaryDirectory) throws -> String {
         let fixture = directory.path + "/export.bin"
         FileManager.default.createFile(atPath: fixture, contents: Data(Self.fixture()))
-        let script = try directory.write(
+        let script = try directory.writeProgram(
             "journalctl", "#!/bin/sh\necho \"$@\" >> \(directory.path)/args\ncat \(fixture)\nexec sleep 600\n")
-        chmod(script, 0o755)
         return script
     }
 
