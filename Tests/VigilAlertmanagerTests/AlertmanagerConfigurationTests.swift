@@ -91,7 +91,11 @@ struct AlertmanagerConfigurationTests {
     }
 
     @Test("mutated configuration files never trap: they load or fail with a positioned error")
-    func fuzz() throws {
+    func fuzz() async throws {
+        try await offTheCooperativePool { try checkFuzz() }
+    }
+
+    private func checkFuzz() throws {
         let valid = """
             global: {resolve_timeout: 1m}
             route:

@@ -34,7 +34,9 @@ import VigilModel
     @Test func concurrentScrapesAgreeOnTheFamilies() async throws {
         let exporter = try NodeExporter(options: NodeCollectorOptions(), logger: Logger(label: "test"))
         let counts = await withTaskGroup(of: Int.self) { group in
-            for _ in 0..<8 { group.addTask { exporter.collect().count } }
+            // Container families are left out: a cgroup that goes away between listing and
+            // reading (other tests' child processes) takes its family with it, which is right.
+            for _ in 0..<8 { group.addTask { exporter.collect().filter { !$0.name.hasPrefix("container_") }.count } }
             var counts: [Int] = []
             for await count in group { counts.append(count) }
             return counts

@@ -17,7 +17,11 @@ import VigilTestSupport
         "MemTotal: 15666184 kB\nActive(anon): 1 kB\nHugePages_Total: 7\n",
     ]
 
-    @Test func randomAndMutatedInput() {
+    @Test func randomAndMutatedInput() async {
+        await offTheCooperativePool { checkRandomAndMutatedInput() }
+    }
+
+    private func checkRandomAndMutatedInput() {
         var random = SplitMix64(seed: 0x5EED)
         for round in 0..<3000 {
             var bytes: [UInt8]

@@ -40,7 +40,11 @@ struct FuzzTests {
     }
 
     @Test(arguments: ["full.yml", "kubernetes.yml"])
-    func mutatedConfigsNeverCrash(fixture: String) throws {
+    func mutatedConfigsNeverCrash(fixture: String) async throws {
+        try await offTheCooperativePool { try checkMutatedConfigsNeverCrash(fixture: fixture) }
+    }
+
+    private func checkMutatedConfigsNeverCrash(fixture: String) throws {
         let lines = try Fixtures.text(fixture).split(separator: "\n", omittingEmptySubsequences: false)
         var random = SplitMix64(seed: fixture == "full.yml" ? 1 : 2)
         var loaded = 0
@@ -69,7 +73,11 @@ struct FuzzTests {
         }
     }
 
-    @Test func randomRegexesNeverCrash() {
+    @Test func randomRegexesNeverCrash() async {
+        await offTheCooperativePool { checkRandomRegexesNeverCrash() }
+    }
+
+    private func checkRandomRegexesNeverCrash() {
         var random = SplitMix64(seed: 4)
         let pieces = ["(", ")", "[", "]", "a", "*", "+", "?", "{2}", "{,", "|", "\\d", "\\", "^", "$", "(?:", "(?P<n>", ".", "-", "\\p{L}"]
         for _ in 0..<2000 {

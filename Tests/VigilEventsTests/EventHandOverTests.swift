@@ -134,7 +134,8 @@ import VigilTestSupport
     @Test func aKilledLeaderIsReplacedAfterItsLeaseAndNothingIsLostOrRepeated() async throws {
         let server = FakeKubernetesAPIServer()
         try await server.run { url in
-            let replicas = try ["vigil-0", "vigil-1"].map { try Replica($0, url: url, leaseDuration: .seconds(1)) }
+            // Four seconds: a leader must renew within two, and a loaded test machine can stall a task for one.
+            let replicas = try ["vigil-0", "vigil-1"].map { try Replica($0, url: url, leaseDuration: .seconds(4)) }
             for replica in replicas { replica.start() }
             let elected = await eventually { replicas.filter(\.isLeading).count == 1 }
             #expect(elected)

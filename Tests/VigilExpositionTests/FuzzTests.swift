@@ -65,7 +65,11 @@ struct FuzzTests {
     }
 
     @Test(arguments: [ExpositionFormat.text, .openMetrics])
-    func mutationsOfValidPayloads(format: ExpositionFormat) {
+    func mutationsOfValidPayloads(format: ExpositionFormat) async {
+        await offTheCooperativePool { checkMutationsOfValidPayloads(format: format) }
+    }
+
+    private func checkMutationsOfValidPayloads(format: ExpositionFormat) {
         let seeds: [[UInt8]] = [
             nodeExporterPayload(series: 40, format: format),
             Array((format == .text

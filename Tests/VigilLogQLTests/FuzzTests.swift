@@ -1,6 +1,7 @@
 import Testing
 import VigilLogQL
 import VigilModel
+import VigilTestSupport
 
 /// Random and mutated queries: the parser must return or throw an error with a position, never
 /// crash or hang; whatever parses must run.
@@ -63,7 +64,11 @@ import VigilModel
         }
     }
 
-    @Test func deepNestingIsRefused() {
+    @Test func deepNestingIsRefused() async {
+        await offTheCooperativePool { checkDeepNestingIsRefused() }
+    }
+
+    private func checkDeepNestingIsRefused() {
         let deep = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
         #expect(throws: LogQLParseError.self) { try LogQLParser.parse(deep) }
         let filters = #"{a="b"} | "# + String(repeating: "(", count: 5000) + "x=1" + String(repeating: ")", count: 5000)

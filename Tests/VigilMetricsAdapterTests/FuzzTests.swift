@@ -26,7 +26,11 @@ struct FuzzTests {
         return String(characters)
     }
 
-    @Test func mutatedConfigsLoadOrFailWithAPosition() {
+    @Test func mutatedConfigsLoadOrFailWithAPosition() async {
+        await offTheCooperativePool { checkMutatedConfigsLoadOrFailWithAPosition() }
+    }
+
+    private func checkMutatedConfigsLoadOrFailWithAPosition() {
         var random = SplitMix64(seed: 8)
         var rejected = 0
         for _ in 0..<1500 {

@@ -49,7 +49,11 @@ import VigilTestSupport
     /// Codec 2's full decode is checked in `templatedBlocksRebuildTheirLines` (a smaller chunk:
     /// this suite runs beside the whole test suite on two cores).
     @Test(arguments: [ChunkCodec.brotliSections, .snappy])
-    func blocksRoundTrip(_ codec: ChunkCodec) throws {
+    func blocksRoundTrip(_ codec: ChunkCodec) async throws {
+        try await offTheCooperativePool { try checkBlocksRoundTrip(codec) }
+    }
+
+    private func checkBlocksRoundTrip(_ codec: ChunkCodec) throws {
         var random = SplitMix64(seed: UInt64(codec.rawValue))
         for round in 0..<6 {
             let entries = Self.randomEntries(&random, count: [1, 2, 50, 400, 3000, 9000][round], start: 1_000)
@@ -81,7 +85,11 @@ import VigilTestSupport
     /// Both brotli codecs hand a block over as templates and columns that rebuild its lines, its
     /// window marked, each column fetched on its own; codec 3 flags its digits-only columns.
     @Test(arguments: [ChunkCodec.brotliSections, .brotliColumns])
-    func templatedBlocksRebuildTheirLines(_ codec: ChunkCodec) throws {
+    func templatedBlocksRebuildTheirLines(_ codec: ChunkCodec) async throws {
+        try await offTheCooperativePool { try checkTemplatedBlocksRebuildTheirLines(codec) }
+    }
+
+    private func checkTemplatedBlocksRebuildTheirLines(_ codec: ChunkCodec) throws {
         var random = SplitMix64(seed: 11)
         let entries = Self.randomEntries(&random, count: 1500, start: 1_000)
         let chunk = LogChunk(id: 3, entries: entries, codec: codec)
@@ -116,7 +124,11 @@ import VigilTestSupport
         }
     }
 
-    @Test func bigChunksSplitIntoSeveralBlocks() throws {
+    @Test func bigChunksSplitIntoSeveralBlocks() async throws {
+        try await offTheCooperativePool { try checkBigChunksSplitIntoSeveralBlocks() }
+    }
+
+    private func checkBigChunksSplitIntoSeveralBlocks() throws {
         var random = SplitMix64(seed: 3)
         let entries = Self.randomEntries(&random, count: 30_000, start: 0)
         let chunk = LogChunk(id: 1, entries: entries)
@@ -146,7 +158,11 @@ import VigilTestSupport
 
     /// Random bytes and mutated valid forms into the column decoder: an error naming the place,
     /// or entries, never a crash.
-    @Test func corruptPlainFormsThrowTypedErrors() throws {
+    @Test func corruptPlainFormsThrowTypedErrors() async throws {
+        try await offTheCooperativePool { try checkCorruptPlainFormsThrowTypedErrors() }
+    }
+
+    private func checkCorruptPlainFormsThrowTypedErrors() throws {
         var random = SplitMix64(seed: 11)
         let entries = Self.randomEntries(&random, count: 200, start: 0)
         var hashes: [UInt64] = []
@@ -187,7 +203,11 @@ import VigilTestSupport
 
     /// Mutated compressed blocks with their CRC fixed, so brotli and the column decoder see them.
     @Test(arguments: [ChunkCodec.brotliSections, .brotliColumns, .snappy])
-    func corruptBlocksThrowTypedErrors(_ codec: ChunkCodec) throws {
+    func corruptBlocksThrowTypedErrors(_ codec: ChunkCodec) async throws {
+        try await offTheCooperativePool { try checkCorruptBlocksThrowTypedErrors(codec) }
+    }
+
+    private func checkCorruptBlocksThrowTypedErrors(_ codec: ChunkCodec) throws {
         var random = SplitMix64(seed: 5)
         let entries = Self.randomEntries(&random, count: 500, start: 0)
         let chunk = LogChunk(id: 9, entries: entries, codec: codec)

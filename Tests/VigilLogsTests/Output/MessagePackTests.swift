@@ -37,7 +37,11 @@ import VigilTestSupport
         }
     }
 
-    @Test func roundTripsEveryType() throws {
+    @Test func roundTripsEveryType() async throws {
+        try await offTheCooperativePool { try checkRoundTripsEveryType() }
+    }
+
+    private func checkRoundTripsEveryType() throws {
         var generator = SplitMix64(seed: 7)
         for _ in 0..<300 {
             let value = Self.random(&generator)

@@ -67,7 +67,11 @@ import VigilModel
     }
 
     @Test(arguments: [1, 2, 3] as [UInt64])
-    func compactBlocksReadBackIdentically(seed: UInt64) throws {
+    func compactBlocksReadBackIdentically(seed: UInt64) async throws {
+        try await offTheCooperativePool { try checkCompactBlocksReadBackIdentically(seed: seed) }
+    }
+
+    private func checkCompactBlocksReadBackIdentically(seed: UInt64) throws {
         let directory = BlockTestDirectory()
         let store = Self.mixedStore(seed: seed, seriesCount: 200, mint: mint, maxt: maxt)
         let series = store.chunked()
@@ -100,7 +104,11 @@ import VigilModel
         #expect(plainBlock.size > block.size)
     }
 
-    @Test func seekAndShortRangesInCompactChunks() throws {
+    @Test func seekAndShortRangesInCompactChunks() async throws {
+        try await offTheCooperativePool { try checkSeekAndShortRangesInCompactChunks() }
+    }
+
+    private func checkSeekAndShortRangesInCompactChunks() throws {
         let directory = BlockTestDirectory()
         let store = Self.mixedStore(seed: 9, seriesCount: 40, mint: mint, maxt: maxt)
         let meta = try BlockWriter.write(directory: directory.path, mint: mint, maxt: maxt, series: store.chunked(perChunk: 480), compactChunks: true)
@@ -151,7 +159,11 @@ import VigilModel
         }
     }
 
-    @Test func damagedCompactChunkRecordsAreCorruption() throws {
+    @Test func damagedCompactChunkRecordsAreCorruption() async throws {
+        try await offTheCooperativePool { try checkDamagedCompactChunkRecordsAreCorruption() }
+    }
+
+    private func checkDamagedCompactChunkRecordsAreCorruption() throws {
         let directory = BlockTestDirectory()
         let store = Self.mixedStore(seed: 4, seriesCount: 30, mint: mint, maxt: maxt)
         let meta = try BlockWriter.write(directory: directory.path, mint: mint, maxt: maxt, series: store.chunked(), compactChunks: true)

@@ -42,7 +42,11 @@ import VigilModel
         try data.write(to: URL(fileURLWithPath: file))
     }
 
-    @Test func flippedIndexBytesAreDetected() throws {
+    @Test func flippedIndexBytesAreDetected() async throws {
+        try await offTheCooperativePool { try checkFlippedIndexBytesAreDetected() }
+    }
+
+    private func checkFlippedIndexBytesAreDetected() throws {
         let directory = BlockTestDirectory()
         let (path, _) = try makeBlock(directory)
         let index = path + "/index"

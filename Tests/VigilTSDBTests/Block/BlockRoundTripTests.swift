@@ -39,7 +39,11 @@ import VigilModel
     }
 
     @Test(arguments: [1, 2, 3] as [UInt64])
-    func randomRoundTrip(seed: UInt64) throws {
+    func randomRoundTrip(seed: UInt64) async throws {
+        try await offTheCooperativePool { try checkRandomRoundTrip(seed: seed) }
+    }
+
+    private func checkRandomRoundTrip(seed: UInt64) throws {
         let directory = BlockTestDirectory()
         let store = BlockFixtures.randomStore(seed: seed, seriesCount: 300, mint: mint, maxt: maxt)
         let series = store.chunked()
@@ -85,7 +89,11 @@ import VigilModel
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 
-    @Test func tombstonesFromWriterAndDelete() throws {
+    @Test func tombstonesFromWriterAndDelete() async throws {
+        try await offTheCooperativePool { try checkTombstonesFromWriterAndDelete() }
+    }
+
+    private func checkTombstonesFromWriterAndDelete() throws {
         let directory = BlockTestDirectory()
         var store = BlockFixtures.randomStore(seed: 5, seriesCount: 100, mint: mint, maxt: maxt)
         let victim = store.series.keys.sorted()[3]

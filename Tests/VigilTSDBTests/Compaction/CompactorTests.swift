@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilModel
 @testable import VigilTSDB
+import VigilTestSupport
 
 @Suite struct CompactorTests {
     let hour: Int64 = 3_600_000
@@ -79,7 +80,11 @@ import VigilModel
         for series in try merged.allSeries() { #expect(series.chunks.allSatisfy { $0.count <= Compactor().samplesPerChunk }) }
     }
 
-    @Test func mixedEncodingBlocksMergeAndRechunk() throws {
+    @Test func mixedEncodingBlocksMergeAndRechunk() async throws {
+        try await offTheCooperativePool { try checkMixedEncodingBlocksMergeAndRechunk() }
+    }
+
+    private func checkMixedEncodingBlocksMergeAndRechunk() throws {
         let directory = BlockTestDirectory()
         var reference = BlockReferenceStore()
         var blocks: [Block] = []

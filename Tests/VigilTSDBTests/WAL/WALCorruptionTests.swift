@@ -11,7 +11,11 @@ import VigilModel
     /// returns exactly the batches before the damage (and every batch of undamaged segments),
     /// reports the damage, and leaves a WAL that appends and replays cleanly.
     @Test(arguments: Damage.allCases)
-    func replayKeepsEverythingBeforeTheDamage(damage: Damage) throws {
+    func replayKeepsEverythingBeforeTheDamage(damage: Damage) async throws {
+        try await offTheCooperativePool { try checkReplayKeepsEverythingBeforeTheDamage(damage: damage) }
+    }
+
+    private func checkReplayKeepsEverythingBeforeTheDamage(damage: Damage) throws {
         var rng = SeededGenerator(seed: 0xC0FFEE &+ UInt64(Damage.allCases.firstIndex(of: damage)!))
         for _ in 0..<25 {
             try scenario(damage, &rng)

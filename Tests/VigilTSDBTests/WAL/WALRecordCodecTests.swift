@@ -46,7 +46,11 @@ import VigilModel
         #expect(frame.count < 1000 * 10 + 32)
     }
 
-    @Test func damagedPayloadsThrowInsteadOfTrapping() {
+    @Test func damagedPayloadsThrowInsteadOfTrapping() async {
+        await offTheCooperativePool { checkDamagedPayloadsThrowInsteadOfTrapping() }
+    }
+
+    private func checkDamagedPayloadsThrowInsteadOfTrapping() {
         var rng = SeededGenerator(seed: 9)
         for _ in 0..<2000 {
             var frame: [UInt8] = []
