@@ -73,7 +73,47 @@ for _ in 0..<5 {
     }
     best = max(best, Double(decoded) / (now() - start))
 }
-print("decode: \(Int(best / 1e6)) M samples/s (checksum \(checksum & 0xff))")
+print("decode, sample by sample (next()), ±2ms jitter: \(Int(best / 1e6)) M samples/s (checksum \(checksum & 0xff))")
+
+// Batch decode (`XORIterator.decode(into:)`, what range queries use) on the same kinds of series,
+// with exact 15 s timestamps and with ±2 ms jitter on a quarter of the scrapes.
+for jitter in [false, true] {
+    var random = SplitMix64(seed: 11)
+    var chunks: [XORChunk] = []
+    for index in 0..<seriesCount {
+        var appender = XORAppender()
+        var value: Double = index % 10 < 4 ? 1 : Double(random.next() % 1_000_000)
+        var t: Int64 = 1_700_000_000_000
+        for sample in 0..<samplesPerSeries {
+            if sample % 120 == 0 && sample > 0 {
+                chunks.append(appender.chunk)
+                appender = XORAppender()
+            }
+            appender.append(t, value)
+            t += 15_000 + (jitter && random.next() % 4 == 0 ? Int64(random.next() % 5) - 2 : 0)
+            if index % 10 >= 4 && random.next() % 2 == 0 { value += Double(random.next() % 20_000) }
+        }
+        chunks.append(appender.chunk)
+    }
+    var timestamps = [Int64](repeating: 0, count: 120)
+    var values = [Double](repeating: 0, count: 120)
+    var fastest = 0.0
+    var sum: Int64 = 0
+    for _ in 0..<5 {
+        let start = now()
+        var decoded = 0
+        for _ in 0..<10 {
+            for chunk in chunks {
+                var iterator = chunk.makeIterator()
+                let count = iterator.decode(into: &timestamps, &values, capacity: 120)
+                sum &+= timestamps[count - 1] &+ Int64(truncatingIfNeeded: values[count - 1].bitPattern)
+                decoded &+= count
+            }
+        }
+        fastest = max(fastest, Double(decoded) / (now() - start))
+    }
+    print("decode, batch (decode(into:)), \(jitter ? "±2ms jitter" : "exact 15s"): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
+}
 
 // Append rate into the head, existing series, batches of 1000, WAL off.
 let head = Head()

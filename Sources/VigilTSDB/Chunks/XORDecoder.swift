@@ -56,12 +56,19 @@ struct XORDecoder: Sendable {
     @inlinable
     var inBounds: Bool { bit <= limitBits }
 
+    /// The last bit position from which a whole sample (at most 145 bits, and the 64-bit peeks
+    /// that read it) lies at least 32 bytes before the end: ``step(_:inBounds:)`` may skip every
+    /// end-of-chunk check there. Negative for chunks under 32 bytes.
+    @inlinable
+    var inBoundsLimitBits: Int { (byteCount &- 32) &* 8 }
+
     /// The 64 stream bits from bit `at`; at least the first 57 are valid (zeros past the end).
+    /// `inBounds` promises that the 8 bytes at `at / 8` lie inside the chunk.
     @inlinable @inline(__always)
-    func peek(_ base: UnsafeRawPointer, _ at: Int) -> UInt64 {
+    func peek(_ base: UnsafeRawPointer, _ at: Int, inBounds: Bool = false) -> UInt64 {
         let offset = at &>> 3
         let word: UInt64
-        if _fastPath(offset &+ 8 <= byteCount) {
+        if inBounds || _fastPath(offset &+ 8 <= byteCount) {
             word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
         } else {
             let shift = (offset &- tailStart) &* 8
@@ -72,40 +79,41 @@ struct XORDecoder: Sendable {
 
     /// Reads `count` (1...64) bits at ``bit`` as the low bits of the result and moves past them.
     @inlinable @inline(__always)
-    mutating func read(_ base: UnsafeRawPointer, _ count: Int) -> UInt64 {
+    mutating func read(_ base: UnsafeRawPointer, _ count: Int, inBounds: Bool = false) -> UInt64 {
         let result: UInt64
         if _fastPath(count <= 57) {
-            result = peek(base, bit) &>> UInt64(truncatingIfNeeded: 64 &- count)
+            result = peek(base, bit, inBounds: inBounds) &>> UInt64(truncatingIfNeeded: 64 &- count)
         } else {
-            let high = peek(base, bit) &>> 32
+            let high = peek(base, bit, inBounds: inBounds) &>> 32
             let rest = count &- 32
             result = high &<< UInt64(truncatingIfNeeded: rest)
-                | peek(base, bit &+ 32) &>> UInt64(truncatingIfNeeded: 64 &- rest)
+                | peek(base, bit &+ 32, inBounds: inBounds) &>> UInt64(truncatingIfNeeded: 64 &- rest)
         }
         bit &+= count
         return result
     }
 
     /// Decodes sample `i ≥ 2`: a delta-of-delta timestamp and an XOR value. False when the chunk
-    /// ends inside the sample or holds an impossible XOR window.
+    /// ends inside the sample or holds an impossible XOR window. `inBounds` (a constant at each
+    /// call) promises ``bit`` ≤ ``inBoundsLimitBits``, which drops the end-of-chunk checks.
     @inlinable @inline(__always)
-    mutating func step(_ base: UnsafeRawPointer) -> Bool {
-        let word = peek(base, bit)
+    mutating func step(_ base: UnsafeRawPointer, inBounds: Bool = false) -> Bool {
+        let word = peek(base, bit, inBounds: inBounds)
         if word &>> 62 == 0 {
             // The common case: same interval, same value.
             bit &+= 2
             timestamp &+= Int64(bitPattern: delta)
-            return bit <= limitBits
+            return inBounds || bit <= limitBits
         }
         // Delta-of-delta: `0`, or 1-3 one bits, a zero and 14/17/20 bits (at most 24 bits, all
         // valid in `word`); four one bits take the rare 64-bit path.
         if word &>> 63 == 0 {
             // Same interval, changed value.
             timestamp &+= Int64(bitPattern: delta)
-            return stepValue(base, header: word &<< 1, at: bit &+ 1)
+            return stepValue(base, header: word &<< 1, at: bit &+ 1, inBounds: inBounds)
         }
         let ones = (~word).leadingZeroBitCount
-        if _slowPath(ones >= 4) { return stepWide(base) }
+        if _slowPath(ones >= 4) { return stepWide(base, inBounds: inBounds) }
         // `10` + 14 bits, `110` + 17 bits, `1110` + 20 bits, packed one size per byte.
         let size = Int(truncatingIfNeeded: (UInt64(0x14_11_0E_00) &>> UInt64(truncatingIfNeeded: ones &* 8)) & 0xff)
         let payload = (word &<< UInt64(truncatingIfNeeded: ones &+ 1)) &>> UInt64(truncatingIfNeeded: 64 &- size)
@@ -116,17 +124,18 @@ struct XORDecoder: Sendable {
         timestamp &+= Int64(bitPattern: delta)
         let dodLength = ones &+ 1 &+ size
         // The value's control bits and window header follow in the same word (≤ 24 + 13 bits).
-        return stepValue(base, header: word &<< UInt64(truncatingIfNeeded: dodLength), at: bit &+ dodLength)
+        return stepValue(
+            base, header: word &<< UInt64(truncatingIfNeeded: dodLength), at: bit &+ dodLength, inBounds: inBounds)
     }
 
     /// Decodes the value whose first bits are the high bits of `header`, starting at bit `at`,
     /// without branching on the control bits: `0` (unchanged), `10` (reuse the window) and `11`
     /// (new window: 5 bits of leading zeros, 6 of significant bits, 0 meaning 64).
     @inlinable @inline(__always)
-    mutating func stepValue(_ base: UnsafeRawPointer, header: UInt64, at: Int) -> Bool {
+    mutating func stepValue(_ base: UnsafeRawPointer, header: UInt64, at: Int, inBounds: Bool = false) -> Bool {
         if header &>> 63 == 0 {
             bit = at &+ 1
-            return bit <= limitBits
+            return inBounds || bit <= limitBits
         }
         // `10` reuses the window, `11` sets a new one; chosen without a branch (irregular).
         let isNew = Int(truncatingIfNeeded: (header &<< 1) &>> 63)
@@ -141,31 +150,46 @@ struct XORDecoder: Sendable {
         let count = significant
         let bits: UInt64
         if _fastPath(count <= 57) {
-            bits = peek(base, start) &>> UInt64(truncatingIfNeeded: 64 &- count)
+            bits = peek(base, start, inBounds: inBounds) &>> UInt64(truncatingIfNeeded: 64 &- count)
         } else {
-            bits = readWideValue(base, start, count)
+            bits = Self.readWideValue(
+                base, start, count, byteCount: byteCount, tailStart: tailStart, tailWord: tailWord)
         }
         valueBits ^= bits &<< UInt64(truncatingIfNeeded: trailing)
         bit = start &+ count
-        return bit <= limitBits
+        return inBounds || bit <= limitBits
     }
 
-    /// 58-64 significant bits: two peeks. A non-mutating function of its arguments so calling it
-    /// out of line does not pin the decoder's state in memory inside scan loops.
+    /// 58-64 significant bits: two peeks. Static, with the few fields it needs as arguments, so
+    /// calling it out of line passes scalars in registers and does not pin the decoder's state in
+    /// memory inside scan loops.
     @usableFromInline
-    func readWideValue(_ base: UnsafeRawPointer, _ start: Int, _ count: Int) -> UInt64 {
+    static func readWideValue(
+        _ base: UnsafeRawPointer, _ start: Int, _ count: Int, byteCount: Int, tailStart: Int, tailWord: UInt64
+    ) -> UInt64 {
+        func peek(_ at: Int) -> UInt64 {
+            let offset = at &>> 3
+            let word: UInt64
+            if offset &+ 8 <= byteCount {
+                word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            } else {
+                let shift = (offset &- tailStart) &* 8
+                word = shift < 64 ? tailWord &<< UInt64(truncatingIfNeeded: shift) : 0
+            }
+            return word &<< UInt64(truncatingIfNeeded: at & 7)
+        }
         let rest = count &- 32
-        return (peek(base, start) &>> 32) &<< UInt64(truncatingIfNeeded: rest)
-            | peek(base, start &+ 32) &>> UInt64(truncatingIfNeeded: 64 &- rest)
+        return (peek(start) &>> 32) &<< UInt64(truncatingIfNeeded: rest)
+            | peek(start &+ 32) &>> UInt64(truncatingIfNeeded: 64 &- rest)
     }
 
     /// The `1111` + 64-bit delta-of-delta bucket; rare.
     @inlinable @inline(__always)
-    mutating func stepWide(_ base: UnsafeRawPointer) -> Bool {
+    mutating func stepWide(_ base: UnsafeRawPointer, inBounds: Bool = false) -> Bool {
         bit &+= 4
-        delta &+= read(base, 64)
+        delta &+= read(base, 64, inBounds: inBounds)
         timestamp &+= Int64(bitPattern: delta)
-        return stepValue(base, header: peek(base, bit), at: bit)
+        return stepValue(base, header: peek(base, bit, inBounds: inBounds), at: bit, inBounds: inBounds)
     }
 
     /// Decodes sample 0: the varint timestamp and the raw 64-bit value.

@@ -133,7 +133,19 @@ public struct XORIterator: Sendable {
             let base = raw.baseAddress.unsafelyUnwrapped
             var state = initial
             var done = start
-            while done < end {
+            // Far from the end no read can leave the chunk: a loop without those checks first.
+            let inBoundsLimit = state.inBoundsLimitBits
+            var intact = true
+            while done < end && state.bit <= inBoundsLimit {
+                guard state.step(base, inBounds: true) else {
+                    intact = false
+                    break
+                }
+                timestamps[done &+ offset] = state.timestamp
+                values[done &+ offset] = Double(bitPattern: state.valueBits)
+                done &+= 1
+            }
+            while intact && done < end {
                 guard state.step(base) else { break }
                 timestamps[done &+ offset] = state.timestamp
                 values[done &+ offset] = Double(bitPattern: state.valueBits)

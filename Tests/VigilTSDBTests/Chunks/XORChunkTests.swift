@@ -183,6 +183,36 @@ struct XORChunkTests {
         }
     }
 
+    /// The batch decoder skips end-of-chunk checks far from the end; on flipped bytes it must
+    /// still deliver exactly what the sample-by-sample decoder does, and fail where it fails.
+    @Test func flippedBytesDecodeTheSameInBatchAndOneByOne() {
+        var rng = SplitMix64(seed: 23)
+        var samples: [(timestamp: Int64, value: Double)] = []
+        var value = 1.0
+        for index in 0..<240 {
+            samples.append((Int64(index) * 15_000 + Int64(rng.next() % 3), value))
+            if rng.next() % 2 == 0 { value += Double(rng.next() % 5000) / 100 }
+        }
+        let original = XORChunk(samples: samples).bytes
+        for round in 0..<400 {
+            var bytes = original
+            for _ in 0...(rng.next() % 3) {
+                let position = 2 + Int(rng.next() % UInt64(bytes.count - 2))
+                bytes[position] ^= UInt8(truncatingIfNeeded: 1 &+ rng.next() % 255)
+            }
+            var single = XORIterator(bytes: bytes)
+            var expected: [(Int64, UInt64)] = []
+            while single.next() { expected.append((single.timestamp, single.value.bitPattern)) }
+            var batch = XORIterator(bytes: bytes)
+            var times = [Int64](repeating: 0, count: batch.total)
+            var values = [Double](repeating: 0, count: batch.total)
+            let count = batch.decode(into: &times, &values, capacity: batch.total)
+            let got = zip(times.prefix(count), values.prefix(count).map(\.bitPattern)).map { ($0, $1) }
+            #expect(got.elementsEqual(expected, by: ==), "round \(round)")
+            #expect(batch.failed == single.failed, "round \(round)")
+        }
+    }
+
     @Test func continuingAfterAWideWindowMatchesOneAppender() {
         let samples = (0..<40).map { (timestamp: Int64($0) * 1000, value: Double(bitPattern: 0x4000_0000_0000_0000 &+ UInt64($0) &* 0x0123_4567_89ab_cdef)) }
         let whole = XORChunk(samples: samples)
