@@ -12,46 +12,49 @@ func now() -> Double {
 }
 
 
-// node_exporter-like series, 2h at 15 s: constants, counters, gauges; timestamps with ms jitter.
+// node_exporter-like series, 2h at 15 s: constants, counters, gauges; with `jitter`, ±2 ms on a
+// quarter of the scrapes.
 let seriesCount = 2000
 let samplesPerSeries = 480
-var rng = SplitMix64(seed: 7)
-var chunksBySeries: [[XORChunk]] = []
-var totalBytes = 0
-var totalSamples = 0
-for index in 0..<seriesCount {
-    var chunks: [XORChunk] = []
-    var appender = XORAppender()
-    var value: Double
-    let kind = index % 10
-    // 40% constant (up, info, limits), 30% integer counters (bytes, packets), 20% float
-    // counters (cpu seconds), 10% gauges (memory bytes).
-    switch kind {
-    case 0...3: value = 1
-    case 4...6: value = Double(rng.next() % 1_000_000_000)
-    case 7...8: value = Double(rng.next() % 100_000) / 100
-    default: value = Double(rng.next() % 8_000_000_000)
-    }
-    var t: Int64 = 1_700_000_000_000
-    for sample in 0..<samplesPerSeries {
-        if sample % 120 == 0 && sample > 0 {
-            chunks.append(appender.chunk)
-            appender = XORAppender()
-        }
-        appender.append(t, value)
-        t += 15_000 + (rng.next() % 4 == 0 ? Int64(rng.next() % 5) - 2 : 0)
+func nodeLikeChunks(seed: UInt64, jitter: Bool) -> [[XORChunk]] {
+    var rng = SplitMix64(seed: seed)
+    var chunksBySeries: [[XORChunk]] = []
+    for index in 0..<seriesCount {
+        var chunks: [XORChunk] = []
+        var appender = XORAppender()
+        var value: Double
+        let kind = index % 10
+        // 40% constant (up, info, limits), 30% integer counters (bytes, packets), 20% float
+        // counters (cpu seconds), 10% gauges (memory bytes).
         switch kind {
-        case 0...3: break
-        case 4...6: if rng.next() % 2 == 0 { value += Double(rng.next() % 20_000) }
-        case 7...8: value += Double(rng.next() % 1500) / 100
-        default: if rng.next() % 3 == 0 { value = max(0, value + Double(Int64(rng.next() % 2_000) - 1_000) * 4096) }
+        case 0...3: value = 1
+        case 4...6: value = Double(rng.next() % 1_000_000_000)
+        case 7...8: value = Double(rng.next() % 100_000) / 100
+        default: value = Double(rng.next() % 8_000_000_000)
         }
+        var t: Int64 = 1_700_000_000_000
+        for sample in 0..<samplesPerSeries {
+            if sample % 120 == 0 && sample > 0 {
+                chunks.append(appender.chunk)
+                appender = XORAppender()
+            }
+            appender.append(t, value)
+            t += 15_000 + (jitter && rng.next() % 4 == 0 ? Int64(rng.next() % 5) - 2 : 0)
+            switch kind {
+            case 0...3: break
+            case 4...6: if rng.next() % 2 == 0 { value += Double(rng.next() % 20_000) }
+            case 7...8: value += Double(rng.next() % 1500) / 100
+            default: if rng.next() % 3 == 0 { value = max(0, value + Double(Int64(rng.next() % 2_000) - 1_000) * 4096) }
+            }
+        }
+        chunks.append(appender.chunk)
+        chunksBySeries.append(chunks)
     }
-    chunks.append(appender.chunk)
-    for chunk in chunks { totalBytes += chunk.bytes.count }
-    totalSamples += samplesPerSeries
-    chunksBySeries.append(chunks)
+    return chunksBySeries
 }
+let chunksBySeries = nodeLikeChunks(seed: 7, jitter: true)
+let totalBytes = chunksBySeries.joined().reduce(0) { $0 + $1.bytes.count }
+let totalSamples = seriesCount * samplesPerSeries
 print("bytes/sample (node_exporter-like, 2h @15s, \(seriesCount) series): \(Double(totalBytes) / Double(totalSamples))")
 
 // Decode rate.
@@ -78,23 +81,7 @@ print("decode, sample by sample (next()), ±2ms jitter: \(Int(best / 1e6)) M sam
 // Batch decode (`XORIterator.decode(into:)`, what range queries use) on the same kinds of series,
 // with exact 15 s timestamps and with ±2 ms jitter on a quarter of the scrapes.
 for jitter in [false, true] {
-    var random = SplitMix64(seed: 11)
-    var chunks: [XORChunk] = []
-    for index in 0..<seriesCount {
-        var appender = XORAppender()
-        var value: Double = index % 10 < 4 ? 1 : Double(random.next() % 1_000_000)
-        var t: Int64 = 1_700_000_000_000
-        for sample in 0..<samplesPerSeries {
-            if sample % 120 == 0 && sample > 0 {
-                chunks.append(appender.chunk)
-                appender = XORAppender()
-            }
-            appender.append(t, value)
-            t += 15_000 + (jitter && random.next() % 4 == 0 ? Int64(random.next() % 5) - 2 : 0)
-            if index % 10 >= 4 && random.next() % 2 == 0 { value += Double(random.next() % 20_000) }
-        }
-        chunks.append(appender.chunk)
-    }
+    let chunks = Array(nodeLikeChunks(seed: 11, jitter: jitter).joined())
     var timestamps = [Int64](repeating: 0, count: 120)
     var values = [Double](repeating: 0, count: 120)
     var fastest = 0.0
