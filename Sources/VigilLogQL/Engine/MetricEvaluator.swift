@@ -246,6 +246,11 @@ struct MetricEvaluator {
 
         try await source.select(selection) { batch in
             if let block = batch.templated {
+                guard templatedGrouping != nil else {
+                    // Not asked for (a source should send none then): counted as plain lines.
+                    for entry in try block.entries() { try process(entry, stream: batch.labels) }
+                    return true
+                }
                 pending.append((batch.labels, block))
                 if pending.count >= Self.blocksPerRound { try groupPending() }
                 return true

@@ -196,6 +196,13 @@ public final class TemplatedLines: Sendable, Hashable {
         }
     }
 
+    /// The lines inside the selection's window as entries, in order: the block read as plain
+    /// lines, for a reader that has no use for its templates.
+    public func entries() throws -> [LogEntry] {
+        let head = try head()
+        return try head.lines.map { LogEntry(timestamp: head.timestamps[$0], line: try line($0), metadata: head.metadata($0)) }
+    }
+
     /// The whole of line `index`.
     public func line(_ index: Int) throws -> [UInt8] {
         let head = try head()
