@@ -1,7 +1,10 @@
+import CVigilCRC32C
+
 /// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of every WAL and
 /// remote-write queue frame.
 ///
-/// Slicing-by-8: eight 256-entry tables let the loop consume eight bytes per step.
+/// The CPU's instruction where it has one; otherwise slicing-by-8: eight 256-entry tables let the
+/// loop consume eight bytes per step.
 /// `CRC32C.checksum("123456789".utf8) == 0xE3069283`.
 public enum CRC32C {
     static let polynomial: UInt32 = 0x82F6_3B78
@@ -23,8 +26,20 @@ public enum CRC32C {
         return tables
     }()
 
+    /// Whether the CPU's CRC-32C instruction is used (SSE 4.2 on x86-64): several times the
+    /// tables' speed on the WAL, the log store and the log shipper's buffers.
+    static let hardware = vigil_crc32c_hardware() == 1
+
     /// The CRC of `bytes`, continuing from `crc` (the CRC of the bytes before them; 0 to start).
     public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        update(crc, bytes, hardware: hardware)
+    }
+
+    /// ``update(_:_:)`` with the instruction or with the tables (`hardware` false, or no instruction).
+    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer, hardware: Bool) -> UInt32 {
+        if hardware && Self.hardware, let base = bytes.baseAddress, bytes.count > 0 {
+            return ~vigil_crc32c_update_hardware(~crc, base.assumingMemoryBound(to: UInt8.self), bytes.count)
+        }
         var crc = ~crc
         guard var pointer = bytes.baseAddress, bytes.count > 0 else { return ~crc }
         var remaining = bytes.count

@@ -1,4 +1,4 @@
-import VigilModel
+@testable import VigilModel
 import Testing
 import VigilTestSupport
 @testable import VigilTSDB
@@ -25,6 +25,30 @@ import VigilTestSupport
             }
             #expect(whole == incremental)
             #expect(whole == bitwise(bytes))
+        }
+    }
+
+    /// The instruction (where the CPU has it) and the tables agree with the definition at every
+    /// length and alignment, continuing from any CRC.
+    @Test func instructionAndTablesAgree() {
+        #if arch(x86_64)
+        // Every x86-64 server of the last fifteen years has SSE 4.2.
+        #expect(CRC32C.hardware)
+        #endif
+        var rng = SeededGenerator(seed: 11)
+        let bytes = (0..<400).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        bytes.withUnsafeBytes { raw in
+            for offset in 0..<8 {
+                for length in 0..<(raw.count - offset) where length < 40 || length % 7 == 0 {
+                    let slice = UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)])
+                    let seed = UInt32.random(in: 0...UInt32.max, using: &rng)
+                    let tables = CRC32C.update(seed, slice, hardware: false)
+                    #expect(CRC32C.update(seed, slice, hardware: true) == tables, "offset \(offset), length \(length)")
+                    if seed == 0 { #expect(tables == bitwise(Array(slice))) }
+                }
+                #expect(CRC32C.update(0, UnsafeRawBufferPointer(rebasing: raw[offset...]), hardware: false)
+                    == bitwise(Array(raw[offset...])))
+            }
         }
     }
 
