@@ -57,11 +57,20 @@ let totalBytes = chunksBySeries.joined().reduce(0) { $0 + $1.bytes.count }
 let totalSamples = seriesCount * samplesPerSeries
 print("bytes/sample (node_exporter-like, 2h @15s, \(seriesCount) series): \(Double(totalBytes) / Double(totalSamples))")
 
+/// The best rate of 5 passes, each running `pass` (which returns how many items it handled).
+func bestRate(_ pass: () -> Int) -> Double {
+    var best = 0.0
+    for _ in 0..<5 {
+        let start = now()
+        let handled = pass()
+        best = max(best, Double(handled) / (now() - start))
+    }
+    return best
+}
+
 // Decode rate.
-var best = 0.0
 var checksum: Int64 = 0
-for _ in 0..<5 {
-    let start = now()
+let sampleBySampleRate = bestRate {
     var decoded = 0
     for _ in 0..<10 {
         for chunks in chunksBySeries {
@@ -74,9 +83,9 @@ for _ in 0..<5 {
             }
         }
     }
-    best = max(best, Double(decoded) / (now() - start))
+    return decoded
 }
-print("decode, sample by sample (next()), ±2ms jitter: \(Int(best / 1e6)) M samples/s (checksum \(checksum & 0xff))")
+print("decode, sample by sample (next()), ±2ms jitter: \(Int(sampleBySampleRate / 1e6)) M samples/s (checksum \(checksum & 0xff))")
 
 // Batch decode (`XORIterator.decode(into:)`, what range queries use) on the same kinds of series,
 // with exact 15 s timestamps and with ±2 ms jitter on a quarter of the scrapes.
@@ -84,10 +93,8 @@ for jitter in [false, true] {
     let chunks = Array(nodeLikeChunks(seed: 11, jitter: jitter).joined())
     var timestamps = [Int64](repeating: 0, count: 120)
     var values = [Double](repeating: 0, count: 120)
-    var fastest = 0.0
     var sum: Int64 = 0
-    for _ in 0..<5 {
-        let start = now()
+    let fastest = bestRate {
         var decoded = 0
         for _ in 0..<10 {
             for chunk in chunks {
@@ -97,7 +104,7 @@ for jitter in [false, true] {
                 decoded &+= count
             }
         }
-        fastest = max(fastest, Double(decoded) / (now() - start))
+        return decoded
     }
     print("decode, batch (decode(into:)), \(jitter ? "±2ms jitter" : "exact 15s"): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
 }

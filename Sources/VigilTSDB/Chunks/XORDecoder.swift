@@ -66,6 +66,14 @@ struct XORDecoder: Sendable {
     /// `inBounds` promises that the 8 bytes at `at / 8` lie inside the chunk.
     @inlinable @inline(__always)
     func peek(_ base: UnsafeRawPointer, _ at: Int, inBounds: Bool = false) -> UInt64 {
+        Self.peek(base, at, byteCount: byteCount, tailStart: tailStart, tailWord: tailWord, inBounds: inBounds)
+    }
+
+    /// ``peek(_:_:inBounds:)`` given the chunk's length and tail word instead of the whole state.
+    @inlinable @inline(__always)
+    static func peek(
+        _ base: UnsafeRawPointer, _ at: Int, byteCount: Int, tailStart: Int, tailWord: UInt64, inBounds: Bool = false
+    ) -> UInt64 {
         let offset = at &>> 3
         let word: UInt64
         if inBounds || _fastPath(offset &+ 8 <= byteCount) {
@@ -168,15 +176,7 @@ struct XORDecoder: Sendable {
         _ base: UnsafeRawPointer, _ start: Int, _ count: Int, byteCount: Int, tailStart: Int, tailWord: UInt64
     ) -> UInt64 {
         func peek(_ at: Int) -> UInt64 {
-            let offset = at &>> 3
-            let word: UInt64
-            if offset &+ 8 <= byteCount {
-                word = UInt64(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            } else {
-                let shift = (offset &- tailStart) &* 8
-                word = shift < 64 ? tailWord &<< UInt64(truncatingIfNeeded: shift) : 0
-            }
-            return word &<< UInt64(truncatingIfNeeded: at & 7)
+            Self.peek(base, at, byteCount: byteCount, tailStart: tailStart, tailWord: tailWord)
         }
         let rest = count &- 32
         return (peek(start) &>> 32) &<< UInt64(truncatingIfNeeded: rest)
