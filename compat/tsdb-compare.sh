@@ -19,6 +19,7 @@
 # TSDB_COMPARE_BATCH (2000 samples per request). TSDB_COMPARE_KEEP=1 keeps the data directories;
 # TSDB_COMPARE_VIGIL=/path/to/vigil measures that binary instead of building the work tree.
 source "$(dirname "$0")/lib/common.bash"
+source "$(dirname "$0")/lib/tsdb.bash"
 ensure_packages prometheus victoria-metrics curl jq
 
 SERIES=${TSDB_COMPARE_SERIES:-10000}
@@ -82,54 +83,9 @@ start_victoria() {
   VM_PID=$!
 }
 
-# Starts a store ($1: start function, $2: PID variable, $3: readiness URL, $4: log) and sets
-# READY_SECONDS to the time from launch until the URL answers 200.
-timed_start() {
-  local start_fn=$1 pid_var=$2 url=$3 log=$4 t0 now
-  t0=$(date +%s%N)
-  "$start_fn"
-  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
-    now=$(date +%s%N)
-    if ! kill -0 "${!pid_var}" 2>/dev/null; then tail -20 "$log" >&2; setup_failure "$start_fn: the process exited"; fi
-    if ((now - t0 > 300000000000)); then tail -20 "$log" >&2; setup_failure "$start_fn: not ready after 300 s"; fi
-    sleep 0.01
-  done
-  now=$(date +%s%N)
-  READY_SECONDS=$(awk -v ns=$((now - t0)) 'BEGIN { printf "%.2f", ns / 1e9 }')
-}
-
-# The sum of every sample of metric $2 (any labels) on $1/metrics, as an integer.
-metric() {
-  curl -fsS "$1/metrics" | awk -v name="$2" '$1 == name || index($1, name "{") == 1 { sum += $2; found = 1 }
-    END { if (found) printf "%.0f\n", sum; else print "missing" }'
-}
-# The same, as seconds with 3 decimals.
-metric_seconds() {
-  curl -fsS "$1/metrics" | awk -v name="$2" '$1 == name { printf "%.3f\n", $2; found = 1 } END { if (!found) print "n/a" }'
-}
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($14 + $15) / hz }' "/proc/$1/stat"; }
 du_kb() { du -sk "$@" 2>/dev/null | awk '{ sum += $1 } END { print sum + 0 }'; }
 # Block directories (ULIDs holding meta.json) under $1.
 block_dirs() { find "$1" -mindepth 2 -maxdepth 2 -name meta.json -printf '%h\n' 2>/dev/null | grep -E '/[0-9A-HJKMNP-TV-Z]{26}$' || true; }
-# An instant PromQL query at time $3 (s) against $1, printing the first result's value or 0.
-query_value() {
-  curl -fsS --get "$1/api/v1/query" --data-urlencode "query=$2" --data-urlencode "time=$3" --data-urlencode nocache=1 |
-    jq -r '.data.result[0].value[1] // "0"'
-}
-
-passed=0
-failed=0
-# check NAME ACTUAL EXPECTED: a correctness check that must hold.
-check() {
-  if [ "$2" = "$3" ]; then
-    passed=$((passed + 1))
-    echo "ok   $1 ($2)"
-  else
-    failed=$((failed + 1))
-    echo "FAIL $1: got $2, want $3"
-  fi
-}
 
 timed_start start_vigil VIGIL_PID "$VIGIL_URL/-/ready" "$WORK/vigil.log"
 timed_start start_prometheus PROM_PID "$PROM_URL/-/ready" "$WORK/prometheus.log"
@@ -280,17 +236,7 @@ if "$VIGIL" --help 2>/dev/null | grep -qE '^ +tsdb '; then
     "$("$VIGIL" tsdb analyze "$WORK/vigil" 2>&1 | awk '/^Samples:/ { print $2 }')" "$SAMPLES"
 fi
 check "prometheus: prometheus_tsdb_head_series" "$(metric "$PROM_URL" prometheus_tsdb_head_series)" "$SERIES"
-# Prometheus refuses count_over_time across metric names (the results' label sets collide without
-# __name__), so count one metric name at a time.
-prometheus_samples() {
-  local total=0 name value
-  for name in $(curl -fsS "$PROM_URL/api/v1/label/__name__/values" | jq -r '.data[]'); do
-    value=$(query_value "$PROM_URL" "sum(count_over_time({__name__=\"$name\"}[${WINDOW_MS}ms]))" "$LAST_S")
-    total=$((total + value))
-  done
-  echo "$total"
-}
-check "prometheus: samples (sum(count_over_time) per metric name)" "$(prometheus_samples)" "$SAMPLES"
+check "prometheus: samples (sum(count_over_time) per metric name)" "$(samples_by_name "$PROM_URL" "$WINDOW_MS" "$LAST_S")" "$SAMPLES"
 check "victoria-metrics: samples (sum(count_over_time))" \
   "$(query_value "$VM_URL" "sum(count_over_time({__name__!=\"\"}[${WINDOW_MS}ms]))" "$LAST_S")" "$SAMPLES"
 

@@ -16,6 +16,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import VigilLogQL
 import VigilLogStore
 import VigilModel
@@ -58,6 +59,15 @@ func runTSDB(directory: String) throws(TSDBError) -> Never {
     var options = TSDBOptions()
     options.walSegmentSize = 256 << 10
     let db = try TSDB.open(directory: directory, options: options)
+    // Head snapshots run beside the commits, as maintenance runs them beside ingestion, so kills
+    // land inside snapshots and in the segment cuts that start them.
+    let snapshotter = Thread {
+        while true {
+            _ = try? db.snapshotHead()
+            usleep(3_000)
+        }
+    }
+    snapshotter.start()
     let values = try db.querier().labelValues("batch", matchers: [], mint: .min, maxt: .max)
     var batch = (values.compactMap { UInt64($0) }.max() ?? 0) + 1
     while true {

@@ -27,6 +27,20 @@ public struct Labels: Sendable, Hashable {
         self = builder.build()
     }
 
+    /// Creates a label set from labels that are usually already in canonical form (decoded from
+    /// a WAL or snapshot that wrote them so): checked in one pass and kept as they are when
+    /// sorted by name, unique and without empty values; otherwise built as ``init(_:)`` does.
+    public init(canonicalizing labels: [Label]) {
+        var canonical = true
+        for index in labels.indices {
+            if labels[index].value.isEmpty || (index > 0 && !ByteOrder.less(labels[index - 1].name, labels[index].name)) {
+                canonical = false
+                break
+            }
+        }
+        self = canonical ? Labels(sortedUnique: ContiguousArray(labels)) : Labels(labels)
+    }
+
     /// The value of the label called `name`, or `nil`; no allocation. Short sets (most series
     /// have fewer than a dozen labels) are scanned, where `==` on small strings is a bit
     /// comparison; longer ones are binary-searched.

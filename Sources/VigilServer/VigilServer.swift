@@ -84,8 +84,14 @@ public struct VigilServer: Sendable {
             metadata: [
                 "series": "\(replay.series)", "samples": "\(replay.samples)", "segments": "\(replay.segmentsRead)",
                 "duration": "\(replay.duration)",
+                "snapshot_series": "\(replay.snapshot?.series ?? 0)", "snapshot_samples": "\(replay.snapshot?.samples ?? 0)",
+                "snapshot_segment": "\(replay.snapshot.map { String($0.segment) } ?? "none")",
+                "snapshot_duration": "\(replay.snapshot?.duration ?? .zero)",
             ]
         )
+        if let problem = replay.snapshotProblem {
+            logger.warning("Head snapshot not used; the whole WAL was replayed", metadata: ["err": "\(problem)"])
+        }
         for damage in replay.damage {
             logger.warning("WAL damage cut away on replay", metadata: ["damage": "\(damage)"])
         }

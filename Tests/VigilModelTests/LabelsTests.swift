@@ -58,4 +58,22 @@ struct LabelsTests {
         let set: Set<Labels> = [["a": "1"], ["a": "1"], ["a": "2"]]
         #expect(set.count == 2)
     }
+
+    /// The one-pass constructor for decoded labels agrees with the sorting one on canonical and
+    /// non-canonical input alike.
+    @Test func canonicalizingAgreesWithSorting() {
+        var rng = SystemRandomNumberGenerator()
+        let names = ["__name__", "a", "b", "instance", "job", "zone", "é"]
+        for _ in 0..<2_000 {
+            var labels: [Label] = (0..<Int.random(in: 0...6, using: &rng)).map { _ in
+                Label(name: names.randomElement(using: &rng)!, value: ["", "1", "x", "ü"].randomElement(using: &rng)!)
+            }
+            if Bool.random(using: &rng) {
+                labels = Labels(labels).map { $0 }  // canonical input
+            }
+            let canonical = Labels(canonicalizing: labels)
+            #expect(canonical == Labels(labels), "\(labels)")
+            #expect(Array(canonical) == Array(Labels(labels)))
+        }
+    }
 }

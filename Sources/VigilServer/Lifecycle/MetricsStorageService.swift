@@ -21,6 +21,7 @@ struct MetricsStorageService: Service {
                         metadata: [
                             "head_blocks": "\(report.headBlocks)", "compacted_blocks": "\(report.compactedBlocks)",
                             "deleted_blocks": "\(report.deletedBlocks)", "wal_checkpoint": "\(report.checkpointed)",
+                            "head_snapshot_bytes": "\(report.headSnapshot?.bytes ?? 0)",
                         ]
                     )
                 }

@@ -14,6 +14,8 @@ extension TSDB {
         public var importedBlocks = 0
         /// Whether the WAL was checkpointed.
         public var checkpointed = false
+        /// The head snapshot written, if one was due.
+        public var headSnapshot: HeadSnapshotInfo?
 
         /// Whether the pass found nothing to do.
         public var isEmpty: Bool { self == MaintenanceReport() }
@@ -29,6 +31,7 @@ extension TSDB {
     /// 2. Compact blocks the ``Compactor`` plans (overlaps first, then adjacent blocks filling a
     ///    range), deleting parents only after the new block is durable and loaded.
     /// 3. Delete blocks past the retention time or beyond the retention size.
+    /// 4. Write a head snapshot when one is due (``TSDBOptions/headSnapshots``).
     @discardableResult
     public func maintain() throws(TSDBError) -> MaintenanceReport {
         try maintenanceLock.withLock { _ throws(TSDBError) -> MaintenanceReport in
@@ -37,6 +40,9 @@ extension TSDB {
             try cutHeadBlocks(&report)
             try compactBlocks(&report)
             try applyRetention(&report)
+            if headSnapshotDue(checkpointed: report.checkpointed) {
+                report.headSnapshot = try writeHeadSnapshot()
+            }
             return report
         }
     }
@@ -119,7 +125,7 @@ extension TSDB {
     private func applyRetention(_ report: inout MaintenanceReport) throws(TSDBError) {
         let current = blocks.withLock { $0 }
         let doomed = Set(options.retention.blocksToDelete(
-            current.map { ($0.meta, $0.size) }, walSize: wal.walSize, newest: head.stats.numSeries > 0 ? head.maxTime : nil
+            current.map { ($0.meta, $0.size) }, walSize: wal.walSize + headSnapshotSize, newest: head.stats.numSeries > 0 ? head.maxTime : nil
         ))
         guard !doomed.isEmpty else { return }
         blocks.withLock { $0.removeAll { doomed.contains($0.meta.ulid) } }

@@ -1,11 +1,12 @@
 public import VigilModel
+import Synchronization
 
 extension TSDB {
     /// Registers the store's self-metrics (the `prometheus_tsdb_*` equivalents, named `vigil_tsdb_*`),
     /// computed from the head and WAL at collection time.
     public func registerMetrics(on registry: MetricsRegistry) {
         let replay = replayReport
-        registry.register { [head, wal] in
+        registry.register { [head, wal, counters, headSnapshotPath] in
             let stats = head.stats
             func gauge(_ name: String, _ help: String, _ value: Double) -> MetricFamily {
                 MetricFamily(name: name, help: help, type: .gauge, samples: [.init(name: name, value: value)])
@@ -41,6 +42,26 @@ extension TSDB {
                 gauge(
                     "vigil_tsdb_wal_replay_duration_seconds", "Time the last start-up spent replaying the WAL.",
                     Double(replay.duration.components.seconds) + Double(replay.duration.components.attoseconds) / 1e18
+                ),
+            ]
+            func count(_ value: borrowing Atomic<Int>) -> Double { Double(value.load(ordering: .relaxed)) }
+            families += [
+                counter("vigil_tsdb_head_cuts_total", "Total number of head ranges persisted as blocks.", count(counters.headCuts)),
+                counter("vigil_tsdb_compactions_total", "Total number of compactions that ran.", count(counters.compactions)),
+                counter("vigil_tsdb_compactions_failed_total", "Total number of compactions that failed.", count(counters.compactionFailures)),
+                counter(
+                    "vigil_tsdb_retention_deleted_blocks_total", "Total number of blocks deleted by time or size retention.",
+                    count(counters.retentionDeletions)
+                ),
+                counter("vigil_tsdb_checkpoint_creations_total", "Total number of WAL checkpoints written.", count(counters.checkpoints)),
+                counter("vigil_tsdb_head_snapshots_total", "Total number of head snapshots written.", count(counters.headSnapshots)),
+                counter(
+                    "vigil_tsdb_head_snapshot_failures_total", "Total number of head snapshots that failed.",
+                    count(counters.headSnapshotFailures)
+                ),
+                gauge(
+                    "vigil_tsdb_head_snapshot_size_bytes", "Size of the head snapshot file, 0 when there is none.",
+                    Double(max(0, BlockFileSystem.fileSize(headSnapshotPath)))
                 ),
             ]
             if stats.numSeries > 0 {

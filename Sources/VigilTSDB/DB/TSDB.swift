@@ -26,6 +26,8 @@ public final class TSDB: Sendable {
     /// Serialises maintenance (head cuts, compaction, retention); queries and appends go on.
     let maintenanceLock = Mutex(())
     let counters = MaintenanceCounters()
+    /// The WAL position (``WAL/writtenBytes``) when the last head snapshot began, and its size.
+    let lastHeadSnapshot = Mutex<(written: UInt64, size: Int64)>((0, 0))
 
     private init(
         directory: String, options: TSDBOptions, head: Head, wal: WAL, blocks: [Block],
@@ -71,16 +73,34 @@ public final class TSDB: Sendable {
         blocks.removeAll { superseded.contains($0.meta.ulid) }
         blocks.sort { $0.meta.minTime < $1.meta.minTime }
 
-        let head = Head(options: options.head, wal: wal)
         // Samples older than the newest block's end are persisted already (the head refused such
-        // samples once that block was cut), so replay must not bring them back into the head.
-        if let persistedUpTo = blocks.map(\.meta.maxTime).max() {
-            head.truncate(before: persistedUpTo)
+        // samples once that block was cut), so neither the snapshot nor replay may bring them
+        // back into the head.
+        let persistedUpTo = blocks.map(\.meta.maxTime).max()
+        func emptyHead() -> Head {
+            let head = Head(options: options.head, wal: wal)
+            if let persistedUpTo { head.truncate(before: persistedUpTo) }
+            return head
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var head = emptyHead()
+        var snapshotProblem: String?
+        var snapshot: (segment: Int, info: HeadSnapshotInfo)?
+        if options.headSnapshots {
+            do {
+                snapshot = try loadHeadSnapshot(into: head, directory: directory, wal: wal, problem: &snapshotProblem)
+                if let persistedUpTo, snapshot != nil { head.truncate(before: persistedUpTo) }
+            } catch where error.kind == .corruption {
+                head = emptyHead()
+            }
+        } else if BlockFileSystem.exists(directory + "/" + headSnapshotName) {
+            try WALFileSystem.removeFile(directory + "/" + headSnapshotName)
         }
         let replay = ParallelReplay(head: head)
-        let report: ReplayReport
+        var report: ReplayReport
         do {
-            report = try wal.replay { record in replay.apply(record) }
+            report = try wal.replay(from: snapshot?.segment) { record in replay.apply(record) }
             replay.finish()
             // Decoding the WAL allocated and freed its size many times over.
             ProcessMemory.returnFreedMemory()
@@ -88,6 +108,9 @@ public final class TSDB: Sendable {
             replay.finish()
             throw error
         }
+        report.snapshot = snapshot?.info
+        report.snapshotProblem = snapshotProblem
+        report.duration = clock.now - started
         return TSDB(
             directory: directory, options: options, head: head, wal: wal, blocks: blocks,
             replayReport: report, quarantined: quarantined
@@ -114,8 +137,16 @@ public final class TSDB: Sendable {
         blocks.withLock { $0.map(\.meta) }
     }
 
-    /// Flushes and closes the WAL; appends after this fail with `.closed` or `.io`.
+    /// Writes a head snapshot (when enabled and the WAL grew since the last one), then flushes
+    /// and closes the WAL; appends after this fail with `.closed` or `.io`. A failed snapshot
+    /// only costs the next start a longer replay.
     public func close() throws(TSDBError) {
+        maintenanceLock.withLock { _ in
+            let (writtenAtLast, _) = lastHeadSnapshot.withLock { $0 }
+            if options.headSnapshots, head.stats.numSeries > 0, wal.writtenBytes != writtenAtLast {
+                _ = try? writeHeadSnapshot()
+            }
+        }
         try wal.close()
     }
 }
@@ -127,4 +158,6 @@ final class MaintenanceCounters: Sendable {
     let compactionFailures = Atomic<Int>(0)
     let retentionDeletions = Atomic<Int>(0)
     let checkpoints = Atomic<Int>(0)
+    let headSnapshots = Atomic<Int>(0)
+    let headSnapshotFailures = Atomic<Int>(0)
 }

@@ -14,6 +14,12 @@ public struct TSDBOptions: Sendable {
     /// Whether head data is persisted as blocks before it is dropped from memory. Agent mode
     /// turns it off: its data leaves through remote write, so the head only bounds memory.
     public var persistBlocks = true
+    /// Whether the head is snapshotted to `head.snapshot` (during maintenance, when the WAL has
+    /// grown by half the last snapshot's size, and on close), so a restart replays only the WAL
+    /// written since. Off: every restart replays the whole WAL, as Prometheus does by default.
+    public var headSnapshots = true
+    /// The least WAL growth between two maintenance snapshots.
+    public var headSnapshotMinWALBytes = 8 << 20
 
     /// The defaults: 2h chunk range, 10m out-of-order window, WAL fsync on every commit, 15d retention.
     public init() {}

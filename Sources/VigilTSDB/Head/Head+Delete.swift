@@ -17,6 +17,8 @@ extension Head {
             if from <= to { stones.append(Tombstone(ref: ref, mint: from, maxt: to)) }
         }
         guard !stones.isEmpty else { return }
+        commitGate.enter()
+        defer { commitGate.leave() }
         try wal?.log([.tombstones(stones)])
         for stone in stones { addTombstone(ref: stone.ref, stone.mint...stone.maxt) }
     }

@@ -27,6 +27,8 @@ public final class Head: Sendable {
     let counters = HeadCounters()
     /// Who receives committed samples (remote-write queues).
     let commitObservers = CommitObservers()
+    /// Keeps each commit's WAL write and head update together as a snapshot sees them.
+    let commitGate = CommitGate()
 
     /// A head writing ahead to `wal` (nil: no WAL, for tests and replay-only use).
     public init(options: HeadOptions = HeadOptions(), wal: (any WriteAheadLog)? = nil) {

@@ -102,6 +102,8 @@ public struct HeadAppender {
     /// writes acknowledged to a client keep the default.
     public mutating func commit(durable: Bool = true) throws(TSDBError) {
         if samples.isEmpty && newSeries.isEmpty { return }
+        head.commitGate.enter()
+        defer { head.commitGate.leave() }
         if let wal = head.wal {
             var records: [WALRecord] = []
             if !newSeries.isEmpty { records.append(.series(newSeries)) }

@@ -16,8 +16,13 @@ public struct ReplayReport: Sendable, Equatable {
     public var segmentsRead = 0
     /// The checkpoint replayed first, if any.
     public var checkpoint: Int?
-    /// Wall time of the replay.
+    /// Wall time of the replay (from ``TSDB``: snapshot loading included).
     public var duration: Duration = .zero
+    /// The head snapshot loaded before the WAL, if any (set by ``TSDB``); the checkpoint and the
+    /// segments before ``HeadSnapshotInfo/segment`` were then skipped.
+    public var snapshot: HeadSnapshotInfo?
+    /// Why a head snapshot on disk could not be used (damaged, or its WAL segment is gone).
+    public var snapshotProblem: String?
     /// Every place replay stopped early; empty when the WAL was intact.
     public var damage: [WALDamage] = []
     /// Human-readable warnings: one per damage, plus oddities such as gaps in segment numbers.

@@ -10,14 +10,26 @@ extension WAL {
     /// segments are dropped only as far as they are damaged themselves. Segments the writer is
     /// still appending to are read up to what was written when replay began and never truncated.
     /// `handler` may call `log(_:)`; an error it throws stops the replay and is rethrown.
+    ///
+    /// With `firstSegment` (a head snapshot's segment), the checkpoint and every segment before
+    /// `firstSegment` are skipped: the snapshot holds what they logged.
     @discardableResult
-    public func replay(_ handler: (WALRecord) throws(TSDBError) -> Void) throws(TSDBError) -> ReplayReport {
+    public func replay(
+        from firstSegment: Int? = nil, _ handler: (WALRecord) throws(TSDBError) -> Void
+    ) throws(TSDBError) -> ReplayReport {
         try maintenance.withLock { _ throws(TSDBError) -> ReplayReport in
             let (liveSegment, liveBytes) = state.withLock { ($0.segment, $0.segmentBytes) }
             return try Self.replay(
-                directory: directory, live: (liveSegment, liveBytes), repair: true, handler
+                directory: directory, live: (liveSegment, liveBytes), repair: true, firstSegment: firstSegment, handler
             )
         }
+    }
+
+    /// The newest checkpoint's index and the segment indexes present, for deciding whether a
+    /// head snapshot taken at a segment can still be continued from the WAL.
+    public func layout() throws(TSDBError) -> (checkpoint: Int?, segments: [Int]) {
+        let names = try WALFileSystem.list(directory)
+        return (names.compactMap(WALFileSystem.checkpointIndex).max(), names.compactMap(WALFileSystem.segmentIndex).sorted())
     }
 
     /// Reads the WAL in `directory` without opening it for writing and without repairing it:
@@ -25,15 +37,16 @@ extension WAL {
     /// Damage is reported, never truncated; every segment is read to its end.
     @discardableResult
     public static func read(directory: String, _ handler: (WALRecord) throws(TSDBError) -> Void) throws(TSDBError) -> ReplayReport {
-        try replay(directory: directory, live: nil, repair: false, handler)
+        try replay(directory: directory, live: nil, repair: false, firstSegment: nil, handler)
     }
 
     /// - Parameters:
     ///   - live: the segment the writer is appending to and how far, read only up to there and
     ///     never truncated; `nil` reads every segment to its end.
     ///   - repair: truncate damaged closed segments at their last good frame.
+    ///   - firstSegment: skip the checkpoint and the segments before this one.
     private static func replay(
-        directory: String, live: (segment: Int, bytes: Int64)?, repair: Bool,
+        directory: String, live: (segment: Int, bytes: Int64)?, repair: Bool, firstSegment: Int?,
         _ handler: (WALRecord) throws(TSDBError) -> Void
     ) throws(TSDBError) -> ReplayReport {
         let clock = ContinuousClock()
@@ -42,7 +55,7 @@ extension WAL {
 
         let names = try WALFileSystem.list(directory)
         let checkpoint = names.compactMap(WALFileSystem.checkpointIndex).max()
-        if let checkpoint {
+        if let checkpoint, firstSegment == nil {
             report.checkpoint = checkpoint
             let checkpointName = WALFileSystem.checkpointPrefix + WALFileSystem.segmentName(checkpoint)
             let checkpointDirectory = directory + "/" + checkpointName
@@ -63,6 +76,7 @@ extension WAL {
                 continue
             }
             if let live, index > live.segment { continue }
+            if let firstSegment, index < firstSegment { continue }
             if let previous, index != previous + 1 {
                 report.warnings.append("WAL \(directory): segments \(previous + 1)…\(index - 1) are missing")
             }

@@ -190,6 +190,19 @@ public final class WAL: WriteAheadLog, Sendable {
         }
     }
 
+    /// Starts a new segment unless the current one holds no record yet, and returns the index of
+    /// the segment now being written: every record logged before this call lies in an earlier
+    /// segment. The closed segment is synced (unless `.never`).
+    func startSegment() throws(TSDBError) -> Int {
+        try state.withLock { state throws(TSDBError) -> Int in
+            guard state.file != nil else { throw TSDBError(.closed, "WAL \(directory) is closed") }
+            if let failure = state.failure { throw failure }
+            try writeQueued(&state)
+            if state.segmentBytes > SegmentScanner.headerSize { try cutSegment(&state) }
+            return state.segment
+        }
+    }
+
     /// Closes the current segment (synced unless `.never`) and starts the next.
     func cutSegment(_ state: inout State) throws(TSDBError) {
         if let old = state.file, syncPolicy != .never, WALFileSystem.dataSync(old.fd) != 0 {
@@ -282,6 +295,9 @@ public final class WAL: WriteAheadLog, Sendable {
     /// fdatasync calls made for appended data (cut segments and close excluded); with `.always`
     /// and concurrent callers this is below the number of batches because callers share syncs.
     public var syncCount: Int { dataSyncs.load(ordering: .relaxed) }
+
+    /// Bytes logged through this instance so far, across segments (a position that only grows).
+    public var writtenBytes: UInt64 { state.withLock { $0.written } }
 
     /// The segment `log(_:)` currently writes to.
     public var currentSegment: Int { state.withLock { $0.segment } }

@@ -160,7 +160,7 @@ internal enum WALRecordCodec {
                     let value = try body.string()
                     labels.append(Label(name: name, value: value))
                 }
-                series.append(WALRecord.SeriesRecord(ref: ref, labels: Labels(labels)))
+                series.append(WALRecord.SeriesRecord(ref: ref, labels: Labels(canonicalizing: labels)))
             }
             record = .series(series)
         case recordSamples:

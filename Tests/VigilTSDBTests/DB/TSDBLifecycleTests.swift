@@ -164,11 +164,14 @@ import VigilTestSupport
 
 @Suite struct TSDBReplayBoundTests {
     /// After blocks are cut, a restart replays only what is not in a block yet, and one checkpoint
-    /// covers a pass that cut several blocks.
-    @Test func replaySkipsSamplesAlreadyInBlocks() throws {
+    /// covers a pass that cut several blocks. With head snapshots on, the snapshot written on close
+    /// holds the same samples and the WAL after it is empty.
+    @Test(arguments: [false, true])
+    func replaySkipsSamplesAlreadyInBlocks(headSnapshots: Bool) throws {
         let directory = TemporaryDirectory("tsdb-replay-bound")
         defer { directory.cleanup() }
         var options = TSDBOptions()
+        options.headSnapshots = headSnapshots
         options.walSync = .never
         options.walSegmentSize = 64 << 10
         var db = try TSDB.open(directory: directory.path, options: options)
@@ -194,6 +197,8 @@ import VigilTestSupport
         defer { try? db.close() }
         let expectedInHead = (0..<minutes).filter { start + Int64($0) * 60_000 >= persistedUpTo }.count * 20
         #expect(db.head.stats.samplesAppended == expectedInHead, "replayed \(db.head.stats.samplesAppended), expected \(expectedInHead)")
+        #expect(db.replayReport.snapshot?.samples == (headSnapshots ? expectedInHead : nil))
+        #expect(db.replayReport.samples == (headSnapshots ? 0 : db.replayReport.samples))
         #expect(db.head.minTime >= persistedUpTo)
         let all = try db.querier().select([try LabelMatcher(.equal, "__name__", "m")], mint: .min, maxt: .max)
         #expect(all.count == 20)
