@@ -1,5 +1,16 @@
 import Synchronization
 
+/// Where the WAL stood at the last head snapshot.
+struct HeadSnapshotMark: Sendable {
+    /// ``WAL/writtenBytes`` when it began.
+    var written: UInt64
+    /// WAL bytes logged after it by an earlier process (replayed at this start); 0 once this
+    /// process has written one.
+    var carried: UInt64
+    /// Its size in bytes.
+    var size: Int64
+}
+
 extension TSDB {
     /// The head snapshot's file name inside the store's directory.
     static let headSnapshotName = "head.snapshot"
@@ -23,7 +34,7 @@ extension TSDB {
         let segment = try head.commitGate.closed { () throws(TSDBError) -> Int in try wal.startSegment() }
         do {
             let info = try head.writeSnapshot(to: headSnapshotPath, segment: segment)
-            lastHeadSnapshot.withLock { $0 = (writtenBefore, info.bytes) }
+            lastHeadSnapshot.withLock { $0 = HeadSnapshotMark(written: writtenBefore, carried: 0, size: info.bytes) }
             counters.headSnapshots.wrappingAdd(1, ordering: .relaxed)
             return info
         } catch {
@@ -38,10 +49,17 @@ extension TSDB {
     /// decodes more WAL than half a snapshot (plus one maintenance interval of appends).
     func headSnapshotDue(checkpointed: Bool) -> Bool {
         guard options.headSnapshots, head.stats.numSeries > 0 else { return false }
-        let (writtenAtLast, lastSize) = lastHeadSnapshot.withLock { $0 }
-        let grown = wal.writtenBytes &- writtenAtLast
+        let grown = walSinceHeadSnapshot
         if checkpointed && grown > 0 { return true }
+        let lastSize = lastHeadSnapshot.withLock { $0.size }
         return grown >= UInt64(max(Int64(options.headSnapshotMinWALBytes), lastSize / 2))
+    }
+
+    /// WAL bytes a restart would replay after the last snapshot (before the first one of this
+    /// process: also what this process's own start replayed).
+    var walSinceHeadSnapshot: UInt64 {
+        let mark = lastHeadSnapshot.withLock { $0 }
+        return wal.writtenBytes &- mark.written &+ mark.carried
     }
 
     /// Size of the head snapshot file, 0 when there is none.

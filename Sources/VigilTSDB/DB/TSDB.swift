@@ -26,8 +26,8 @@ public final class TSDB: Sendable {
     /// Serialises maintenance (head cuts, compaction, retention); queries and appends go on.
     let maintenanceLock = Mutex(())
     let counters = MaintenanceCounters()
-    /// The WAL position (``WAL/writtenBytes``) when the last head snapshot began, and its size.
-    let lastHeadSnapshot = Mutex<(written: UInt64, size: Int64)>((0, 0))
+    /// Where the WAL stood when the last head snapshot began, and how big it was.
+    let lastHeadSnapshot: Mutex<HeadSnapshotMark>
 
     private init(
         directory: String, options: TSDBOptions, head: Head, wal: WAL, blocks: [Block],
@@ -39,6 +39,10 @@ public final class TSDB: Sendable {
         self.wal = wal
         self.blocks = Mutex(blocks)
         self.replayReport = replayReport
+        // What this start replayed from the WAL is what the next start would replay too, until
+        // a snapshot is written.
+        lastHeadSnapshot = Mutex(HeadSnapshotMark(
+            written: 0, carried: UInt64(max(0, replayReport.bytes)), size: replayReport.snapshot?.bytes ?? 0))
         self.quarantined = quarantined
         let maxBlockDuration = min(31 * 86_400_000, max(options.retention.duration / 10, options.head.chunkRange))
         compactor = Compactor(
@@ -142,8 +146,7 @@ public final class TSDB: Sendable {
     /// only costs the next start a longer replay.
     public func close() throws(TSDBError) {
         maintenanceLock.withLock { _ in
-            let (writtenAtLast, _) = lastHeadSnapshot.withLock { $0 }
-            if options.headSnapshots, head.stats.numSeries > 0, wal.writtenBytes != writtenAtLast {
+            if options.headSnapshots, head.stats.numSeries > 0, walSinceHeadSnapshot > 0 {
                 _ = try? writeHeadSnapshot()
             }
         }

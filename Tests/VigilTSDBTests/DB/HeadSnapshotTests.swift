@@ -79,11 +79,20 @@ import VigilTestSupport
         #expect(try Self.contents(db) == reference)
         let stats = db.head.stats
         #expect(stats.rejectedOutOfOrder == 0 && stats.rejectedOutOfBounds == 0 && stats.rejectedDuplicates == 0)
+        // The tail this start replayed counts toward the next snapshot: a restart now would replay it again.
+        #expect(db.walSinceHeadSnapshot == UInt64(report.bytes))
+
+        // Closing writes a snapshot (the tail is still after the last one); the next start replays nothing.
+        try db.close()
+        let reopened = try TSDB.open(directory: directory.path, options: Self.options())
+        #expect(reopened.replayReport.snapshot?.samples == 40 * 320 + 320 / 7)
+        #expect(reopened.replayReport.samples == 0)
+        #expect(try Self.contents(reopened) == reference)
 
         // The same directory without snapshots replays every segment to the same data.
         var whole = Self.options()
         whole.headSnapshots = false
-        try db.close()
+        try reopened.close()
         let full = try TSDB.open(directory: directory.path, options: whole)
         #expect(full.replayReport.snapshot == nil)
         #expect(full.replayReport.samples > 40 * 320)
