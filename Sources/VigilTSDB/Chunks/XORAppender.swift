@@ -48,6 +48,35 @@ public struct XORAppender: Sendable {
         storedMinTime = chunk.minTime
     }
 
+    /// What continuing this chunk needs beyond its bytes, newest timestamp and value: kept in head
+    /// snapshots so a restart resumes the appender without decoding the chunk.
+    struct ResumeState: Sendable, Equatable {
+        var lastDelta: UInt64
+        var leading: UInt8
+        var trailing: UInt8
+        var freeBits: UInt8
+    }
+
+    var resumeState: ResumeState {
+        ResumeState(lastDelta: lastDelta, leading: leading, trailing: trailing, freeBits: UInt8(truncatingIfNeeded: writer.freeBits))
+    }
+
+    /// The appender that wrote `chunk` (ending at `chunk.maxTime` with `lastValueBits`), from its
+    /// ``resumeState``; nil when the state cannot belong to a non-empty chunk.
+    init?(resuming chunk: XORChunk, lastValueBits: UInt64, state: ResumeState) {
+        guard chunk.count > 0, chunk.bytes.count > 2, state.freeBits < 8,
+              state.leading == 0xff || Int(state.leading) + Int(state.trailing) <= 64 else { return nil }
+        self.init()
+        writer = BitWriter(bytes: chunk.bytes, freeBits: Int(state.freeBits))
+        lastTimestamp = chunk.maxTime
+        self.lastValueBits = lastValueBits
+        lastDelta = state.lastDelta
+        leading = state.leading
+        trailing = state.trailing
+        storedCount = chunk.count
+        storedMinTime = chunk.minTime
+    }
+
     /// The last timestamp appended (meaningless while ``count`` is 0).
     @inlinable
     public var maxTime: Int64 { count == 0 ? .min : lastTimestamp }

@@ -26,7 +26,7 @@ struct SnapshotSeries {
     var ref: SeriesRef
     var labels: [Label]
     var state: SeriesState
-    var open: XORChunk?
+    var open: (chunk: XORChunk, resume: XORAppender.ResumeState)?
     /// Where its entry starts in the file, for errors.
     var offset: Int
 }
@@ -97,13 +97,15 @@ extension Head {
         for series in allSeries().sorted(by: { $0.ref < $1.ref }) {
             // The open chunk shares the appender's bytes (copied on its next append); closed
             // chunks are immutable. The series is locked only for these copies.
-            let captured: (state: SeriesState, open: XORChunk?)? = series.state.withLock { state in
-                guard !state.removed, !state.isEmpty else { return nil }
-                var copy = state
-                copy.head = nil
-                return (copy, state.head.flatMap { $0.count > 0 ? $0.chunk : nil })
-            }
-            guard let (state, open) = captured else { continue }
+            let captured: (state: SeriesState, open: (chunk: XORChunk, resume: XORAppender.ResumeState)?)? =
+                series.state.withLock { state in
+                    guard !state.removed, !state.isEmpty else { return nil }
+                    var copy = state
+                    copy.head = nil
+                    return (copy, state.head.flatMap { $0.count > 0 ? ($0.chunk, $0.resumeState) : nil })
+                }
+            guard let (state, openChunk) = captured else { continue }
+            let open = openChunk?.chunk
             buffer.append(HeadSnapshotFile.tagSeries)
             WALRecordCodec.appendUVarint(series.ref, to: &buffer)
             WALRecordCodec.appendUVarint(UInt64(series.labels.count), to: &buffer)
@@ -116,9 +118,11 @@ extension Head {
             WALRecordCodec.appendVarint(state.headEnd, to: &buffer)
             WALRecordCodec.appendUVarint(UInt64(state.closed.count), to: &buffer)
             for chunk in state.closed { HeadSnapshotFile.appendChunk(chunk, to: &buffer) }
-            if let open {
+            if let openChunk {
                 buffer.append(1)
-                HeadSnapshotFile.appendChunk(open, to: &buffer)
+                HeadSnapshotFile.appendChunk(openChunk.chunk, to: &buffer)
+                WALRecordCodec.appendUVarint(openChunk.resume.lastDelta, to: &buffer)
+                buffer.append(contentsOf: [openChunk.resume.leading, openChunk.resume.trailing, openChunk.resume.freeBits])
             } else {
                 buffer.append(0)
             }
@@ -186,8 +190,9 @@ extension Head {
         }
     }
 
-    /// Creates the parsed series (on every core when there are many: label sets, index entries and
-    /// the open chunks' appenders are most of a snapshot's load time) and hands them their chunks.
+    /// Creates the parsed series (on every core when there are many: label sets, series maps and
+    /// the open chunks' appenders are most of a snapshot's load time), hands them their chunks,
+    /// then indexes them in ref order on one thread.
     private func restore(_ entries: [SnapshotSeries]) throws(WALRecordCodec.DecodeError) -> (chunks: Int, samples: Int) {
         struct Totals {
             var chunks = 0
@@ -195,6 +200,7 @@ extension Head {
             var low = Int64.max
             var high = Int64.min
             var failure: WALRecordCodec.DecodeError?
+            var created: [MemSeries] = []
         }
         let workers = Swift.min(ParallelReplay.defaultWorkers, Swift.max(1, entries.count / 2048))
         let totals = Mutex(Totals())
@@ -204,21 +210,23 @@ extension Head {
             for entry in entries[range] {
                 var state = entry.state
                 if let open = entry.open {
-                    let appender = XORAppender(continuing: open)
-                    guard appender.count == open.count else {
+                    guard let appender = XORAppender(resuming: open.chunk, lastValueBits: state.lastValueBits, state: open.resume),
+                          open.chunk.maxTime == state.maxTime else {
                         local.failure = local.failure ?? WALRecordCodec.DecodeError(
-                            offset: entry.offset, reason: "open chunk of series \(entry.ref) does not decode")
+                            offset: entry.offset, reason: "open chunk of series \(entry.ref) cannot be continued")
                         break
                     }
                     state.head = appender
                 }
                 guard let (series, created) = try? getOrCreate(
-                    labels: Labels(canonicalizing: entry.labels), ref: entry.ref, enforceLimit: false)
+                    labels: Labels(canonicalizing: entry.labels), ref: entry.ref, enforceLimit: false, index: false)
                 else {
                     local.failure = local.failure ?? WALRecordCodec.DecodeError(offset: entry.offset, reason: "series \(entry.ref) has invalid labels")
                     break
                 }
-                if !created && series.ref != entry.ref {
+                if created {
+                    local.created.append(series)
+                } else if series.ref != entry.ref {
                     replayAliases.withLock { $0[entry.ref] = series.ref }
                 }
                 local.chunks += state.closed.count + state.oooChunks.count + (state.head == nil ? 0 : 1)
@@ -234,9 +242,14 @@ extension Head {
                 totals.low = Swift.min(totals.low, local.low)
                 totals.high = Swift.max(totals.high, local.high)
                 if let failure = local.failure, totals.failure.map({ failure.offset < $0.offset }) ?? true { totals.failure = failure }
+                totals.created.append(contentsOf: local.created)
             }
         }
         let result = totals.withLock { $0 }
+        let created = result.created.sorted { $0.ref < $1.ref }
+        postings.withLock { postings in
+            for series in created { postings.add(series.ref, series.labels) }
+        }
         if let failure = result.failure { throw failure }
         counters.chunks.wrappingAdd(result.chunks, ordering: .relaxed)
         if result.low <= result.high { extendTimeRange(low: result.low, high: result.high) }
@@ -297,7 +310,13 @@ extension Head {
                     let closedCount = try reader.count(minimumBytesEach: 5)
                     state.closed.reserveCapacity(closedCount)
                     for _ in 0..<closedCount { state.closed.append(try HeadSnapshotFile.readChunk(&reader)) }
-                    let open = try reader.byte() != 0 ? try HeadSnapshotFile.readChunk(&reader) : nil
+                    var open: (chunk: XORChunk, resume: XORAppender.ResumeState)?
+                    if try reader.byte() != 0 {
+                        let chunk = try HeadSnapshotFile.readChunk(&reader)
+                        let lastDelta = try reader.uvarint()
+                        open = (chunk, XORAppender.ResumeState(
+                            lastDelta: lastDelta, leading: try reader.byte(), trailing: try reader.byte(), freeBits: try reader.byte()))
+                    }
                     let oooCount = try reader.count(minimumBytesEach: 5)
                     for _ in 0..<oooCount { state.oooChunks.append(try HeadSnapshotFile.readChunk(&reader)) }
                     let bufferCount = try reader.count(minimumBytesEach: 9)

@@ -129,7 +129,13 @@ public final class Head: Sendable {
     }
 
     /// Finds or creates the series for `labels`; `created` tells whether this call made it.
-    func getOrCreate(labels: Labels, ref fixedRef: SeriesRef? = nil, enforceLimit: Bool) throws(TSDBError) -> (MemSeries, created: Bool) {
+    ///
+    /// `index: false` leaves the new series out of the postings: a bulk load creating series on
+    /// several threads adds them afterwards in ref order (``MemPostings`` lists are sorted, and
+    /// out-of-order inserts would move their tails each time).
+    func getOrCreate(
+        labels: Labels, ref fixedRef: SeriesRef? = nil, enforceLimit: Bool, index: Bool = true
+    ) throws(TSDBError) -> (MemSeries, created: Bool) {
         let hash = labels.hashValue
         let hashStripe = stripe(hash: hash)
         let result: Result<(MemSeries, Bool), TSDBError> = hashStripe.byHash.withLock { maps in
@@ -163,7 +169,7 @@ public final class Head: Sendable {
             return .success((series, true))
         }
         let (series, created) = try result.get()
-        if created {
+        if created && index {
             postings.withLock { $0.add(series.ref, labels) }
         }
         return (series, created)
