@@ -73,8 +73,9 @@ timed_start start_prometheus PROM_PID "$PROM_URL/-/ready" "$WORK/prometheus.log"
 NOW_MS=$(($(date +%s) * 1000))
 END_MS=$((NOW_MS - NOW_MS % INTERVAL_MS))
 TAIL_MS=$((TAIL_MINUTES * 60000))
-HEAD_HOURS=$(awk -v h=$HOURS -v t="$TAIL_MINUTES" 'BEGIN { printf "%.6f", h - t / 60 }')
-TAIL_HOURS=$(awk -v t="$TAIL_MINUTES" 'BEGIN { printf "%.6f", t / 60 }')
+# A hair over the exact hours, so the loader's whole-step count does not round a step away.
+HEAD_HOURS=$(awk -v h=$HOURS -v t="$TAIL_MINUTES" 'BEGIN { printf "%.9f", h - t / 60 + 1e-9 }')
+TAIL_HOURS=$(awk -v t="$TAIL_MINUTES" 'BEGIN { printf "%.9f", t / 60 + 1e-9 }')
 load() { # $1: hours, $2: end ms, $3: output
   "$LOADER" --series "$SERIES" --hours "$1" --end-ms "$2" --batch "$BATCH" --interval-ms "$INTERVAL_MS" \
     "$VIGIL_URL/api/v1/write" "$PROM_URL/api/v1/write" | tee "$3" ||
