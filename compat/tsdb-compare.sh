@@ -221,6 +221,7 @@ REPLAY[vigil]=$(metric_seconds "$VIGIL_URL" vigil_tsdb_wal_replay_duration_secon
 REPLAY[prometheus]=$(metric_seconds "$PROM_URL" prometheus_tsdb_data_replay_duration_seconds)
 REPLAY[victoria]=n/a
 REPLAYED_SAMPLES=$(grep 'msg="WAL replay completed"' "$WORK/vigil.log" | tail -1 | sed -n 's/.* samples=\([0-9]*\).*/\1/p')
+SNAPSHOT_SAMPLES=$(grep 'msg="WAL replay completed"' "$WORK/vigil.log" | tail -1 | sed -n 's/.* snapshot_samples=\([0-9]*\).*/\1/p')
 RSS_RESTARTED[vigil]=$(rss_kb "$VIGIL_PID")
 RSS_RESTARTED[prometheus]=$(rss_kb "$PROM_PID")
 RSS_RESTARTED[victoria]=$(rss_kb "$VM_PID")
@@ -270,7 +271,7 @@ row "restart (SIGKILL) to ready, s" "${READY[vigil]}" "${READY[prometheus]}" "${
 row "self-reported WAL replay, s" "${REPLAY[vigil]}" "${REPLAY[prometheus]}" n/a
 row "RSS after restart, MB" "$(mb "${RSS_RESTARTED[vigil]}")" "$(mb "${RSS_RESTARTED[prometheus]}")" "$(mb "${RSS_RESTARTED[victoria]}")"
 echo "(ratios are Vigil / peer: below 1 is Vigil smaller or faster)"
-echo "Vigil's WAL replay read ${REPLAYED_SAMPLES:-?} samples (the head keeps only those after the newest block); $((SAMPLES - BLOCK_SAMPLES[vigil])) of the $SAMPLES were not yet in blocks"
+echo "Vigil's restart loaded ${SNAPSHOT_SAMPLES:-0} samples from its head snapshot and read ${REPLAYED_SAMPLES:-?} from the WAL (the head keeps only those after the newest block); $((SAMPLES - BLOCK_SAMPLES[vigil])) of the $SAMPLES were not yet in blocks"
 
 echo
 echo "tsdb-compare: $passed passed, $failed failed"

@@ -108,11 +108,7 @@ extension Head {
             let open = openChunk?.chunk
             buffer.append(HeadSnapshotFile.tagSeries)
             WALRecordCodec.appendUVarint(series.ref, to: &buffer)
-            WALRecordCodec.appendUVarint(UInt64(series.labels.count), to: &buffer)
-            for label in series.labels {
-                WALRecordCodec.appendString(label.name, to: &buffer)
-                WALRecordCodec.appendString(label.value, to: &buffer)
-            }
+            WALRecordCodec.appendLabels(series.labels, to: &buffer)
             WALRecordCodec.appendVarint(state.maxTime, to: &buffer)
             WALRecordCodec.appendUInt64(state.lastValueBits, to: &buffer)
             WALRecordCodec.appendVarint(state.headEnd, to: &buffer)
@@ -296,13 +292,7 @@ extension Head {
                     break loop
                 case HeadSnapshotFile.tagSeries:
                     let ref = try reader.uvarint()
-                    let labelCount = try reader.count(minimumBytesEach: 2)
-                    labels.removeAll(keepingCapacity: true)
-                    for _ in 0..<labelCount {
-                        let name = try reader.string()
-                        let value = try reader.string()
-                        labels.append(Label(name: name, value: value))
-                    }
+                    try reader.labels(into: &labels)
                     var state = SeriesState()
                     state.maxTime = try reader.varint()
                     state.lastValueBits = try reader.uint64()

@@ -40,11 +40,7 @@ internal enum WALRecordCodec {
             appendUVarint(UInt64(series.count), to: &buffer)
             for entry in series {
                 appendUVarint(entry.ref, to: &buffer)
-                appendUVarint(UInt64(entry.labels.count), to: &buffer)
-                for label in entry.labels {
-                    appendString(label.name, to: &buffer)
-                    appendString(label.value, to: &buffer)
-                }
+                appendLabels(entry.labels, to: &buffer)
             }
         case .samples(let samples):
             buffer[start] = recordSamples
@@ -89,6 +85,15 @@ internal enum WALRecordCodec {
     @inline(__always)
     static func appendUInt64(_ value: UInt64, to buffer: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    }
+
+    /// A label set as a uvarint count, then each label's name and value as strings.
+    static func appendLabels(_ labels: Labels, to buffer: inout [UInt8]) {
+        appendUVarint(UInt64(labels.count), to: &buffer)
+        for label in labels {
+            appendString(label.name, to: &buffer)
+            appendString(label.value, to: &buffer)
+        }
     }
 
     static func appendString(_ string: String, to buffer: inout [UInt8]) {
@@ -153,13 +158,7 @@ internal enum WALRecordCodec {
             var labels: [Label] = []
             for _ in 0..<count {
                 let ref = try body.uvarint()
-                let labelCount = try body.count(minimumBytesEach: 2)
-                labels.removeAll(keepingCapacity: true)
-                for _ in 0..<labelCount {
-                    let name = try body.string()
-                    let value = try body.string()
-                    labels.append(Label(name: name, value: value))
-                }
+                try body.labels(into: &labels)
                 series.append(WALRecord.SeriesRecord(ref: ref, labels: Labels(canonicalizing: labels)))
             }
             record = .series(series)
@@ -274,6 +273,16 @@ internal struct ByteReader {
         guard count >= 0, remaining >= count else { throw short("\(count)-byte field") }
         defer { offset += count }
         return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
+    }
+
+    /// What ``WALRecordCodec/appendLabels(_:to:)`` wrote, into `labels` (emptied first).
+    mutating func labels(into labels: inout [Label]) throws(WALRecordCodec.DecodeError) {
+        let count = try count(minimumBytesEach: 2)
+        labels.removeAll(keepingCapacity: true)
+        for _ in 0..<count {
+            let name = try string()
+            labels.append(Label(name: name, value: try string()))
+        }
     }
 
     mutating func string() throws(WALRecordCodec.DecodeError) -> String {
