@@ -95,7 +95,9 @@ public final class TSDB: Sendable {
             do {
                 snapshot = try loadHeadSnapshot(into: head, directory: directory, wal: wal, problem: &snapshotProblem)
                 if let persistedUpTo, snapshot != nil { head.truncate(before: persistedUpTo) }
-            } catch where error.kind == .corruption {
+            } catch {
+                // Damaged or unreadable: the WAL still holds everything, so replay all of it.
+                snapshotProblem = snapshotProblem ?? error.message
                 head = emptyHead()
             }
         } else if BlockFileSystem.exists(directory + "/" + headSnapshotName) {

@@ -221,6 +221,23 @@ import VigilTestSupport
         #expect(!FileManager.default.fileExists(atPath: file))
     }
 
+    /// A snapshot that cannot even be read (here a directory in its place) is reported and the
+    /// whole WAL replays; the store opens.
+    @Test func anUnreadableSnapshotFallsBackToTheWholeWAL() throws {
+        let directory = TemporaryDirectory("head-snapshot-unreadable")
+        defer { directory.cleanup() }
+        var reference: [Labels: [Int64: UInt64]] = [:]
+        do {
+            let db = try TSDB.open(directory: directory.path, options: Self.options())
+            try Self.ingest(db, steps: 0..<20, reference: &reference)
+        }
+        try FileManager.default.createDirectory(atPath: directory.path + "/head.snapshot", withIntermediateDirectories: false)
+        let db = try TSDB.open(directory: directory.path, options: Self.options())
+        #expect(db.replayReport.snapshot == nil)
+        #expect(db.replayReport.snapshotProblem != nil)
+        #expect(try Self.contents(db) == reference)
+    }
+
     /// A head cut checkpoints the segments the old snapshot continued from; the same maintenance
     /// pass writes a new one after the checkpoint, and the restart uses that.
     @Test func aCheckpointIsFollowedByANewSnapshot() throws {
