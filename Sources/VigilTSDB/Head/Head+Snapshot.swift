@@ -95,17 +95,14 @@ extension Head {
         WALRecordCodec.appendVarint(minValidTimeValue.load(ordering: .relaxed), to: &buffer)
 
         for series in allSeries().sorted(by: { $0.ref < $1.ref }) {
-            // The open chunk shares the appender's bytes (copied on its next append); closed
-            // chunks are immutable. The series is locked only for these copies.
-            let captured: (state: SeriesState, open: (chunk: XORChunk, resume: XORAppender.ResumeState)?)? =
-                series.state.withLock { state in
-                    guard !state.removed, !state.isEmpty else { return nil }
-                    var copy = state
-                    copy.head = nil
-                    return (copy, state.head.flatMap { $0.count > 0 ? ($0.chunk, $0.resumeState) : nil })
-                }
-            guard let (state, openChunk) = captured else { continue }
-            let open = openChunk?.chunk
+            // A copy of the state shares every chunk's bytes (the open one's are copied on its
+            // next append): the series is locked only for the copy.
+            let captured: SeriesState? = series.state.withLock { state in
+                guard !state.removed, !state.isEmpty else { return nil }
+                return state
+            }
+            guard let state = captured else { continue }
+            let openChunk = state.head.flatMap { $0.count > 0 ? (chunk: $0.chunk, resume: $0.resumeState) : nil }
             buffer.append(HeadSnapshotFile.tagSeries)
             WALRecordCodec.appendUVarint(series.ref, to: &buffer)
             WALRecordCodec.appendLabels(series.labels, to: &buffer)
@@ -130,9 +127,8 @@ extension Head {
                 WALRecordCodec.appendUInt64(sample.value.bitPattern, to: &buffer)
             }
             info.series += 1
-            info.chunks += state.closed.count + state.oooChunks.count + (open == nil ? 0 : 1)
-            info.samples += state.closed.reduce(0) { $0 + $1.count } + state.oooChunks.reduce(0) { $0 + $1.count }
-                + (open?.count ?? 0) + state.oooBuffer.count
+            info.chunks += state.chunkCount
+            info.samples += state.sampleCount
             try flush()
         }
         for (ref, intervals) in tombstones.withLock({ $0 }).sorted(by: { $0.key < $1.key }) {
@@ -225,9 +221,8 @@ extension Head {
                 } else if series.ref != entry.ref {
                     replayAliases.withLock { $0[entry.ref] = series.ref }
                 }
-                local.chunks += state.closed.count + state.oooChunks.count + (state.head == nil ? 0 : 1)
-                local.samples += state.closed.reduce(0) { $0 + $1.count } + state.oooChunks.reduce(0) { $0 + $1.count }
-                    + (state.head?.count ?? 0) + state.oooBuffer.count
+                local.chunks += state.chunkCount
+                local.samples += state.sampleCount
                 local.low = Swift.min(local.low, state.minTime)
                 local.high = Swift.max(local.high, state.newestTime)
                 series.state.withLock { $0 = state }

@@ -17,12 +17,12 @@ extension Head {
         var newMin = Int64.max
         for series in allSeries() {
             let empty: Bool = series.state.withLock { state in
-                let before = state.closed.count + state.oooChunks.count + (state.head == nil ? 0 : 1)
+                let before = state.chunkCount
                 state.closed.removeAll { $0.maxTime < mint }
                 state.oooChunks.removeAll { $0.maxTime < mint }
                 state.oooBuffer.removeAll { $0.timestamp < mint }
                 if let head = state.head, head.maxTime < mint { state.head = nil }
-                droppedChunks += before - (state.closed.count + state.oooChunks.count + (state.head == nil ? 0 : 1))
+                droppedChunks += before - state.chunkCount
                 if state.isEmpty && state.pending == 0 {
                     state.removed = true
                     return true

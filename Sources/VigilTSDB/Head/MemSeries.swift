@@ -48,6 +48,14 @@ struct SeriesState: Sendable {
 
     var isEmpty: Bool { closed.isEmpty && head == nil && oooBuffer.isEmpty && oooChunks.isEmpty }
 
+    /// Chunks held: closed, open and out-of-order.
+    var chunkCount: Int { closed.count + oooChunks.count + (head == nil ? 0 : 1) }
+
+    /// Samples held, in chunks and in the out-of-order buffer.
+    var sampleCount: Int {
+        closed.reduce(0) { $0 + $1.count } + oooChunks.reduce(0) { $0 + $1.count } + (head?.count ?? 0) + oooBuffer.count
+    }
+
     /// Oldest timestamp held, or `Int64.max`.
     var minTime: Int64 {
         var result = closed.first?.minTime ?? head?.minTime ?? .max
