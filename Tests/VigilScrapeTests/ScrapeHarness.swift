@@ -10,7 +10,6 @@ import VigilHTTPClient
 final class ScrapeHarness {
     let tsdb: TSDB
     let loop: ScrapeLoop
-    var state: LoopState
     let client: ConfiguredHTTPClient
 
     /// `yaml` is one scrape_config (without the leading `- `), scraping `address`.
@@ -26,7 +25,6 @@ final class ScrapeHarness {
         var logger = Logger(label: "scrape-test")
         logger.logLevel = .critical
         loop = ScrapeLoop(target: target, settings: ScrapeSettings(scrape), client: client, tsdb: tsdb, logger: logger)
-        state = LoopState(target: target)
     }
 
     static func indent(_ yaml: String) -> String {
@@ -38,7 +36,7 @@ final class ScrapeHarness {
     /// Scrapes once; waits a few ms first so consecutive scrapes get distinct timestamps.
     func scrape() async {
         try? await Task.sleep(for: .milliseconds(3))
-        await loop.scrapeOnce(&state)
+        await loop.scrapeOnce()
     }
 
     /// Every stored series selected by `selector`'s name matcher and its samples.

@@ -323,7 +323,7 @@ import VigilModel
     @Test func stoppedTargetMarksItsSeriesAndReportStale() async throws {
         try await withHarness { (_, harness) async throws in
             await harness.scrape()
-            harness.state.markAllStale(tsdb: harness.tsdb, at: Timestamps.now() + 1, logger: .init(label: "t"))
+            await harness.loop.stop(markStale: true)
             #expect(try harness.series(named: "up").values.first?.last.map { isStaleNaN($0.value) } == true)
             #expect(try harness.series(named: "node_load1").values.first?.last.map { isStaleNaN($0.value) } == true)
         }

@@ -1,32 +1,30 @@
 import AsyncHTTPClient
-public import Logging
+import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import VigilConfig
 import VigilExposition
 import VigilHTTPClient
-public import VigilModel
-public import VigilTSDB
+import VigilModel
+import VigilTSDB
 
 /// Scrapes one target on its interval and appends what it finds, with Prometheus's report series
 /// and staleness markers.
 ///
-/// The loop runs in a task the pool owns. Its series cache (raw series text → labels and ref)
-/// lives inside that task, so the hot path takes no lock; what the API reads (status, metadata)
-/// and what a reload changes (settings, client) sit behind a mutex touched once per scrape.
+/// Everything a scrape does runs on one NIO event loop: the timer, the HTTP exchange (the
+/// connection lives on the same loop), the parse and the append. A scrape therefore wakes no other
+/// thread, which is most of what scraping costs beyond the parse itself. The series cache (raw
+/// series text → labels and handle) is confined to that loop; what the API reads (status,
+/// metadata) and what a reload changes (settings, client) sit behind a mutex touched once per scrape.
 public final class ScrapeLoop: Sendable {
     /// The target this loop scrapes.
     public let target: ScrapeTarget
     private let tsdb: TSDB
     private let logger: Logger
     private let shared: Mutex<Shared>
-    private let task = Mutex<Task<Void, Never>?>(nil)
-    private let stopRequest = Mutex<StopMode?>(nil)
+    private let eventLoop: any EventLoop
+    private let confined: NIOLoopBoundBox<Confined>
 
     struct Shared {
         var settings: ScrapeSettings
@@ -34,6 +32,17 @@ public final class ScrapeLoop: Sendable {
         var status = TargetStatus()
         var metadata: [MetricMetadata] = []
         var failure: String? = nil
+    }
+
+    /// What only the event loop touches.
+    struct Confined {
+        var state: LoopState
+        var started = false
+        var timer: Scheduled<Void>?
+        var inFlight: HTTPClient.Task<ScrapeResponse>?
+        var stopMode: StopMode?
+        var stopped = false
+        var stopWaiters: [EventLoopPromise<Void>] = []
     }
 
     enum StopMode {
@@ -50,6 +59,9 @@ public final class ScrapeLoop: Sendable {
         logger[metadataKey: "target"] = "\(target.url)"
         self.logger = logger
         shared = Mutex(Shared(settings: settings, client: client))
+        let eventLoop = client.client.eventLoopGroup.next()
+        self.eventLoop = eventLoop
+        confined = NIOLoopBoundBox.makeBoxSendingValue(Confined(state: LoopState(target: target)), eventLoop: eventLoop)
     }
 
     /// The target's health, last error and timings.
@@ -71,76 +83,125 @@ public final class ScrapeLoop: Sendable {
         shared.withLock { $0.failure = message }
     }
 
-    /// Starts scraping at the target's offset in its interval.
+    /// Starts scraping at the target's offset in its interval, as Prometheus pins each target:
+    /// scrapes happen when wall time ≡ offset (mod interval).
     func start() {
-        task.withLock { task in
-            guard task == nil else { return }
-            task = Task { [self] in await self.run() }
+        eventLoop.execute { [self] in
+            guard !confined.value.started, confined.value.stopMode == nil else { return }
+            confined.value.started = true
+            let intervalMS = target.interval.milliseconds
+            let offset = Int64(target.hash % UInt64(intervalMS))
+            var wait = ((offset - Timestamps.now() % intervalMS) % intervalMS + intervalMS) % intervalMS
+            if wait == 0 { wait = intervalMS }
+            schedule(at: .now() + .milliseconds(wait))
         }
     }
 
-    /// Stops the loop and waits for it; with `markStale` its series get stale markers now.
+    /// Stops the loop and waits for it; with `markStale` its series get stale markers now. A
+    /// scrape in flight is cancelled and records nothing.
     func stop(markStale: Bool) async {
-        stopRequest.withLock { $0 = markStale ? .markingStale : .quietly }
-        let running = task.withLock { $0 }
-        running?.cancel()
-        await running?.value
-    }
-
-    private func run() async {
-        var state = LoopState(target: target)
-        let interval = Duration.milliseconds(target.interval.milliseconds)
-        let offset = Int64(target.hash % UInt64(target.interval.milliseconds))
-        // Scrape when wall time ≡ offset (mod interval), as Prometheus pins each target.
-        let nowWall = Timestamps.now()
-        let intervalMS = target.interval.milliseconds
-        var wait = ((offset - nowWall % intervalMS) % intervalMS + intervalMS) % intervalMS
-        if wait == 0 { wait = intervalMS }
-        var next = ContinuousClock.now + .milliseconds(wait)
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(until: next, clock: .continuous)
-            } catch {
-                break
+        let stopped = eventLoop.makePromise(of: Void.self)
+        eventLoop.execute { [self] in
+            if !confined.value.stopped { confined.value.stopMode = markStale ? .markingStale : .quietly }
+            confined.value.stopWaiters.append(stopped)
+            confined.value.timer?.cancel()
+            confined.value.timer = nil
+            if let inFlight = confined.value.inFlight {
+                inFlight.cancel() // its completion finishes the stop
+            } else {
+                finishStop()
             }
-            await scrapeOnce(&state)
-            next += interval
-            let now = ContinuousClock.now
-            while next <= now { next += interval }
         }
-        if stopRequest.withLock({ $0 }) == .markingStale {
-            state.markAllStale(tsdb: tsdb, at: Timestamps.now(), logger: logger)
-        }
+        try? await stopped.futureResult.get()
     }
 
     /// One scrape: fetch, append, report. Internal so tests can drive a loop step by step.
-    func scrapeOnce(_ state: inout LoopState) async {
+    func scrapeOnce() async {
+        let done = eventLoop.makePromise(of: Void.self)
+        eventLoop.execute { [self] in scrape { done.succeed() } }
+        try? await done.futureResult.get()
+    }
+
+    private func schedule(at deadline: NIODeadline) {
+        let interval = TimeAmount.milliseconds(target.interval.milliseconds)
+        confined.value.timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+            confined.value.timer = nil
+            scrape { [self] in
+                guard confined.value.stopMode == nil else { return }
+                var next = deadline + interval
+                let now = NIODeadline.now()
+                while next <= now { next = next + interval }
+                schedule(at: next)
+            }
+        }
+    }
+
+    /// Runs one scrape on the event loop and calls `done` there once it is recorded (or dropped,
+    /// when the loop stopped meanwhile).
+    private func scrape(then done: @escaping @Sendable () -> Void) {
+        guard confined.value.stopMode == nil else { return done() }
         let (settings, client, forced) = shared.withLock { ($0.settings, $0.client, $0.failure) }
-        let started = ContinuousClock.now
+        let started = NIODeadline.now()
         let scrapeTime = Timestamps.now()
+        if let forced {
+            record(.failure(ScrapeFetchError(message: forced)), settings: settings, started: started, scrapeTime: scrapeTime)
+            return done()
+        }
+        let url = target.url
+        let task: HTTPClient.Task<ScrapeResponse>
+        do {
+            var headers = try client.requestHeaders()
+            headers.replaceOrAdd(name: "Accept", value: settings.acceptHeader)
+            headers.replaceOrAdd(name: "Accept-Encoding", value: settings.enableCompression ? "gzip" : "identity")
+            headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
+            headers.replaceOrAdd(name: "X-Prometheus-Scrape-Timeout-Seconds", value: GoFloat.format(target.timeout.seconds))
+            let request = try HTTPClient.Request(url: url, headers: headers)
+            task = client.client.execute(
+                request: request, delegate: ScrapeBodyCollector(limit: settings.bodySizeLimit),
+                eventLoop: .delegateAndChannel(on: eventLoop),
+                deadline: started + .milliseconds(target.timeout.milliseconds))
+        } catch {
+            let message = ScrapeFetchError.message(for: error, url: url, address: target.labels["__address__"] ?? "")
+            record(.failure(ScrapeFetchError(message: message)), settings: settings, started: started, scrapeTime: scrapeTime)
+            return done()
+        }
+        confined.value.inFlight = task
+        task.futureResult.hop(to: eventLoop).whenComplete { [self] result in
+            confined.value.inFlight = nil
+            if confined.value.stopMode != nil {
+                // A loop being stopped records nothing: the cancelled fetch is not a failed scrape.
+                finishStop()
+                return done()
+            }
+            let fetched = result.mapError { error in
+                ScrapeFetchError(message: ScrapeFetchError.message(for: error, url: url, address: target.labels["__address__"] ?? ""))
+            }
+            record(fetched, settings: settings, started: started, scrapeTime: scrapeTime)
+            done()
+        }
+    }
+
+    /// Appends what a fetch produced (or its failure's stale markers) with the report series in
+    /// one commit, then publishes the target's status.
+    private func record(
+        _ fetched: Result<ScrapeResponse, ScrapeFetchError>, settings: ScrapeSettings, started: NIODeadline, scrapeTime: Timestamp
+    ) {
         var outcome: ScrapeOutcome
         // One commit per scrape: the samples, stale markers and report series together.
         var appender = tsdb.appender()
-        if let forced {
-            outcome = ScrapeOutcome(error: forced)
-        } else {
-            let fetched = await fetch(client: client, settings: settings)
-            // A loop being stopped records nothing: the cancelled fetch is not a failed scrape.
-            if Task.isCancelled { return }
-            switch fetched {
-            case .success(let (body, contentType)):
-                outcome = state.ingest(
-                    body: body, contentType: contentType, settings: settings, scrapeTime: scrapeTime, appender: &appender)
-            case .failure(let error):
-                outcome = ScrapeOutcome(error: error.message)
-            }
+        switch fetched {
+        case .success(let response):
+            outcome = confined.value.state.ingest(
+                body: response.body, contentType: response.contentType, settings: settings, scrapeTime: scrapeTime,
+                appender: &appender)
+        case .failure(let error):
+            outcome = ScrapeOutcome(error: error.message)
         }
         if outcome.error != nil {
-            state.staleAfterFailure(appender: &appender, at: scrapeTime)
+            confined.value.state.staleAfterFailure(appender: &appender, at: scrapeTime)
         }
-        let elapsed = ContinuousClock.now - started
-        let duration = Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds)
-        state.report(outcome: outcome, duration: duration, at: scrapeTime, appender: &appender, logger: logger)
+        let duration = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+        confined.value.state.report(outcome: outcome, duration: duration, at: scrapeTime, appender: &appender, logger: logger)
         do {
             try appender.commit(durable: false)
         } catch {
@@ -174,95 +235,17 @@ public final class ScrapeLoop: Sendable {
         }
     }
 
-    private func fetch(
-        client: ConfiguredHTTPClient, settings: ScrapeSettings
-    ) async -> Result<(ByteBuffer, String?), ScrapeFetchError> {
-        var request = HTTPClientRequest(url: target.url)
-        do {
-            request.headers = try client.requestHeaders()
-        } catch {
-            return .failure(ScrapeFetchError(message: "\(error)"))
-        }
-        request.headers.replaceOrAdd(name: "Accept", value: settings.acceptHeader)
-        request.headers.replaceOrAdd(name: "Accept-Encoding", value: settings.enableCompression ? "gzip" : "identity")
-        request.headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
-        request.headers.replaceOrAdd(
-            name: "X-Prometheus-Scrape-Timeout-Seconds", value: GoFloat.format(target.timeout.seconds))
-        let timeoutMilliseconds = target.timeout.milliseconds
-        let timeout = Duration.milliseconds(timeoutMilliseconds)
-        let url = target.url
-        let address = target.labels["__address__"] ?? ""
-        let limit = settings.bodySizeLimit
-        let httpClient = client.client
-        let prepared = request
-        return await withTaskGroup(of: Result<(ByteBuffer, String?), ScrapeFetchError>?.self) { group in
-            group.addTask {
-                do {
-                    let response = try await httpClient.execute(prepared, timeout: .milliseconds(timeoutMilliseconds))
-                    guard response.status == .ok else {
-                        return .failure(
-                            ScrapeFetchError(message: "server returned HTTP status \(response.status.code) \(response.status.reasonPhrase)"))
-                    }
-                    let contentType = response.headers.first(name: "Content-Type")
-                    do {
-                        let body = try await response.body.collect(upTo: limit)
-                        return .success((body, contentType))
-                    } catch is NIOTooManyBytesError {
-                        return .failure(ScrapeFetchError(message: "body size limit exceeded"))
-                    }
-                } catch is CancellationError {
-                    return nil
-                } catch {
-                    return .failure(ScrapeFetchError(message: "Get \"\(url)\": " + ScrapeFetchError.describe(error, address: address)))
-                }
-            }
-            group.addTask {
-                // The client's own deadline fires first and names the cause (a refused connection
-                // reports as such); this one catches a body that trickles in too slowly.
-                try? await Task.sleep(for: timeout + .milliseconds(250))
-                return Task.isCancelled ? nil : .failure(ScrapeFetchError(message: "Get \"\(url)\": context deadline exceeded"))
-            }
-            var result: Result<(ByteBuffer, String?), ScrapeFetchError> = .failure(
-                ScrapeFetchError(message: "Get \"\(url)\": context canceled"))
-            for await candidate in group {
-                if let candidate {
-                    result = candidate
-                    break
-                }
-            }
-            group.cancelAll()
-            return result
-        }
-    }
-}
-
-/// Why a fetch failed, in Prometheus's words where it has them.
-struct ScrapeFetchError: Error {
-    let message: String
-
-    /// Go's wording for the common failures: `context deadline exceeded`, `dial tcp …: connect:
-    /// connection refused`; other errors as NIO describes them.
-    static func describe(_ error: any Error, address: String) -> String {
-        if let io = error as? IOError, io.errnoCode == ECONNREFUSED {
-            return "dial tcp \(address): connect: connection refused"
-        }
-        if let client = error as? HTTPClientError,
-           [.deadlineExceeded, .readTimeout, .connectTimeout, .getConnectionFromPoolTimeout, .writeTimeout].contains(client) {
-            return "context deadline exceeded"
-        }
-        if let connection = error as? NIOConnectionError {
-            let address = "\(connection.host):\(connection.port)"
-            if let first = connection.connectionErrors.first {
-                if let io = first.error as? IOError, io.errnoCode == ECONNREFUSED {
-                    return "dial tcp \(address): connect: connection refused"
-                }
-                return "dial tcp \(address): \(first.error)"
-            }
-            if let dns = connection.dnsAError ?? connection.dnsAAAAError {
-                return "dial tcp: lookup \(connection.host): \(dns)"
+    /// Completes a stop once no scrape is in flight: stale markers if asked, then the waiters.
+    private func finishStop() {
+        if !confined.value.stopped {
+            confined.value.stopped = true
+            if confined.value.stopMode == .markingStale {
+                confined.value.state.markAllStale(tsdb: tsdb, at: Timestamps.now(), logger: logger)
             }
         }
-        return "\(error)"
+        let waiters = confined.value.stopWaiters
+        confined.value.stopWaiters = []
+        for waiter in waiters { waiter.succeed() }
     }
 }
 
