@@ -15,7 +15,9 @@ public import VigilModel
 /// The descriptor order inside a family is not enforced: the Go and Python clients write
 /// HELP, TYPE, UNIT, and the ABNF (`*metric-descriptor`) allows any order.
 public struct OpenMetricsParser: ExpositionParser {
-    private var core: ParserCore
+    // Usable from inlinable code so the per-sample accessors below inline into scrape loops:
+    // called through a getter, they copied the parser (a retain per buffer) for every sample.
+    @usableFromInline var core: ParserCore
     private var familyStart = 0
     private var familyEnd = 0
     private var hasFamily = false
@@ -398,7 +400,7 @@ public struct OpenMetricsParser: ExpositionParser {
                     index += 4
                 }
             } else {
-                try core.checkDuplicateLabel(core.labelOffsets, labelStart, labelEnd)
+                try core.checkDuplicateLabel(labelStart, labelEnd)
             }
             guard !core.atEnd else { throw unexpectedEnd() }
             guard core.current == UInt8(ascii: "=") else {
@@ -443,11 +445,11 @@ public struct OpenMetricsParser: ExpositionParser {
     /// OpenMetrics has no free comments; always empty.
     public var comment: UnsafeRawBufferPointer { core.slice(0, 0) }
     /// The current series' name and labels exactly as written (the ``SeriesCache`` key).
-    public var series: UnsafeRawBufferPointer { core.slice(core.seriesStart, core.seriesEnd) }
+    @inlinable public var series: UnsafeRawBufferPointer { core.slice(core.seriesStart, core.seriesEnd) }
     /// The current sample's value.
-    public var value: Double { core.value }
+    @inlinable public var value: Double { core.value }
     /// The current sample's timestamp in milliseconds, if written.
-    public var timestamp: Timestamp? { core.hasTimestamp ? core.timestampValue : nil }
+    @inlinable public var timestamp: Timestamp? { core.hasTimestamp ? core.timestampValue : nil }
     /// Whether the current sample carries an exemplar.
     public var hasExemplar: Bool { core.hasExemplar }
     /// The current help text, unescaped (allocates).

@@ -5,20 +5,21 @@ import VigilModel
 /// Offsets index the caller's buffer. `labelOffsets` holds four offsets per label (name start,
 /// name end, value start, value end; the value without quotes and still escaped); it is reused
 /// between lines so it stops allocating once it has grown.
+@usableFromInline
 struct ParserCore {
-    let bytes: UnsafeRawBufferPointer
+    @usableFromInline let bytes: UnsafeRawBufferPointer
     var position = 0
     var line = 0
     var lineStart = 0
 
     var nameStart = 0
     var nameEnd = 0
-    var seriesStart = 0
-    var seriesEnd = 0
+    @usableFromInline var seriesStart = 0
+    @usableFromInline var seriesEnd = 0
     var labelOffsets: ContiguousArray<Int> = []
-    var value = 0.0
-    var timestampValue: Int64 = 0
-    var hasTimestamp = false
+    @usableFromInline var value = 0.0
+    @usableFromInline var timestampValue: Int64 = 0
+    @usableFromInline var hasTimestamp = false
 
     var hasExemplar = false
     var exemplarOffsets: ContiguousArray<Int> = []
@@ -167,7 +168,7 @@ struct ParserCore {
         return nil
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func slice(_ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
@@ -200,12 +201,14 @@ struct ParserCore {
             && bytesEqual(start + prefixLength, end, suffix)
     }
 
-    /// Error if the label name just scanned at `[start, end)` repeats one in `offsets` or is the
-    /// metric name label when a metric name was written outside the braces.
-    func checkDuplicateLabel(_ offsets: ContiguousArray<Int>, _ start: Int, _ end: Int) throws(ExpositionError) {
+    /// Error if the label name just scanned at `[start, end)` repeats one in `labelOffsets` or is
+    /// the metric name label when a metric name was written outside the braces.
+    mutating func checkDuplicateLabel(_ start: Int, _ end: Int) throws(ExpositionError) {
+        // Mutating and reading the stored array in place: a copy of the core (or of the array as an
+        // argument) cost a retain per label.
         var index = 0
-        while index < offsets.count {
-            if bytesEqual(offsets[index], offsets[index + 1], start, end) {
+        while index < labelOffsets.count {
+            if bytesEqual(labelOffsets[index], labelOffsets[index + 1], start, end) {
                 throw semanticError("duplicate label name \"\(String(decoding: slice(start, end), as: UTF8.self))\"", at: start)
             }
             index += 4

@@ -13,7 +13,9 @@ public import VigilModel
 /// a type word is matched as Go matches it, blanks after a sample's value or timestamp are errors,
 /// and blanks after the last newline end the input.
 public struct TextParser: ExpositionParser {
-    private var core: ParserCore
+    // Usable from inlinable code so the per-sample accessors below inline into scrape loops:
+    // called through a getter, they copied the parser (a retain per buffer) for every sample.
+    @usableFromInline var core: ParserCore
     private let goExpfmt: Bool
     /// Names that had a HELP line, a TYPE line, or a sample.
     private var helpSeen: SeriesCache<Void>
@@ -320,7 +322,7 @@ public struct TextParser: ExpositionParser {
                 throw core.error("expected label name", at: core.position)
             }
             let labelEnd = core.position
-            try core.checkDuplicateLabel(core.labelOffsets, labelStart, labelEnd)
+            try core.checkDuplicateLabel(labelStart, labelEnd)
             core.skipBlanks()
             guard !core.atEnd else { throw missingNewline() }
             guard core.current == UInt8(ascii: "=") else {
@@ -362,11 +364,11 @@ public struct TextParser: ExpositionParser {
     /// The current comment's text, as raw bytes.
     public var comment: UnsafeRawBufferPointer { core.slice(core.textStart, core.textEnd) }
     /// The current series' name and labels exactly as written (the ``SeriesCache`` key).
-    public var series: UnsafeRawBufferPointer { core.slice(core.seriesStart, core.seriesEnd) }
+    @inlinable public var series: UnsafeRawBufferPointer { core.slice(core.seriesStart, core.seriesEnd) }
     /// The current sample's value.
-    public var value: Double { core.value }
+    @inlinable public var value: Double { core.value }
     /// The current sample's timestamp in milliseconds, if written.
-    public var timestamp: Timestamp? { core.hasTimestamp ? core.timestampValue : nil }
+    @inlinable public var timestamp: Timestamp? { core.hasTimestamp ? core.timestampValue : nil }
     /// Whether the current sample carries an exemplar.
     public var hasExemplar: Bool { false }
     /// The current help text, unescaped (allocates).

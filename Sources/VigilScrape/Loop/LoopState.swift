@@ -8,9 +8,11 @@ import VigilTSDB
 /// what it was stored as, and in which scrape it was last committed, for staleness.
 struct LoopState {
     struct Entry {
-        /// The stored labels; `nil` when metric relabeling drops the series.
-        var labels: Labels?
-        var handle: SeriesHandle?
+        /// The stored labels; empty when metric relabeling drops the series.
+        var labels: Labels
+        /// Whether metric relabeling drops the series.
+        var dropped: Bool
+        var handle = SeriesHandle()
         /// The last committed scrape that held it.
         var committedIn: UInt32 = 0
         /// The last scrape (committed or not) that exposed it, for eviction.
@@ -25,7 +27,7 @@ struct LoopState {
     var iteration: UInt32 = 0
     var lastCommitted: UInt32 = 0
     var scratch = ExpositionScratch()
-    var reportHandles: [SeriesHandle?] = Array(repeating: nil, count: ReportSeries.allCases.count)
+    var reportHandles: [SeriesHandle] = Array(repeating: SeriesHandle(), count: ReportSeries.allCases.count)
     let reportLabels: [Labels]
     /// Entries are dropped from the cache once unseen for this many scrapes.
     static let evictAfter: UInt32 = 10
@@ -65,11 +67,9 @@ struct LoopState {
         let previous = lastCommitted
         var staleCount = 0
         for index in entries.indices where entries[index].committedIn == previous && previous != 0 {
-            let entry = entries[index]
-            guard let labels = entry.labels, !entry.explicitTimestamp || settings.trackTimestampsStaleness else { continue }
-            if let handle = try? appender.append(handle: entry.handle, labels: labels, timestamp: scrapeTime, value: StaleNaN.value) {
-                entries[index].handle = handle
-            }
+            guard !entries[index].dropped, !entries[index].explicitTimestamp || settings.trackTimestampsStaleness else { continue }
+            let labels = entries[index].labels
+            try? appender.append(handle: &entries[index].handle, labels: labels, timestamp: scrapeTime, value: StaleNaN.value)
             staleCount += 1
         }
         lastCommitted = iteration
@@ -122,38 +122,16 @@ struct LoopState {
                         }
                     }
                     index = entries.count
-                    entries.append(Entry(labels: labels))
+                    entries.append(Entry(labels: labels ?? Labels(), dropped: labels == nil))
                     cache.updateValue(index, forKey: parser.series)
                 }
-                entries[index].seenIn = iteration
-                guard let labels = entries[index].labels else { continue }
-                outcome.postRelabel += 1
-                if settings.sampleLimit > 0 && outcome.postRelabel > settings.sampleLimit {
-                    // Keep parsing so the report counts every sample, as Prometheus does.
-                    sampleLimitHit = true
-                    continue
-                }
-                if sampleLimitHit { continue }
                 let explicit = parser.timestamp
                 let timestamp = settings.honorTimestamps ? (explicit ?? scrapeTime) : scrapeTime
-                let isNew = entries[index].handle == nil
-                do {
-                    let handle = try appender.append(
-                        handle: entries[index].handle, labels: labels, timestamp: timestamp, value: parser.value)
-                    entries[index].handle = handle
-                    if isNew { outcome.seriesAdded += 1 }
-                } catch {
-                    switch error.kind {
-                    case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp:
-                        // Counted by the head; the scrape goes on, as in Prometheus.
-                        break
-                    default:
-                        outcome.error = "\(error)"
-                    }
-                }
+                Self.store(
+                    &entries[index], iteration: iteration, timestamp: timestamp, value: parser.value,
+                    explicitTimestamp: settings.honorTimestamps && explicit != nil, sampleLimit: settings.sampleLimit,
+                    sampleLimitHit: &sampleLimitHit, appender: &appender, outcome: &outcome)
                 if outcome.error != nil { break scan }
-                entries[index].committedIn = iteration
-                entries[index].explicitTimestamp = settings.honorTimestamps && explicit != nil
             }
         } catch {
             outcome.error = "\(error)"
@@ -169,6 +147,40 @@ struct LoopState {
         outcome.metadata = metadataOrder.map { metadata[$0]! }
         outcome.metadataComplete = outcome.error == nil || sampleLimitHit
         return outcome
+    }
+
+    /// Marks `entry` seen and appends the current sample to its series. One access to the entry
+    /// per sample: the handle is updated in place, so a known series costs no reference counting.
+    @inline(__always)
+    private static func store(
+        _ entry: inout Entry, iteration: UInt32, timestamp: Int64, value: Double, explicitTimestamp: Bool,
+        sampleLimit: Int, sampleLimitHit: inout Bool, appender: inout HeadAppender, outcome: inout ScrapeOutcome
+    ) {
+        entry.seenIn = iteration
+        if entry.dropped { return }
+        outcome.postRelabel += 1
+        if sampleLimit > 0 && outcome.postRelabel > sampleLimit {
+            // Keep parsing so the report counts every sample, as Prometheus does.
+            sampleLimitHit = true
+            return
+        }
+        if sampleLimitHit { return }
+        let isNew = entry.handle.isEmpty
+        do {
+            try appender.append(handle: &entry.handle, labels: entry.labels, timestamp: timestamp, value: value)
+            if isNew { outcome.seriesAdded += 1 }
+        } catch {
+            switch error.kind {
+            case .outOfOrder, .outOfBounds, .duplicateSampleForTimestamp:
+                // Counted by the head; the scrape goes on, as in Prometheus.
+                break
+            default:
+                outcome.error = "\(error)"
+                return
+            }
+        }
+        entry.committedIn = iteration
+        entry.explicitTimestamp = explicitTimestamp
     }
 
     /// After a failed scrape, the series of the last committed one go stale (Prometheus appends
@@ -192,14 +204,15 @@ struct LoopState {
     private mutating func markStale(committedIn: UInt32, appender: inout HeadAppender, at timestamp: Timestamp, includeReport: Bool) {
         if committedIn != 0 {
             for index in entries.indices where entries[index].committedIn == committedIn {
-                guard let labels = entries[index].labels, !entries[index].explicitTimestamp else { continue }
-                _ = try? appender.append(handle: entries[index].handle, labels: labels, timestamp: timestamp, value: StaleNaN.value)
+                guard !entries[index].dropped, !entries[index].explicitTimestamp else { continue }
+                let labels = entries[index].labels
+                try? appender.append(handle: &entries[index].handle, labels: labels, timestamp: timestamp, value: StaleNaN.value)
                 entries[index].committedIn = 0
             }
         }
         if includeReport {
-            for (index, labels) in reportLabels.enumerated() where reportHandles[index] != nil {
-                _ = try? appender.append(handle: reportHandles[index], labels: labels, timestamp: timestamp, value: StaleNaN.value)
+            for (index, labels) in reportLabels.enumerated() where !reportHandles[index].isEmpty {
+                try? appender.append(handle: &reportHandles[index], labels: labels, timestamp: timestamp, value: StaleNaN.value)
             }
         }
     }
@@ -219,8 +232,7 @@ struct LoopState {
             }
             let index = series.index
             do {
-                reportHandles[index] = try appender.append(
-                    handle: reportHandles[index], labels: reportLabels[index], timestamp: timestamp, value: value)
+                try appender.append(handle: &reportHandles[index], labels: reportLabels[index], timestamp: timestamp, value: value)
             } catch {
                 logger.debug("Report sample rejected", metadata: ["series": "\(series.rawValue)", "err": "\(error)"])
             }

@@ -13,9 +13,14 @@ public struct HeadAppender {
     var newSeries: [WALRecord.SeriesRecord] = []
     var samples: [RefSample] = []
     var targets: [MemSeries] = []
+    // Copied from the head's options so the per-sample path does not go through `head`.
+    private let maxSamplesPerCommit: Int
+    private let outOfOrderWindow: Int64
 
     init(head: Head) {
         self.head = head
+        maxSamplesPerCommit = head.options.maxSamplesPerCommit
+        outOfOrderWindow = head.options.outOfOrderWindow
     }
 
     /// Samples buffered and not yet committed.
@@ -28,38 +33,40 @@ public struct HeadAppender {
     /// beyond `maxSeries`, or a batch beyond `maxSamplesPerCommit`), `.outOfBounds`, `.outOfOrder` or `.duplicateSampleForTimestamp`. A sample
     /// equal (timestamp and value bits) to a stored one is accepted and ignored.
     public mutating func append(ref: SeriesRef?, labels: Labels, timestamp: Int64, value: Double) throws(TSDBError) -> SeriesRef {
-        let known = ref.flatMap { head.series(ref: $0) }
-        return try append(known, labels: labels, timestamp: timestamp, value: value).ref
+        var series = ref.flatMap { head.series(ref: $0) }
+        try append(&series, labels: labels, timestamp: timestamp, value: value)
+        return series!.ref
     }
 
-    /// Like ``append(ref:labels:timestamp:value:)`` but with the series handle of an earlier
-    /// append, which skips looking the ref up: the form a scrape loop uses for every sample.
+    /// The form a scrape loop uses for every sample: `handle` (empty the first time) is used and
+    /// updated in place, so a known series costs no lookup and no reference counting beyond the
+    /// batch's own list. `labels` are read only when the handle is empty or its series was
+    /// dropped from the head. The handle is kept even when the sample is rejected.
     public mutating func append(
-        handle: SeriesHandle?, labels: Labels, timestamp: Int64, value: Double
-    ) throws(TSDBError) -> SeriesHandle {
-        SeriesHandle(series: try append(handle?.series, labels: labels, timestamp: timestamp, value: value))
+        handle: inout SeriesHandle, labels: Labels, timestamp: Int64, value: Double
+    ) throws(TSDBError) {
+        try append(&handle.series, labels: labels, timestamp: timestamp, value: value)
     }
 
-    private mutating func append(_ known: MemSeries?, labels: Labels, timestamp: Int64, value: Double) throws(TSDBError) -> MemSeries {
-        guard samples.count < head.options.maxSamplesPerCommit else {
+    /// Checks and buffers one sample for `series` (found or created from `labels` when nil or
+    /// removed by truncation meanwhile; then set to the series used).
+    private mutating func append(_ series: inout MemSeries?, labels: Labels, timestamp: Int64, value: Double) throws(TSDBError) {
+        guard samples.count < maxSamplesPerCommit else {
             throw TSDBError(
                 .limitExceeded,
-                "batch limit of \(head.options.maxSamplesPerCommit) samples per commit reached at \(labels.seriesDescription)"
+                "batch limit of \(maxSamplesPerCommit) samples per commit reached at \(labels.seriesDescription)"
             )
         }
-        var series = known
+        let window = outOfOrderWindow
+        let minValid = head.minValidTime
         while true {
-            let target: MemSeries
-            if let series {
-                target = series
-            } else {
+            if series == nil {
                 try HeadAppender.validate(labels)
                 let (found, created) = try head.getOrCreate(labels: labels, enforceLimit: true)
                 if created { newSeries.append(WALRecord.SeriesRecord(ref: found.ref, labels: labels)) }
-                target = found
+                series = found
             }
-            let window = head.options.outOfOrderWindow
-            let minValid = head.minValidTime
+            let target = series.unsafelyUnwrapped
             let outcome: Result<Bool, TSDBError>? = target.state.withLock { state -> Result<Bool, TSDBError>? in
                 if state.removed { return nil }
                 do throws(TSDBError) {
@@ -83,7 +90,7 @@ public struct HeadAppender {
                     samples.append(RefSample(ref: target.ref, timestamp: timestamp, value: value))
                     targets.append(target)
                 }
-                return target
+                return
             case .failure(let error):
                 head.countRejection(error.kind)
                 throw error
@@ -190,13 +197,19 @@ public struct HeadAppender {
     }
 }
 
-/// A series as an appender found or created it: pass it back to
+/// Where a caller keeps the series an appender found or created for it: pass it back to
 /// ``HeadAppender/append(handle:labels:timestamp:value:)`` to skip the lookup next time. A handle
 /// to a series the head has since dropped is detected and the series found or created again.
 public struct SeriesHandle: @unchecked Sendable {
     // MemSeries is Sendable; the wrapper only hides the internal type.
-    let series: MemSeries
+    var series: MemSeries?
 
-    /// The series' ref.
-    public var ref: SeriesRef { series.ref }
+    /// An empty handle: the first append fills it.
+    public init() {}
+
+    /// Whether no append has filled the handle yet.
+    public var isEmpty: Bool { series == nil }
+
+    /// The series' ref, once filled.
+    public var ref: SeriesRef? { series?.ref }
 }
