@@ -31,6 +31,14 @@ public protocol ExpositionParser {
     /// line seen. After an error the parser must not be used again.
     mutating func next() throws(ExpositionError) -> ExpositionEntry?
 
+    /// Like ``next()``, but a parser may take a sample line whose series is written exactly as
+    /// `expected` without parsing its name and labels again, and then sets ``matchedExpected``.
+    /// `expected` must be a series bytes view this kind of parser returned before. The default
+    /// reads the line in full and never matches.
+    mutating func next(expecting expected: UnsafeRawBufferPointer) throws(ExpositionError) -> ExpositionEntry?
+    /// Whether the last entry read was a sample of the series `next(expecting:)` named.
+    var matchedExpected: Bool { get }
+
     /// The metric name of the current help, type, unit or series entry, as raw bytes.
     var metricName: UnsafeRawBufferPointer { get }
     /// The current type entry's type.
@@ -54,4 +62,14 @@ public protocol ExpositionParser {
     func labels() -> Labels
     /// The current sample's exemplar, if any (allocates).
     func exemplar() -> Exemplar?
+}
+
+extension ExpositionParser {
+    /// Reads the next entry in full (see ``ExpositionParser/next(expecting:)``).
+    public mutating func next(expecting expected: UnsafeRawBufferPointer) throws(ExpositionError) -> ExpositionEntry? {
+        try next()
+    }
+
+    /// Always false: this parser never takes a line as expected.
+    public var matchedExpected: Bool { false }
 }

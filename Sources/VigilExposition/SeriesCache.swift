@@ -54,6 +54,16 @@ public struct SeriesCache<Value> {
         }
     }
 
+    /// Calls `body` with the key of the entry at `entry` (a position ``entryIndex(forKey:)``
+    /// returned). The view is valid only inside `body`.
+    @inlinable
+    public func withKey<R>(ofEntry entry: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let slot = slots[Int(slotOfEntry[entry])]
+        return arena.withUnsafeBytes { bytes in
+            body(UnsafeRawBufferPointer(rebasing: bytes[Int(slot.keyOffset)..<Int(slot.keyOffset + slot.keyLength)]))
+        }
+    }
+
     /// The value at an entry position from ``entryIndex(forKey:)``; settable in place.
     @inlinable
     public subscript(entry entry: Int) -> Value {

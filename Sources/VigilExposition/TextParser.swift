@@ -25,6 +25,11 @@ public struct TextParser: ExpositionParser {
     private var scratch: ExpositionScratch?
     private var lastSampleNameStart = 0
     private var lastSampleNameEnd = 0
+    /// Whether the current series' label offsets were skipped (``matchedExpected``) and must be
+    /// read before its labels are materialised.
+    private var labelsPending = false
+    /// Whether the last entry read was a sample whose series was the one `next(expecting:)` named.
+    public private(set) var matchedExpected = false
 
     /// Creates a parser over `bytes`, which must stay valid and unchanged while the parser and
     /// the byte views it returns are used. Pass the scrape loop's `scratch` so a warm scrape
@@ -52,6 +57,20 @@ public struct TextParser: ExpositionParser {
 
     /// Reads the next entry; `nil` at the end of the input (see ``ExpositionParser/next()``).
     public mutating func next() throws(ExpositionError) -> ExpositionEntry? {
+        try read(expecting: nil)
+    }
+
+    /// Like ``next()``, but a sample line whose series is written exactly as `expected` (and then
+    /// a blank) is not parsed again: ``matchedExpected`` is then true and the name and labels are
+    /// taken as they are. A scrape loop passes the series that followed the previous one in its
+    /// last scrape, since a target writes its series in the same order every time; a line that
+    /// differs is parsed in full. `expected` must be a series this parser's rules accepted.
+    public mutating func next(expecting expected: UnsafeRawBufferPointer) throws(ExpositionError) -> ExpositionEntry? {
+        try read(expecting: expected)
+    }
+
+    private mutating func read(expecting expected: UnsafeRawBufferPointer?) throws(ExpositionError) -> ExpositionEntry? {
+        matchedExpected = false
         while true {
             guard !core.atEnd else {
                 giveBackScratch()
@@ -73,9 +92,41 @@ public struct TextParser: ExpositionParser {
                 continue
             }
             if byte == UInt8(ascii: "#") { return try parseComment() }
-            try parseSample()
+            if let expected, matchSeries(expected) {
+                matchedExpected = true
+            } else {
+                try parseSeries()
+            }
+            try parseValueAndTimestamp()
             return .series
         }
+    }
+
+    /// Takes the series at the current position as `expected` when the line starts with exactly
+    /// those bytes and a blank (and, for a series without labels, no label set follows). Parsing
+    /// those bytes again would give the same name and labels, so only the name's end is found.
+    private mutating func matchSeries(_ expected: UnsafeRawBufferPointer) -> Bool {
+        let start = core.position
+        let end = start + expected.count
+        guard !expected.isEmpty, end < core.bytes.count,
+              SeriesCacheHash.equal(core.slice(start, end), expected) else { return false }
+        let after = core.bytes[end]
+        guard after == UInt8(ascii: " ") || after == UInt8(ascii: "\t") else { return false }
+        _ = core.scanMetricName()
+        let nameEnd = core.position
+        core.position = end
+        core.skipBlanks()
+        if nameEnd == end && !core.atEnd && core.current == UInt8(ascii: "{") {
+            core.position = start
+            return false
+        }
+        core.labelOffsets.removeAll(keepingCapacity: true)
+        labelsPending = nameEnd != end
+        core.nameStart = start
+        core.nameEnd = nameEnd
+        core.seriesStart = start
+        core.seriesEnd = end
+        return true
     }
 
     private func missingNewline() -> ExpositionError {
@@ -240,8 +291,10 @@ public struct TextParser: ExpositionParser {
         }
     }
 
-    private mutating func parseSample() throws(ExpositionError) {
+    /// The metric name and label set of a sample line, leaving the position at its value.
+    private mutating func parseSeries() throws(ExpositionError) {
         core.labelOffsets.removeAll(keepingCapacity: true)
+        labelsPending = false
         core.seriesStart = core.position
         core.nameStart = core.position
         guard core.scanMetricName() else {
@@ -257,6 +310,10 @@ public struct TextParser: ExpositionParser {
             core.seriesEnd = core.position
             core.skipBlanks()
         }
+    }
+
+    /// The value, optional timestamp and newline of a sample line.
+    private mutating func parseValueAndTimestamp() throws(ExpositionError) {
         guard !core.atEnd else { throw missingNewline() }
         let valueStart = core.position
         while !core.atEnd {
@@ -376,11 +433,24 @@ public struct TextParser: ExpositionParser {
     /// Text format 0.0.4 has no units; always empty.
     public func unit() -> String { "" }
     /// The current series' labels including `__name__` (allocates; call on cache miss).
-    public func labels() -> Labels { core.materialiseLabels() }
+    public func labels() -> Labels { labelsPending ? withLabelsRead.core.materialiseLabels() : core.materialiseLabels() }
     /// The current series' labels as written: in order, unescaped, empty values kept, without the
     /// metric name (allocates). For consumers that must tell `a=""` from a missing `a`, as the
     /// Pushgateway does.
-    public func labelPairs() -> [Label] { core.materialiseLabelPairs() }
+    public func labelPairs() -> [Label] {
+        labelsPending ? withLabelsRead.core.materialiseLabelPairs() : core.materialiseLabelPairs()
+    }
+
+    /// A copy of this parser with the label offsets of a series that matched its expectation.
+    private var withLabelsRead: TextParser {
+        var copy = self
+        copy.core.position = core.nameEnd
+        copy.core.skipBlanks()
+        copy.core.position += 1
+        // The bytes equal a series this parser's rules accepted before: they cannot fail now.
+        try? copy.parseLabels()
+        return copy
+    }
     /// Text format 0.0.4 has no exemplars; always `nil`.
     public func exemplar() -> Exemplar? { nil }
 }

@@ -210,6 +210,34 @@ import VigilModel
         #expect(ScrapeSettings.exposesEmpty("job", in: UnsafeRawBufferPointer(start: nil, count: 0)) == false)
     }
 
+    /// The loop expects each series where it was in the last scrape; a target that reorders,
+    /// adds, drops or rewrites series between scrapes must still have every sample stored under
+    /// the right series.
+    @Test func reorderedAndChangedSeriesLandInTheRightSeries() async throws {
+        let first = "a{i=\"1\"} 1\na{i=\"2\"} 2\nb 3\na{i=\"3\"} 4\nc 5\n"
+        let second = "c 50\na{i=\"3\"} 40\nnew 60\nb 30\na{i=\"1\"} 10\na {i=\"2\"} 20\n"
+        let third = "a{i=\"1\"} 100\nb 300\na{i=\"2\"} 200\nc 500\nnew 600\n"
+        try await withHarness(payload: first) { (exporter, harness) async throws in
+            await harness.scrape()
+            exporter.set("/metrics", .text(second))
+            await harness.scrape()
+            exporter.set("/metrics", .text(third))
+            await harness.scrape()
+            func values(_ name: String, _ index: String? = nil) throws -> [Double] {
+                try harness.series(named: name).first { index == nil || $0.key["i"] == index }?.value.map(\.value) ?? []
+            }
+            #expect(try values("a", "1") == [1, 10, 100])
+            #expect(try values("a", "2") == [2, 20, 200])
+            let third3 = try values("a", "3")
+            #expect(third3.count == 3 && third3[0] == 4 && third3[1] == 40 && isStaleNaN(third3[2]))
+            #expect(try values("b") == [3, 30, 300])
+            #expect(try values("c") == [5, 50, 500])
+            #expect(try values("new") == [60, 600])
+            #expect(try harness.last("scrape_series_added") == 0)
+            #expect(try harness.series(named: "a").count == 3)
+        }
+    }
+
     @Test func metricRelabelingDropsAndRewrites() async throws {
         let config = """
             job_name: node

@@ -19,11 +19,20 @@ struct LoopState {
         var seenIn: UInt32 = 0
         /// Whether the last sample carried its own timestamp (no staleness unless tracked).
         var explicitTimestamp = false
+        /// The entry that followed this one in the last scrape (-1: none yet): the series the
+        /// parser is told to expect next.
+        var successor: Int32 = -1
     }
 
     let targetLabels: Labels
+    /// Exposed series text → index in `entries`. Both grow and shrink together, so an entry's
+    /// index is also its position in the cache (``SeriesCache/withKey(ofEntry:_:)``).
     var cache = SeriesCache<Int>()
     var entries: [Entry] = []
+    /// The entry of the first series in the last scrape (-1: none), and the format it was read in:
+    /// predictions are only followed within one format.
+    var firstEntry = -1
+    var predictionFormat: ExpositionFormat?
     var iteration: UInt32 = 0
     var lastCommitted: UInt32 = 0
     var scratch = ExpositionScratch()
@@ -49,9 +58,15 @@ struct LoopState {
         appender: inout HeadAppender
     ) -> ScrapeOutcome {
         iteration &+= 1
+        let format = ExpositionFormat(contentType: contentType)
+        if format != predictionFormat {
+            // Expected series are bytes a parser of the same format accepted.
+            forgetOrder()
+            predictionFormat = format
+        }
         let outcome = body.withUnsafeReadableBytes { bytes -> ScrapeOutcome in
             let scratch = self.scratch
-            switch ExpositionFormat(contentType: contentType) {
+            switch format {
             case .text:
                 var parser = TextParser(bytes: bytes, scratch: scratch)
                 return append(&parser, settings: settings, scrapeTime: scrapeTime, appender: &appender)
@@ -84,8 +99,19 @@ struct LoopState {
         var metadata: [String: MetricMetadata] = [:]
         var metadataOrder: [String] = []
         var sampleLimitHit = false
+        var previous = -1
         do {
-            scan: while let entryKind = try parser.next() {
+            scan: while true {
+                let predicted = previous < 0 ? firstEntry : Int(entries[previous].successor)
+                let read: ExpositionEntry?
+                if predicted >= 0 {
+                    read = try cache.withKey(ofEntry: predicted) { key in
+                        Result { () throws(ExpositionError) in try parser.next(expecting: key) }
+                    }.get()
+                } else {
+                    read = try parser.next()
+                }
+                guard let entryKind = read else { break scan }
                 switch entryKind {
                 case .help, .type, .unit:
                     let name = String(decoding: parser.metricName, as: UTF8.self)
@@ -106,7 +132,9 @@ struct LoopState {
                 }
                 outcome.scraped += 1
                 let index: Int
-                if let cached = cache.value(forKey: parser.series) {
+                if parser.matchedExpected {
+                    index = predicted
+                } else if let cached = cache.value(forKey: parser.series) {
                     index = cached
                 } else {
                     let exposed = parser.labels()
@@ -124,7 +152,14 @@ struct LoopState {
                     index = entries.count
                     entries.append(Entry(labels: labels ?? Labels(), dropped: labels == nil))
                     cache.updateValue(index, forKey: parser.series)
+                    assert(cache.count == entries.count)
                 }
+                if previous < 0 {
+                    firstEntry = index
+                } else if predicted != index {
+                    entries[previous].successor = Int32(index)
+                }
+                previous = index
                 let explicit = parser.timestamp
                 let timestamp = settings.honorTimestamps ? (explicit ?? scrapeTime) : scrapeTime
                 Self.store(
@@ -254,6 +289,13 @@ struct LoopState {
         }
         cache = rebuilt
         entries = kept
+        forgetOrder()
+    }
+
+    /// Drops the series order learnt so far (entries were renumbered or the format changed).
+    private mutating func forgetOrder() {
+        firstEntry = -1
+        for index in entries.indices where entries[index].successor >= 0 { entries[index].successor = -1 }
     }
 }
 
