@@ -25,6 +25,7 @@ public final class ScrapeLoop: Sendable {
     private let shared: Mutex<Shared>
     private let eventLoop: any EventLoop
     private let confined: NIOLoopBoundBox<Confined>
+    private let timeoutHeader: String
 
     struct Shared {
         var settings: ScrapeSettings
@@ -38,6 +39,8 @@ public final class ScrapeLoop: Sendable {
     struct Confined {
         var state: LoopState
         var started = false
+        /// The request as last sent: its URL is parsed once, its headers refreshed per scrape.
+        var request: HTTPClient.Request?
         var timer: Scheduled<Void>?
         var inFlight: HTTPClient.Task<ScrapeResponse>?
         var stopMode: StopMode?
@@ -59,6 +62,7 @@ public final class ScrapeLoop: Sendable {
         logger[metadataKey: "target"] = "\(target.url)"
         self.logger = logger
         shared = Mutex(Shared(settings: settings, client: client))
+        timeoutHeader = GoFloat.format(target.timeout.seconds)
         let eventLoop = client.client.eventLoopGroup.next()
         self.eventLoop = eventLoop
         confined = NIOLoopBoundBox.makeBoxSendingValue(Confined(state: LoopState(target: target)), eventLoop: eventLoop)
@@ -154,8 +158,10 @@ public final class ScrapeLoop: Sendable {
             headers.replaceOrAdd(name: "Accept", value: settings.acceptHeader)
             headers.replaceOrAdd(name: "Accept-Encoding", value: settings.enableCompression ? "gzip" : "identity")
             headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
-            headers.replaceOrAdd(name: "X-Prometheus-Scrape-Timeout-Seconds", value: GoFloat.format(target.timeout.seconds))
-            let request = try HTTPClient.Request(url: url, headers: headers)
+            headers.replaceOrAdd(name: "X-Prometheus-Scrape-Timeout-Seconds", value: timeoutHeader)
+            var request = try confined.value.request ?? HTTPClient.Request(url: url)
+            request.headers = headers
+            confined.value.request = request
             task = client.client.execute(
                 request: request, delegate: ScrapeBodyCollector(limit: settings.bodySizeLimit),
                 eventLoop: .delegateAndChannel(on: eventLoop),
