@@ -40,20 +40,14 @@ struct ExpectedSeriesTests {
                         entry = try parser.next()
                     }
                     guard let entry else { break }
-                    switch entry {
-                    case .help: result.append(.help(string(parser.metricName), parser.helpText()))
-                    case .type: result.append(.type(string(parser.metricName), parser.metricType))
-                    case .unit: result.append(.unit(string(parser.metricName), parser.unit()))
-                    case .comment: result.append(.comment(string(parser.comment)))
-                    case .series:
+                    if entry == .series {
                         if parser.matchedExpected {
                             matched += 1
                             #expect(Array(parser.series) == expectation(seriesIndex))
                         }
                         seriesIndex += 1
-                        result.append(.series(raw: string(parser.series), labels: parser.labels(), value: parser.value,
-                                              timestamp: parser.timestamp, exemplar: parser.exemplar()))
                     }
+                    result.append(materialise(entry, parser))
                 }
                 return (.success(result), matched)
             } catch {

@@ -39,18 +39,21 @@ func string(_ bytes: UnsafeRawBufferPointer) -> String {
 
 func collect<P: ExpositionParser>(_ parser: inout P) throws(ExpositionError) -> [Parsed] {
     var result: [Parsed] = []
-    while let entry = try parser.next() {
-        switch entry {
-        case .help: result.append(.help(string(parser.metricName), parser.helpText()))
-        case .type: result.append(.type(string(parser.metricName), parser.metricType))
-        case .unit: result.append(.unit(string(parser.metricName), parser.unit()))
-        case .comment: result.append(.comment(string(parser.comment)))
-        case .series:
-            result.append(.series(raw: string(parser.series), labels: parser.labels(), value: parser.value,
-                                  timestamp: parser.timestamp, exemplar: parser.exemplar()))
-        }
-    }
+    while let entry = try parser.next() { result.append(materialise(entry, parser)) }
     return result
+}
+
+/// The entry `parser` just read, materialised.
+func materialise<P: ExpositionParser>(_ entry: ExpositionEntry, _ parser: P) -> Parsed {
+    switch entry {
+    case .help: .help(string(parser.metricName), parser.helpText())
+    case .type: .type(string(parser.metricName), parser.metricType)
+    case .unit: .unit(string(parser.metricName), parser.unit())
+    case .comment: .comment(string(parser.comment))
+    case .series:
+        .series(raw: string(parser.series), labels: parser.labels(), value: parser.value,
+                timestamp: parser.timestamp, exemplar: parser.exemplar())
+    }
 }
 
 /// Parses `bytes` in `format` and materialises every entry.
