@@ -42,7 +42,12 @@ public final class ScrapeLoop: Sendable {
         /// The request as last sent: its URL is parsed once, its headers refreshed per scrape.
         var request: HTTPClient.Request?
         var timer: Scheduled<Void>?
-        var inFlight: HTTPClient.Task<ScrapeResponse>?
+        /// Cancels the fetch in flight; nil when none is.
+        var cancelFetch: (() -> Void)?
+        /// The direct connection for a plain-`http` target (``ScrapeConnection``).
+        var connection: ScrapeConnection?
+        /// Set once the target redirected: from then on it is fetched through AsyncHTTPClient.
+        var redirects = false
         var stopMode: StopMode?
         var stopped = false
         var stopWaiters: [EventLoopPromise<Void>] = []
@@ -110,8 +115,8 @@ public final class ScrapeLoop: Sendable {
             confined.value.stopWaiters.append(stopped)
             confined.value.timer?.cancel()
             confined.value.timer = nil
-            if let inFlight = confined.value.inFlight {
-                inFlight.cancel() // its completion finishes the stop
+            if let cancelFetch = confined.value.cancelFetch {
+                cancelFetch() // the fetch's completion finishes the stop
             } else {
                 finishStop()
             }
@@ -152,39 +157,84 @@ public final class ScrapeLoop: Sendable {
             return done()
         }
         let url = target.url
-        let task: HTTPClient.Task<ScrapeResponse>
+        let address = target.labels["__address__"] ?? ""
+        let deadline = started + .milliseconds(target.timeout.milliseconds)
+        let headers: HTTPHeaders
         do {
-            var headers = try client.requestHeaders()
-            headers.replaceOrAdd(name: "Accept", value: settings.acceptHeader)
-            headers.replaceOrAdd(name: "Accept-Encoding", value: settings.enableCompression ? "gzip" : "identity")
-            headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
-            headers.replaceOrAdd(name: "X-Prometheus-Scrape-Timeout-Seconds", value: timeoutHeader)
-            var request = try confined.value.request ?? HTTPClient.Request(url: url)
-            request.headers = headers
-            confined.value.request = request
-            task = client.client.execute(
-                request: request, delegate: ScrapeBodyCollector(limit: settings.bodySizeLimit),
-                eventLoop: .delegateAndChannel(on: eventLoop),
-                deadline: started + .milliseconds(target.timeout.milliseconds))
+            var prepared = try client.requestHeaders()
+            prepared.replaceOrAdd(name: "Accept", value: settings.acceptHeader)
+            prepared.replaceOrAdd(name: "Accept-Encoding", value: settings.enableCompression ? "gzip" : "identity")
+            prepared.replaceOrAdd(name: "User-Agent", value: "Vigil")
+            prepared.replaceOrAdd(name: "X-Prometheus-Scrape-Timeout-Seconds", value: timeoutHeader)
+            headers = prepared
         } catch {
-            let message = ScrapeFetchError.message(for: error, url: url, address: target.labels["__address__"] ?? "")
-            record(.failure(ScrapeFetchError(message: message)), settings: settings, started: started, scrapeTime: scrapeTime)
+            record(.failure(ScrapeFetchError(message: "\(error)")), settings: settings, started: started, scrapeTime: scrapeTime)
             return done()
         }
-        confined.value.inFlight = task
-        task.futureResult.hop(to: eventLoop).whenComplete { [self] result in
-            confined.value.inFlight = nil
+        let finish: @Sendable (Result<ScrapeResponse, any Error>) -> Void = { [self] result in
+            confined.value.cancelFetch = nil
             if confined.value.stopMode != nil {
                 // A loop being stopped records nothing: the cancelled fetch is not a failed scrape.
                 finishStop()
                 return done()
             }
             let fetched = result.mapError { error in
-                ScrapeFetchError(message: ScrapeFetchError.message(for: error, url: url, address: target.labels["__address__"] ?? ""))
+                ScrapeFetchError(message: ScrapeFetchError.message(for: error, url: url, address: address))
             }
             record(fetched, settings: settings, started: started, scrapeTime: scrapeTime)
             done()
         }
+        if let connection = directConnection(client: client) {
+            confined.value.cancelFetch = { connection.close() }
+            connection.fetch(
+                headers: headers, limit: settings.bodySizeLimit, followRedirects: client.config.followRedirects, deadline: deadline
+            ).whenComplete { [self] result in
+                switch result {
+                case .success(.response(let response)):
+                    finish(.success(response))
+                case .success(.redirect):
+                    confined.value.redirects = true
+                    confined.value.connection = nil
+                    fetchThroughClient(client, headers: headers, limit: settings.bodySizeLimit, deadline: deadline, then: finish)
+                case .failure(let error):
+                    finish(.failure(error))
+                }
+            }
+        } else {
+            fetchThroughClient(client, headers: headers, limit: settings.bodySizeLimit, deadline: deadline, then: finish)
+        }
+    }
+
+    /// The loop's own connection when the target can be fetched without AsyncHTTPClient: plain
+    /// `http`, no proxy, no redirect seen so far.
+    private func directConnection(client: ConfiguredHTTPClient) -> ScrapeConnection? {
+        if let connection = confined.value.connection { return connection }
+        let proxy = client.config.proxy
+        guard !confined.value.redirects, proxy.proxyURL == nil, !proxy.proxyFromEnvironment,
+              let endpoint = ScrapeConnection.Endpoint(url: target.url) else { return nil }
+        let connection = ScrapeConnection(endpoint: endpoint, eventLoop: eventLoop)
+        confined.value.connection = connection
+        return connection
+    }
+
+    /// Fetches through AsyncHTTPClient (TLS, proxies, redirects), the connection on this loop.
+    private func fetchThroughClient(
+        _ client: ConfiguredHTTPClient, headers: HTTPHeaders, limit: Int, deadline: NIODeadline,
+        then finish: @escaping @Sendable (Result<ScrapeResponse, any Error>) -> Void
+    ) {
+        let task: HTTPClient.Task<ScrapeResponse>
+        do {
+            var request = try confined.value.request ?? HTTPClient.Request(url: target.url)
+            request.headers = headers
+            confined.value.request = request
+            task = client.client.execute(
+                request: request, delegate: ScrapeBodyCollector(limit: limit), eventLoop: .delegateAndChannel(on: eventLoop),
+                deadline: deadline)
+        } catch {
+            return finish(.failure(error))
+        }
+        confined.value.cancelFetch = { task.cancel() }
+        task.futureResult.hop(to: eventLoop).whenComplete { result in finish(result.mapError { $0 }) }
     }
 
     /// Appends what a fetch produced (or its failure's stale markers) with the report series in
@@ -249,6 +299,8 @@ public final class ScrapeLoop: Sendable {
                 confined.value.state.markAllStale(tsdb: tsdb, at: Timestamps.now(), logger: logger)
             }
         }
+        confined.value.connection?.close()
+        confined.value.connection = nil
         let waiters = confined.value.stopWaiters
         confined.value.stopWaiters = []
         for waiter in waiters { waiter.succeed() }
