@@ -208,10 +208,15 @@ public final class ScrapeLoop: Sendable {
     /// The loop's own connection when the target can be fetched without AsyncHTTPClient: plain
     /// `http`, no proxy, no redirect seen so far.
     private func directConnection(client: ConfiguredHTTPClient) -> ScrapeConnection? {
-        if let connection = confined.value.connection { return connection }
+        // Checked on every scrape: a reload may add a proxy.
         let proxy = client.config.proxy
-        guard !confined.value.redirects, proxy.proxyURL == nil, !proxy.proxyFromEnvironment,
-              let endpoint = ScrapeConnection.Endpoint(url: target.url) else { return nil }
+        guard !confined.value.redirects, proxy.proxyURL == nil, !proxy.proxyFromEnvironment else {
+            confined.value.connection?.close()
+            confined.value.connection = nil
+            return nil
+        }
+        if let connection = confined.value.connection { return connection }
+        guard let endpoint = ScrapeConnection.Endpoint(url: target.url) else { return nil }
         let connection = ScrapeConnection(endpoint: endpoint, eventLoop: eventLoop)
         confined.value.connection = connection
         return connection
