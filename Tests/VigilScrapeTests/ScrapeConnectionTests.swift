@@ -51,6 +51,22 @@ import VigilTestSupport
         #expect(server.connections >= 3)
         await harness.close()
     }
+
+    /// With `proxy_url` the scrape goes to the proxy (AsyncHTTPClient's path), never straight
+    /// to the target on the loop's own connection. (AsyncHTTPClient tunnels with CONNECT; this
+    /// stand-in proxy cannot, so the scrape itself fails: only the route is checked.)
+    @Test func proxiedTargetsAreFetchedThroughTheProxy() async throws {
+        let proxy = try await OneShotServer.start(announceClose: true)
+        defer { proxy.stop() }
+        let directory = try TemporaryDirectory()
+        let config = "job_name: node\nproxy_url: http://\(proxy.address)"
+        // Nothing listens on the target's address: a direct connection would be refused.
+        let harness = try ScrapeHarness(directory: directory.path, scrapeConfig: config, address: "127.0.0.1:1")
+        await harness.scrape()
+        #expect(proxy.requestLines.first == "CONNECT 127.0.0.1:1 HTTP/1.1")
+        #expect(!harness.loop.status.lastError.contains("connection refused"))
+        await harness.close()
+    }
 }
 
 /// A raw HTTP/1.1 server that answers one request per connection and then closes it.
@@ -60,6 +76,8 @@ private final class OneShotServer: Sendable {
 
     var address: String { "127.0.0.1:\(channel.localAddress!.port!)" }
     var connections: Int { accepted.value.withLock { $0 } }
+    /// The first line of every request received.
+    var requestLines: [String] { accepted.lines.withLock { $0 } }
 
     private init(channel: any Channel, accepted: Counter) {
         self.channel = channel
@@ -77,7 +95,7 @@ private final class OneShotServer: Sendable {
             .childChannelInitializer { child in
                 counter.increment()
                 return child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(AnswerOnceHandler(response: response))
+                    try child.pipeline.syncOperations.addHandler(AnswerOnceHandler(response: response, counter: counter))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -88,8 +106,9 @@ private final class OneShotServer: Sendable {
         channel.close(promise: nil)
     }
 
-    private final class Counter: Sendable {
+    final class Counter: Sendable {
         let value = Mutex(0)
+        let lines = Mutex<[String]>([])
         func increment() { value.withLock { $0 += 1 } }
     }
 }
@@ -97,14 +116,18 @@ private final class OneShotServer: Sendable {
 private final class AnswerOnceHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = ByteBuffer
     let response: String
+    let counter: OneShotServer.Counter
 
-    init(response: String) {
+    init(response: String, counter: OneShotServer.Counter) {
         self.response = response
+        self.counter = counter
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        guard bytes.readableBytesView.contains(UInt8(ascii: "\n")) else { return }
+        guard let newline = bytes.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return }
+        let line = String(decoding: bytes.readableBytesView[..<newline], as: UTF8.self)
+        counter.lines.withLock { $0.append(line.hasSuffix("\r") ? String(line.dropLast()) : line) }
         let buffer = context.channel.allocator.buffer(string: response)
         context.writeAndFlush(NIOAny(buffer), promise: nil)
         context.close(promise: nil)
