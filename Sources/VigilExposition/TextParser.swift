@@ -25,9 +25,6 @@ public struct TextParser: ExpositionParser {
     private var scratch: ExpositionScratch?
     private var lastSampleNameStart = 0
     private var lastSampleNameEnd = 0
-    /// Whether the current series' label offsets were skipped (``matchedExpected``) and must be
-    /// read before its labels are materialised.
-    private var labelsPending = false
     /// Whether the last entry read was a sample whose series was the one `next(expecting:)` named.
     public private(set) var matchedExpected = false
 
@@ -121,7 +118,6 @@ public struct TextParser: ExpositionParser {
             return false
         }
         core.labelOffsets.removeAll(keepingCapacity: true)
-        labelsPending = nameEnd != end
         core.nameStart = start
         core.nameEnd = nameEnd
         core.seriesStart = start
@@ -294,7 +290,6 @@ public struct TextParser: ExpositionParser {
     /// The metric name and label set of a sample line, leaving the position at its value.
     private mutating func parseSeries() throws(ExpositionError) {
         core.labelOffsets.removeAll(keepingCapacity: true)
-        labelsPending = false
         core.seriesStart = core.position
         core.nameStart = core.position
         guard core.scanMetricName() else {
@@ -437,6 +432,9 @@ public struct TextParser: ExpositionParser {
     /// The current series' labels as written: in order, unescaped, empty values kept, without the
     /// metric name (allocates). For consumers that must tell `a=""` from a missing `a`, as the
     /// Pushgateway does.
+    /// Whether the current series matched its expectation with a label set left unread.
+    private var labelsPending: Bool { matchedExpected && core.nameEnd != core.seriesEnd }
+
     public func labelPairs() -> [Label] {
         labelsPending ? withLabelsRead.core.materialiseLabelPairs() : core.materialiseLabelPairs()
     }

@@ -199,12 +199,11 @@ final class ScrapeResponseHandler: ChannelInboundHandler, @unchecked Sendable {
 
     private struct Exchange {
         let promise: EventLoopPromise<ScrapeConnection.Outcome>
-        let limit: Int
         let followRedirects: Bool
+        var body: ScrapeBody
         var contentType: String?
         var keepAlive = true
         var answered = false
-        var body: ByteBuffer?
     }
 
     private var exchange: Exchange?
@@ -212,7 +211,7 @@ final class ScrapeResponseHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Takes the next response for `promise`; false if one is still expected.
     func begin(_ promise: EventLoopPromise<ScrapeConnection.Outcome>, limit: Int, followRedirects: Bool) -> Bool {
         guard exchange == nil else { return false }
-        exchange = Exchange(promise: promise, limit: limit, followRedirects: followRedirects)
+        exchange = Exchange(promise: promise, followRedirects: followRedirects, body: ScrapeBody(limit: limit))
         return true
     }
 
@@ -230,8 +229,7 @@ final class ScrapeResponseHandler: ChannelInboundHandler, @unchecked Sendable {
                     && head.headers.contains(name: "Location") {
                     current.promise.succeed(.redirect)
                 } else {
-                    current.promise.fail(ScrapeFetchError(
-                        message: "server returned HTTP status \(head.status.code) \(head.status.reasonPhrase)"))
+                    current.promise.fail(ScrapeFetchError(status: head.status))
                 }
                 // The body is not wanted: drop the connection rather than read it.
                 context.close(promise: nil)
@@ -241,22 +239,18 @@ final class ScrapeResponseHandler: ChannelInboundHandler, @unchecked Sendable {
             current.contentType = head.headers.first(name: "Content-Type")
             current.keepAlive = head.isKeepAlive
             exchange = current
-        case .body(var part):
-            let size = (current.body?.readableBytes ?? 0) + part.readableBytes
-            guard size <= current.limit else {
-                current.promise.fail(ScrapeFetchError(message: "body size limit exceeded"))
+        case .body(let part):
+            do throws(ScrapeFetchError) {
+                try current.body.append(part)
+            } catch {
+                current.promise.fail(error)
                 context.close(promise: nil)
                 return
-            }
-            if current.body == nil {
-                current.body = part
-            } else {
-                current.body!.writeBuffer(&part)
             }
             exchange = current
         case .end:
             if !current.keepAlive { context.close(promise: nil) }
-            current.promise.succeed(.response(ScrapeResponse(body: current.body ?? ByteBuffer(), contentType: current.contentType)))
+            current.promise.succeed(.response(ScrapeResponse(body: current.body.collected, contentType: current.contentType)))
         }
     }
 

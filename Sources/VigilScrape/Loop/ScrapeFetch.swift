@@ -19,46 +19,72 @@ final class ScrapeBodyCollector: HTTPClientResponseDelegate, @unchecked Sendable
     // @unchecked: AsyncHTTPClient calls every method on the event loop the request was given.
     typealias Response = ScrapeResponse
 
-    private let limit: Int
     private var contentType: String?
-    private var body: ByteBuffer?
+    private var body: ScrapeBody
 
     init(limit: Int) {
-        self.limit = limit
+        body = ScrapeBody(limit: limit)
     }
 
     func didReceiveHead(task: HTTPClient.Task<ScrapeResponse>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        guard head.status == .ok else {
-            return task.eventLoop.makeFailedFuture(
-                ScrapeFetchError(message: "server returned HTTP status \(head.status.code) \(head.status.reasonPhrase)"))
-        }
+        guard head.status == .ok else { return task.eventLoop.makeFailedFuture(ScrapeFetchError(status: head.status)) }
         contentType = head.headers.first(name: "Content-Type")
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<ScrapeResponse>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        let size = (body?.readableBytes ?? 0) + buffer.readableBytes
-        guard size <= limit else {
-            body = nil
-            return task.eventLoop.makeFailedFuture(ScrapeFetchError(message: "body size limit exceeded"))
+        do throws(ScrapeFetchError) {
+            try body.append(buffer)
+            return task.eventLoop.makeSucceededVoidFuture()
+        } catch {
+            return task.eventLoop.makeFailedFuture(error)
         }
-        if body == nil {
-            body = buffer
-        } else {
-            var more = buffer
-            body!.writeBuffer(&more)
-        }
-        return task.eventLoop.makeSucceededVoidFuture()
     }
 
     func didFinishRequest(task: HTTPClient.Task<ScrapeResponse>) throws -> ScrapeResponse {
-        ScrapeResponse(body: body ?? ByteBuffer(), contentType: contentType)
+        ScrapeResponse(body: body.collected, contentType: contentType)
+    }
+}
+
+/// A scrape body as its parts arrive (decompressed), refused once it passes `limit` bytes.
+struct ScrapeBody {
+    let limit: Int
+    private var bytes: ByteBuffer?
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// The body so far.
+    var collected: ByteBuffer { bytes ?? ByteBuffer() }
+
+    /// Appends `part`; throws (and drops what was collected) when the body passes the limit.
+    mutating func append(_ part: ByteBuffer) throws(ScrapeFetchError) {
+        guard (bytes?.readableBytes ?? 0) + part.readableBytes <= limit else {
+            bytes = nil
+            throw ScrapeFetchError(message: "body size limit exceeded")
+        }
+        if bytes == nil {
+            bytes = part
+        } else {
+            var more = part
+            bytes!.writeBuffer(&more)
+        }
     }
 }
 
 /// Why a fetch failed, in Prometheus's words where it has them.
 struct ScrapeFetchError: Error {
     let message: String
+
+    init(message: String) {
+        self.message = message
+    }
+
+    /// A target answered something other than 200.
+    init(status: HTTPResponseStatus) {
+        message = "server returned HTTP status \(status.code) \(status.reasonPhrase)"
+    }
 
     /// The message for any error a fetch ended with: ours as they are, the client's as Go words them.
     static func message(for error: any Error, url: String, address: String) -> String {
