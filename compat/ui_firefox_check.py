@@ -149,8 +149,13 @@ class Firefox(ui_check.PageDriver):
                                                   "devicePixelRatio": 1})
         if dark != self.dark:
             self._chrome_eval(f"Services.prefs.setIntPref({json.dumps(COLOR_SCHEME_PREF)}, {0 if dark else 1})")
-            expect(self.eval("matchMedia('(prefers-color-scheme: dark)').matches") == dark,
-                   f"the page sees prefers-color-scheme: {'dark' if dark else 'light'}")
+            # The pref reaches the content process over IPC, a moment after the chrome script returns.
+            scheme = "dark" if dark else "light"
+            try:
+                self.wait_for(f"matchMedia('(prefers-color-scheme: {scheme})').matches", timeout=15,
+                              what=f"prefers-color-scheme: {scheme}")
+            except TimeoutError:
+                expect(False, f"the page sees prefers-color-scheme: {'light' if dark else 'dark'} 15 s after the switch")
             self.dark = dark
 
     def screenshot(self, name):
