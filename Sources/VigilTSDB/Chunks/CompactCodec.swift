@@ -234,19 +234,32 @@ enum CompactCodec {
     }
 
     // MARK: Decoding
+    //
+    // The decoder reads through an ``XORDecoder``: its peek (one unaligned 64-bit load, the bytes
+    // past the end reading as zeros) and position serve as the bit reader, and XOR-mode values
+    // use its value step unchanged. Each section is decoded in one loop straight into the
+    // caller's arrays: sequences first as raw elements, then turned into samples in place.
 
     /// Appends the samples of `bytes` to `times` and `values`; false, with nothing appended, when
     /// the bytes are damaged.
     static func decode(_ bytes: [UInt8], into times: inout [Int64], _ values: inout [Double]) -> Bool {
-        var reader = CompactBitReader(bytes)
-        let count = Int(reader.read(16))
-        guard reader.inBounds else { return false }
+        guard bytes.count >= 2 else { return false }
+        let count = Int(bytes[0]) &<< 8 | Int(bytes[1])
         guard count > 0 else { return true }
         let startTimes = times.count
         let startValues = values.count
-        times.reserveCapacity(startTimes &+ count)
-        values.reserveCapacity(startValues &+ count)
-        guard decodeSamples(&reader, count, &times, &values), reader.inBounds else {
+        times.append(contentsOf: repeatElement(0, count: count))
+        values.append(contentsOf: repeatElement(0, count: count))
+        let intact = bytes.withUnsafeBytes { raw in
+            times.withUnsafeMutableBufferPointer { timeBuffer in
+                values.withUnsafeMutableBufferPointer { valueBuffer in
+                    decodeSamples(
+                        raw, count, timeBuffer.baseAddress.unsafelyUnwrapped + startTimes,
+                        valueBuffer.baseAddress.unsafelyUnwrapped + startValues)
+                }
+            }
+        }
+        guard intact else {
             times.removeSubrange(startTimes...)
             values.removeSubrange(startValues...)
             return false
@@ -254,148 +267,202 @@ enum CompactCodec {
         return true
     }
 
-    static func decodeSamples(_ reader: inout CompactBitReader, _ count: Int, _ times: inout [Int64], _ values: inout [Double]) -> Bool {
-        guard let first = reader.readUvarint() else { return false }
+    /// Decodes the `count` (≥ 1) samples of a chunk into `times` and `values` (room for `count`
+    /// each); false when the bytes are damaged (the buffers then hold garbage).
+    static func decodeSamples(
+        _ raw: UnsafeRawBufferPointer, _ count: Int, _ times: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        let base = raw.baseAddress.unsafelyUnwrapped
+        var reader = XORDecoder(bytes: raw)
+        guard let first = reader.readUvarint(base) else { return false }
         let start = Int64(bitPattern: first &>> 1) ^ -Int64(bitPattern: first & 1)
-        var base: Int64 = 0
+        var interval: Int64 = 0
         if count >= 2 {
-            guard let interval = reader.readUvarint() else { return false }
-            base = Int64(bitPattern: interval)
+            guard let common = reader.readUvarint(base) else { return false }
+            interval = Int64(bitPattern: common)
         }
-        guard let mode = ValueMode(rawValue: UInt8(truncatingIfNeeded: reader.read(8))) else { return false }
+        guard let mode = ValueMode(rawValue: UInt8(truncatingIfNeeded: reader.read(base, 8))) else { return false }
         var exponent = 0
         var factor: Int64 = 1
         var integer: Int64 = 0
         if mode != .xor {
-            exponent = Int(reader.read(8))
-            guard exponent < powersOfTen.count, let rawFactor = reader.readUvarint(), let first = reader.readUvarint(),
+            exponent = Int(reader.read(base, 8))
+            guard exponent < powersOfTen.count, let rawFactor = reader.readUvarint(base), let first = reader.readUvarint(base),
                   rawFactor >= 1, rawFactor <= UInt64(Int64.max) else { return false }
             factor = Int64(rawFactor)
             integer = Int64(bitPattern: first &>> 1) ^ -Int64(bitPattern: first & 1)
         }
-        var timestamp = start
-        times.append(timestamp)
+        times[0] = start
         if count >= 2 {
-            guard reader.readSequence(count &- 1, { residual in
-                timestamp &+= base &+ residual
-                times.append(timestamp)
-            }) else { return false }
+            var sink = TimestampSink(timestamp: start, interval: interval)
+            guard decodeSequence(&reader, base, count &- 1, into: times + 1, &sink) else { return false }
         }
         switch mode {
         case .xor:
-            var bits = reader.read(64)
-            values.append(Double(bitPattern: bits))
-            var leading = 0
-            var trailing = 0
-            for _ in 1..<count {
-                guard reader.inBounds else { return false }
-                if reader.read(1) == 1 {
-                    if reader.read(1) == 1 {
-                        leading = Int(reader.read(5))
-                        var significant = Int(reader.read(6))
-                        if significant == 0 { significant = 64 }
-                        guard leading &+ significant <= 64 else { return false }
-                        trailing = 64 &- leading &- significant
-                    }
-                    bits ^= reader.read(64 &- leading &- trailing) &<< UInt64(trailing)
-                }
-                values.append(Double(bitPattern: bits))
-            }
+            return decodeXORValues(&reader, base, count, into: values)
         case .delta, .deltaOfDelta:
-            values.append(scaledValue(integer, exponent))
-            var difference: Int64 = 0
-            let ofDelta = mode == .deltaOfDelta
-            if count >= 2 {
-                guard reader.readSequence(count &- 1, { element in
-                    difference = ofDelta ? difference &+ element &* factor : element &* factor
-                    integer &+= difference
-                    values.append(scaledValue(integer, exponent))
-                }) else { return false }
-            }
+            let scale = powersOfTen[exponent]
+            var sink = IntegerValueSink(
+                integer: integer, factor: factor, ofDelta: mode == .deltaOfDelta, scaled: exponent != 0, scale: scale)
+            values[0] = sink.value
+            guard count < 2 || decodeSequence(&reader, base, count &- 1, into: values + 1, &sink) else { return false }
+            return reader.inBounds
         }
-        return true
-    }
-}
-
-/// Reads bits most-significant first from a zero-padded copy of a compact chunk.
-struct CompactBitReader {
-    let padded: [UInt8]
-    let limit: Int
-    var bit = 0
-
-    init(_ bytes: [UInt8]) {
-        padded = bytes + [UInt8](repeating: 0, count: 16)
-        limit = bytes.count &* 8
     }
 
-    var inBounds: Bool { bit <= limit }
-
-    /// Reads `count` (0...64) bits; past the end they read as zeros and ``inBounds`` turns false.
-    mutating func read(_ count: Int) -> UInt64 {
-        guard count > 0 else { return 0 }
-        guard bit <= limit else { return 0 }
-        let result: UInt64 = padded.withUnsafeBytes { raw in
-            func peek(_ at: Int) -> UInt64 {
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: at &>> 3, as: UInt64.self)) &<< UInt64(at & 7)
-            }
-            if count <= 57 { return peek(bit) &>> UInt64(64 &- count) }
-            let rest = count &- 32
-            return (peek(bit) &>> 32) &<< UInt64(rest) | peek(bit &+ 32) &>> UInt64(64 &- rest)
-        }
-        bit &+= count
-        return result
-    }
-
-    mutating func readUvarint() -> UInt64? {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        for index in 0..<10 {
-            let byte = read(8)
-            guard inBounds else { return nil }
-            if byte < 0x80 {
-                if index == 9 && byte > 1 { return nil }
-                return result | byte &<< shift
-            }
-            result |= (byte & 0x7f) &<< shift
-            shift &+= 7
-        }
-        return nil
-    }
-
-    /// Reads a sequence of exactly `count` integers, calling `body` with each.
-    mutating func readSequence(_ count: Int, _ body: (Int64) -> Void) -> Bool {
-        let width = Int(read(7))
-        let signed = read(1) == 1
-        guard width <= 64 else { return false }
-        let escape = width == 64 ? UInt64.max : (UInt64(1) &<< UInt64(width)) &- 1
-        var remaining = count
-        while remaining > 0 {
-            guard inBounds else { return false }
-            if read(1) == 0 {
-                var zeros = 0
-                while read(1) == 0 {
-                    zeros &+= 1
-                    guard zeros < 17, inBounds else { return false }
-                }
-                let run = Int((UInt64(1) &<< UInt64(zeros)) | read(zeros))
-                guard run <= remaining else { return false }
-                for _ in 0..<run { body(0) }
-                remaining &-= run
+    /// Decodes mode 0's values: 64 raw bits, then Prometheus's XOR value field per sample, runs
+    /// of unchanged values (`0` bits) taken a peek at a time.
+    @inline(__always)
+    static func decodeXORValues(
+        _ reader: inout XORDecoder, _ base: UnsafeRawPointer, _ count: Int, into values: UnsafeMutablePointer<Double>
+    ) -> Bool {
+        reader.valueBits = reader.read(base, 64)
+        values[0] = Double(bitPattern: reader.valueBits)
+        var index = 1
+        while index < count {
+            guard reader.inBounds else { return false }
+            let word = reader.peek(base, reader.bit)
+            if word &>> 63 == 0 {
+                // Only the first 57 bits of a peek are sure to be stream bits.
+                let run = Swift.min(Swift.min(word.leadingZeroBitCount, 57), count &- index)
+                (values + index).update(repeating: Double(bitPattern: reader.valueBits), count: run)
+                reader.bit &+= run
+                index &+= run
                 continue
             }
-            var payload = read(width)
+            guard reader.stepValue(base, header: word, at: reader.bit) else { return false }
+            values[index] = Double(bitPattern: reader.valueBits)
+            index &+= 1
+        }
+        return reader.inBounds
+    }
+
+    /// Decodes a sequence of exactly `count` integers through `sink`, which turns them into
+    /// `count` outputs; false when it is damaged. See ``writeSequence(_:to:)`` for the tokens.
+    @inline(__always)
+    static func decodeSequence<Sink: SequenceSink>(
+        _ reader: inout XORDecoder, _ base: UnsafeRawPointer, _ count: Int, into output: UnsafeMutablePointer<Sink.Output>,
+        _ sink: inout Sink
+    ) -> Bool {
+        let header = reader.read(base, 8)
+        let width = Int(truncatingIfNeeded: header &>> 1)
+        let signed = header & 1 == 1
+        guard width <= 64 else { return false }
+        let escape = width == 64 ? UInt64.max : (UInt64(1) &<< UInt64(width)) &- 1
+        var written = 0
+        while written < count {
+            guard reader.inBounds else { return false }
+            let word = reader.peek(base, reader.bit)
+            if word &>> 63 == 0 {
+                // `0`, then `z` zeros and the run length in `z + 1` bits (z ≤ 16: at most 35 bits).
+                let zeros = (word &<< 1).leadingZeroBitCount
+                guard zeros < 17 else { return false }
+                let run = Int(truncatingIfNeeded: (word &<< UInt64(truncatingIfNeeded: 1 &+ zeros)) &>> UInt64(truncatingIfNeeded: 63 &- zeros))
+                guard run <= count &- written else { return false }
+                sink.zeros(run, at: output + written)
+                written &+= run
+                reader.bit &+= 2 &* zeros &+ 2
+                continue
+            }
+            var payload: UInt64
+            if width == 0 {
+                payload = 0
+                reader.bit &+= 1
+            } else if width <= 56 {
+                payload = (word &<< 1) &>> UInt64(truncatingIfNeeded: 64 &- width)
+                reader.bit &+= 1 &+ width
+            } else {
+                reader.bit &+= 1
+                payload = reader.read(base, width)
+            }
             if payload == escape {
-                let length = Int(read(7))
+                let length = Int(reader.read(base, 7))
                 guard length <= 64 else { return false }
-                payload = read(length)
+                payload = length == 0 ? 0 : reader.read(base, length)
             }
             let code = payload &+ 1
             let element = signed
                 ? Int64(bitPattern: code &>> 1) ^ -Int64(bitPattern: code & 1)
                 : Int64(bitPattern: code)
-            body(element)
-            remaining &-= 1
+            sink.element(element, at: output + written)
+            written &+= 1
         }
-        return true
+        return reader.inBounds
+    }
+}
+
+/// What a decoded sequence becomes: the sink sees each zero run and each non-zero element in
+/// order and writes one output per element, so the samples come out of the one decoding pass.
+protocol SequenceSink {
+    associatedtype Output
+    /// `count` zero elements, written from `output`.
+    mutating func zeros(_ count: Int, at output: UnsafeMutablePointer<Output>)
+    /// One non-zero element, written at `output`.
+    mutating func element(_ element: Int64, at output: UnsafeMutablePointer<Output>)
+}
+
+/// Timestamps from their sequence: each element is an interval's difference from the common one.
+struct TimestampSink: SequenceSink {
+    var timestamp: Int64
+    let interval: Int64
+
+    @inline(__always)
+    mutating func zeros(_ count: Int, at output: UnsafeMutablePointer<Int64>) {
+        let first = timestamp
+        for index in 0..<count { output[index] = first &+ interval &* Int64(index &+ 1) }
+        timestamp = first &+ interval &* Int64(count)
+    }
+
+    @inline(__always)
+    mutating func element(_ element: Int64, at output: UnsafeMutablePointer<Int64>) {
+        timestamp &+= interval &+ element
+        output.pointee = timestamp
+    }
+}
+
+/// Values of modes 1 and 2 from their sequence: unit differences (or differences of
+/// differences) of decimal-scaled integers, turned into values with `scaledValue`'s formula.
+struct IntegerValueSink: SequenceSink {
+    var integer: Int64
+    var difference: Int64 = 0
+    let factor: Int64
+    let ofDelta: Bool
+    let scaled: Bool
+    let scale: Double
+
+    init(integer: Int64, factor: Int64, ofDelta: Bool, scaled: Bool, scale: Double) {
+        self.integer = integer
+        self.factor = factor
+        self.ofDelta = ofDelta
+        self.scaled = scaled
+        self.scale = scale
+    }
+
+    /// The current integer's value.
+    @inline(__always)
+    var value: Double { scaled ? Double(integer) / scale : Double(integer) }
+
+    @inline(__always)
+    mutating func zeros(_ count: Int, at output: UnsafeMutablePointer<Double>) {
+        guard ofDelta && difference != 0 else {
+            // Deltas of zero (or differences of a zero difference): the value repeats.
+            output.update(repeating: value, count: count)
+            return
+        }
+        for index in 0..<count {
+            integer &+= difference
+            output[index] = value
+        }
+    }
+
+    @inline(__always)
+    mutating func element(_ element: Int64, at output: UnsafeMutablePointer<Double>) {
+        if ofDelta {
+            difference &+= element &* factor
+            integer &+= difference
+        } else {
+            integer &+= element &* factor
+        }
+        output.pointee = value
     }
 }
