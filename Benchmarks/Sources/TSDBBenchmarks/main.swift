@@ -89,8 +89,9 @@ print("decode, sample by sample (next()), ±2ms jitter: \(Int(sampleBySampleRate
 
 // Batch decode (`XORIterator.decode(into:)`, what range queries use) on the same kinds of series,
 // with exact 15 s timestamps and with ±2 ms jitter on a quarter of the scrapes.
-for jitter in [false, true] {
-    let chunks = Array(nodeLikeChunks(seed: 11, jitter: jitter).joined())
+for (jitter, kinds) in [(false, 0...9), (false, 0...3), (false, 4...6), (false, 7...9), (true, 0...9)] {
+    let chunks = Array(nodeLikeChunks(seed: 11, jitter: jitter).enumerated().filter { kinds.contains($0.offset % 10) }.map { $0.element }.joined())
+    print(kinds, terminator: " ")
     var timestamps = [Int64](repeating: 0, count: 120)
     var values = [Double](repeating: 0, count: 120)
     var sum: Int64 = 0
@@ -108,6 +109,36 @@ for jitter in [false, true] {
     }
     print("decode, batch (decode(into:)), \(jitter ? "±2ms jitter" : "exact 15s"): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
 }
+
+// Compact chunks (what compaction writes into blocks of 6h and more): each series' 480 samples
+// in one chunk, decoded whole.
+for (jitter, kinds) in [(false, 0...9), (false, 0...3), (false, 4...6), (false, 7...8), (false, 9...9), (true, 0...9)] {
+    let compact = nodeLikeChunks(seed: 11, jitter: jitter).enumerated().filter { kinds.contains($0.offset % 10) }.map { series -> StoredChunk in
+        var times: [Int64] = []
+        var values: [Double] = []
+        for chunk in series.element { _ = chunk.decodeAll(into: &times, &values) }
+        return .compact(CompactChunk(samples: zip(times, values).map { (timestamp: $0, value: $1) }))
+    }
+    var timestamps: [Int64] = []
+    var values: [Double] = []
+    var sum: Int64 = 0
+    let fastest = bestRate {
+        var decoded = 0
+        for _ in 0..<10 {
+            for chunk in compact {
+                timestamps.removeAll(keepingCapacity: true)
+                values.removeAll(keepingCapacity: true)
+                chunk.decodeAll(into: &timestamps, &values)
+                sum &+= timestamps[timestamps.count - 1] &+ Int64(truncatingIfNeeded: values[values.count - 1].bitPattern)
+                decoded &+= timestamps.count
+            }
+        }
+        return decoded
+    }
+    print(kinds, "decode, compact chunks (decodeAll), \(jitter ? "±2ms jitter" : "exact 15s"): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
+}
+
+if getenv("DECODE_ONLY") != nil { exit(0) }
 
 // Append rate into the head, existing series, batches of 1000, WAL off.
 let head = Head()

@@ -136,30 +136,6 @@ struct XORDecoder: Sendable {
             base, header: word &<< UInt64(truncatingIfNeeded: dodLength), at: bit &+ dodLength, inBounds: inBounds)
     }
 
-    /// Decodes the run of unchanged samples (`00`: same interval, same value) that `word`, the
-    /// peek at ``bit``, starts with (it must start with `00`), at most `limit` (≥ 1) of them, into
-    /// `timestamps` and `values`; returns how many. Constant series and counters at rest are such
-    /// runs: one count of leading zeros replaces a branch per sample.
-    @inlinable @inline(__always)
-    mutating func repeatRun(
-        _ word: UInt64, upTo limit: Int, _ timestamps: UnsafeMutablePointer<Int64>, _ values: UnsafeMutablePointer<Double>
-    ) -> Int {
-        // Only the first 57 bits of a peek are sure to be stream bits.
-        let zeros = Swift.min(word.leadingZeroBitCount, 57)
-        let run = Swift.min(zeros &>> 1, limit)
-        let step = Int64(bitPattern: delta)
-        let value = Double(bitPattern: valueBits)
-        var time = timestamp
-        for index in 0..<run {
-            time &+= step
-            timestamps[index] = time
-            values[index] = value
-        }
-        timestamp = time
-        bit &+= run &* 2
-        return run
-    }
-
     /// Decodes the value whose first bits are the high bits of `header`, starting at bit `at`,
     /// without branching on the control bits: `0` (unchanged), `10` (reuse the window) and `11`
     /// (new window: 5 bits of leading zeros, 6 of significant bits, 0 meaning 64).

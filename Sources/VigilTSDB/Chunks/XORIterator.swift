@@ -137,12 +137,6 @@ public struct XORIterator: Sendable {
             let inBoundsLimit = state.inBoundsLimitBits
             var intact = true
             while done < end && state.bit <= inBoundsLimit {
-                let word = state.peek(base, state.bit, inBounds: true)
-                if word &>> 62 == 0 {
-                    done &+= state.repeatRun(
-                        word, upTo: end &- done, timestamps + (done &+ offset), values + (done &+ offset))
-                    continue
-                }
                 guard state.step(base, inBounds: true) else {
                     intact = false
                     break
@@ -152,13 +146,6 @@ public struct XORIterator: Sendable {
                 done &+= 1
             }
             while intact && done < end {
-                let word = state.peek(base, state.bit)
-                if word &>> 62 == 0 && state.bit &+ 2 <= state.limitBits {
-                    done &+= state.repeatRun(
-                        word, upTo: Swift.min(end &- done, (state.limitBits &- state.bit) &>> 1),
-                        timestamps + (done &+ offset), values + (done &+ offset))
-                    continue
-                }
                 guard state.step(base) else { break }
                 timestamps[done &+ offset] = state.timestamp
                 values[done &+ offset] = Double(bitPattern: state.valueBits)
