@@ -301,11 +301,19 @@ enum CompactCodec {
         case .xor:
             return decodeXORValues(&reader, base, count, into: values)
         case .delta, .deltaOfDelta:
-            let scale = powersOfTen[exponent]
-            var sink = IntegerValueSink(
-                integer: integer, factor: factor, ofDelta: mode == .deltaOfDelta, scaled: exponent != 0, scale: scale)
-            values[0] = sink.value
-            guard count < 2 || decodeSequence(&reader, base, count &- 1, into: values + 1, &sink) else { return false }
+            let ofDelta = mode == .deltaOfDelta
+            // `scaledValue`'s formula, its branch on the exponent taken once: a division only
+            // for decimals.
+            if exponent == 0 {
+                var sink = IntegerValueSink(integer: integer, factor: factor, ofDelta: ofDelta, scale: WholeNumbers())
+                values[0] = sink.value
+                guard count < 2 || decodeSequence(&reader, base, count &- 1, into: values + 1, &sink) else { return false }
+            } else {
+                var sink = IntegerValueSink(
+                    integer: integer, factor: factor, ofDelta: ofDelta, scale: Decimals(divisor: powersOfTen[exponent]))
+                values[0] = sink.value
+                guard count < 2 || decodeSequence(&reader, base, count &- 1, into: values + 1, &sink) else { return false }
+            }
             return reader.inBounds
         }
     }
@@ -337,20 +345,78 @@ enum CompactCodec {
         return reader.inBounds
     }
 
+    /// The branch-free token loop of ``decodeSequence(_:_:_:into:_:)`` (widths 1…56), on locals
+    /// so its state stays in registers. Stops before an escape or a bad run, and when fewer than
+    /// four outputs are left; returns the new bit position and output count.
+    @inline(__always)
+    static func decodeTokens<Sink: SequenceSink>(
+        _ base: UnsafeRawPointer, _ reader: XORDecoder, from start: Int, written initial: Int, count: Int, width: Int,
+        signed: Bool, escape: UInt64, into output: UnsafeMutablePointer<Sink.Output>, _ sink: inout Sink
+    ) -> (bit: Int, written: Int) {
+        var bit = start
+        var written = initial
+        let last = count &- 4
+        let payloadShift = UInt64(truncatingIfNeeded: 64 &- width)
+        let elementBits = 1 &+ width
+        let inBoundsLimit = reader.inBoundsLimitBits
+        guard bit <= inBoundsLimit else { return (bit, written) }
+        @inline(__always) func load(_ at: Int) -> UInt64 {
+            XORDecoder.peek(base, at, byteCount: 0, tailStart: 0, tailWord: 0, inBounds: true)
+        }
+        // `high` holds the 64 stream bits from `bit`. A token's length comes from `high` alone and
+        // the next `high` is `high` shifted, topped up from a load issued a token earlier, so the
+        // loop's critical path has no load on it.
+        var high = (load(bit) &>> 32) &<< 32 | load(bit &+ 32) &>> 32
+        while written <= last && bit <= inBoundsLimit {
+            let next = load(bit &+ 64)
+            let isRun = high &>> 63 == 0
+            let zeros = Swift.min((high &<< 1).leadingZeroBitCount, 17)
+            let runLength = Int(truncatingIfNeeded: (high &<< UInt64(truncatingIfNeeded: 1 &+ zeros)) &>> UInt64(truncatingIfNeeded: 63 &- zeros))
+            let payload = (high &<< 1) &>> payloadShift
+            let code = payload &+ 1
+            let element = signed
+                ? Int64(bitPattern: code &>> 1) ^ -Int64(bitPattern: code & 1)
+                : Int64(bitPattern: code)
+            let special = isRun ? zeros >= 17 || runLength > count &- written : payload == escape
+            if _slowPath(special) { break }
+            let length = isRun ? runLength : 1
+            sink.token(isRun ? 0 : element, length: length, at: output + written)
+            written &+= length
+            let used = isRun ? 2 &* zeros &+ 2 : elementBits
+            bit &+= used
+            // 1 ≤ used ≤ 57: both shifts are in range.
+            high = high &<< UInt64(truncatingIfNeeded: used) | next &>> UInt64(truncatingIfNeeded: 64 &- used)
+        }
+        return (bit, written)
+    }
+
     /// Decodes a sequence of exactly `count` integers through `sink`, which turns them into
     /// `count` outputs; false when it is damaged. See ``writeSequence(_:to:)`` for the tokens.
     @inline(__always)
     static func decodeSequence<Sink: SequenceSink>(
         _ reader: inout XORDecoder, _ base: UnsafeRawPointer, _ count: Int, into output: UnsafeMutablePointer<Sink.Output>,
-        _ sink: inout Sink
+        _ sinkOut: inout Sink
     ) -> Bool {
+        // On a local copy the sink's state stays in registers.
+        var sink = sinkOut
+        defer { sinkOut = sink }
         let header = reader.read(base, 8)
         let width = Int(truncatingIfNeeded: header &>> 1)
         let signed = header & 1 == 1
         guard width <= 64 else { return false }
         let escape = width == 64 ? UInt64.max : (UInt64(1) &<< UInt64(width)) &- 1
         var written = 0
+        let fastWidth = width >= 1 && width <= 56
         while written < count {
+            // Random data mixes runs and elements unpredictably: while four outputs fit, each
+            // token is decoded without branching on its kind, both readings computed and one
+            // chosen. Escapes, bad runs and the last outputs leave for the token-by-token path.
+            if fastWidth && count &- written >= 4 {
+                (reader.bit, written) = decodeTokens(
+                    base, reader, from: reader.bit, written: written, count: count, width: width, signed: signed,
+                    escape: escape, into: output, &sink)
+            }
+            guard written < count else { break }
             guard reader.inBounds else { return false }
             let word = reader.peek(base, reader.bit)
             if word &>> 63 == 0 {
@@ -399,6 +465,10 @@ protocol SequenceSink {
     mutating func zeros(_ count: Int, at output: UnsafeMutablePointer<Output>)
     /// One non-zero element, written at `output`.
     mutating func element(_ element: Int64, at output: UnsafeMutablePointer<Output>)
+    /// `element` (zero or not) followed by `length - 1` zeros, written from `output`, which has
+    /// room for at least four: up to four are written without a branch on `length`, the
+    /// outputs past `length` being overwritten by the next token.
+    mutating func token(_ element: Int64, length: Int, at output: UnsafeMutablePointer<Output>)
 }
 
 /// Timestamps from their sequence: each element is an interval's difference from the common one.
@@ -418,29 +488,56 @@ struct TimestampSink: SequenceSink {
         timestamp &+= interval &+ element
         output.pointee = timestamp
     }
+
+    @inline(__always)
+    mutating func token(_ element: Int64, length: Int, at output: UnsafeMutablePointer<Int64>) {
+        let first = timestamp &+ interval &+ element
+        output[0] = first
+        output[1] = first &+ interval
+        output[2] = first &+ interval &* 2
+        output[3] = first &+ interval &* 3
+        if _slowPath(length > 4) {
+            for index in 4..<length { output[index] = first &+ interval &* Int64(index) }
+        }
+        timestamp = first &+ interval &* Int64(length &- 1)
+    }
+}
+
+/// How a decimal-scaled integer becomes its value: `scaledValue`'s formula for one exponent.
+protocol IntegerScale {
+    func value(_ integer: Int64) -> Double
+}
+
+/// Exponent 0: the integer is the value.
+struct WholeNumbers: IntegerScale {
+    @inline(__always) func value(_ integer: Int64) -> Double { Double(integer) }
+}
+
+/// Exponents 1…9: the integer divided by `10^k` (an IEEE division, exactly as encoded).
+struct Decimals: IntegerScale {
+    let divisor: Double
+    @inline(__always) func value(_ integer: Int64) -> Double { Double(integer) / divisor }
 }
 
 /// Values of modes 1 and 2 from their sequence: unit differences (or differences of
-/// differences) of decimal-scaled integers, turned into values with `scaledValue`'s formula.
-struct IntegerValueSink: SequenceSink {
+/// differences) of decimal-scaled integers.
+struct IntegerValueSink<Scale: IntegerScale>: SequenceSink {
     var integer: Int64
     var difference: Int64 = 0
     let factor: Int64
     let ofDelta: Bool
-    let scaled: Bool
-    let scale: Double
+    let scale: Scale
 
-    init(integer: Int64, factor: Int64, ofDelta: Bool, scaled: Bool, scale: Double) {
+    init(integer: Int64, factor: Int64, ofDelta: Bool, scale: Scale) {
         self.integer = integer
         self.factor = factor
         self.ofDelta = ofDelta
-        self.scaled = scaled
         self.scale = scale
     }
 
     /// The current integer's value.
     @inline(__always)
-    var value: Double { scaled ? Double(integer) / scale : Double(integer) }
+    var value: Double { scale.value(integer) }
 
     @inline(__always)
     mutating func zeros(_ count: Int, at output: UnsafeMutablePointer<Double>) {
@@ -453,6 +550,23 @@ struct IntegerValueSink: SequenceSink {
             integer &+= difference
             output[index] = value
         }
+    }
+
+    @inline(__always)
+    mutating func token(_ element: Int64, length: Int, at output: UnsafeMutablePointer<Double>) {
+        guard !ofDelta else {
+            // Differences of differences change the value at every output: no shortcut.
+            if element != 0 { self.element(element, at: output) } else { zeros(1, at: output) }
+            zeros(length &- 1, at: output + 1)
+            return
+        }
+        integer &+= element &* factor
+        let current = value
+        output[0] = current
+        output[1] = current
+        output[2] = current
+        output[3] = current
+        if _slowPath(length > 4) { (output + 4).update(repeating: current, count: length &- 4) }
     }
 
     @inline(__always)
