@@ -23,13 +23,18 @@ func nodeLikeChunks(seed: UInt64, jitter: Bool) -> [[XORChunk]] {
         var chunks: [XORChunk] = []
         var appender = XORAppender()
         var value: Double
+        // Two-decimal counters hold what a scrape parses from text such as "1234.56": the double
+        // nearest to a whole number of hundredths, never an accumulated float sum.
+        var hundredths: Int64 = 0
         let kind = index % 10
         // 40% constant (up, info, limits), 30% integer counters (bytes, packets), 20% float
         // counters (cpu seconds), 10% gauges (memory bytes).
         switch kind {
         case 0...3: value = 1
         case 4...6: value = Double(rng.next() % 1_000_000_000)
-        case 7...8: value = Double(rng.next() % 100_000) / 100
+        case 7...8:
+            hundredths = Int64(rng.next() % 100_000)
+            value = Double(hundredths) / 100
         default: value = Double(rng.next() % 8_000_000_000)
         }
         var t: Int64 = 1_700_000_000_000
@@ -43,7 +48,9 @@ func nodeLikeChunks(seed: UInt64, jitter: Bool) -> [[XORChunk]] {
             switch kind {
             case 0...3: break
             case 4...6: if rng.next() % 2 == 0 { value += Double(rng.next() % 20_000) }
-            case 7...8: value += Double(rng.next() % 1500) / 100
+            case 7...8:
+                hundredths += Int64(rng.next() % 1500)
+                value = Double(hundredths) / 100
             default: if rng.next() % 3 == 0 { value = max(0, value + Double(Int64(rng.next() % 2_000) - 1_000) * 4096) }
             }
         }
@@ -57,10 +64,10 @@ let totalBytes = chunksBySeries.joined().reduce(0) { $0 + $1.bytes.count }
 let totalSamples = seriesCount * samplesPerSeries
 print("bytes/sample (node_exporter-like, 2h @15s, \(seriesCount) series): \(Double(totalBytes) / Double(totalSamples))")
 
-/// The best rate of 5 passes, each running `pass` (which returns how many items it handled).
-func bestRate(_ pass: () -> Int) -> Double {
+/// The best rate of `passes` passes, each running `pass` (which returns how many items it handled).
+func bestRate(passes: Int = 5, _ pass: () -> Int) -> Double {
     var best = 0.0
-    for _ in 0..<5 {
+    for _ in 0..<passes {
         let start = now()
         let handled = pass()
         best = max(best, Double(handled) / (now() - start))
@@ -87,15 +94,28 @@ let sampleBySampleRate = bestRate {
 }
 print("decode, sample by sample (next()), ±2ms jitter: \(Int(sampleBySampleRate / 1e6)) M samples/s (checksum \(checksum & 0xff))")
 
-// Batch decode (`XORIterator.decode(into:)`, what range queries use) on the same kinds of series,
-// with exact 15 s timestamps and with ±2 ms jitter on a quarter of the scrapes.
-for (jitter, kinds) in [(false, 0...9), (false, 0...3), (false, 4...6), (false, 7...9), (true, 0...9)] {
-    let chunks = Array(nodeLikeChunks(seed: 11, jitter: jitter).enumerated().filter { kinds.contains($0.offset % 10) }.map { $0.element }.joined())
-    print(kinds, terminator: " ")
+// Batch decodes, as range queries run them (`StoredSeries.decode(into:)`), on the same kinds of
+// series with exact 15 s timestamps and with ±2 ms jitter on a quarter of the scrapes: the whole
+// mix, then each kind alone (a kind is `index % 10` in `nodeLikeChunks`).
+// `DECODE_CASE=gauges` (say) runs only the cases of that name, for profiling.
+let decodeCases: [(jitter: Bool, kinds: ClosedRange<Int>, name: String)] = [
+    (false, 0...9, "all"), (true, 0...9, "all"), (false, 0...3, "constants"), (false, 4...6, "integer counters"),
+    (false, 7...8, "two-decimal counters"), (false, 9...9, "gauges"),
+].filter { decodeCase in getenv("DECODE_CASE").map { String(cString: $0) == decodeCase.name } ?? true }
+func decodeLabel(_ decodeCase: (jitter: Bool, kinds: ClosedRange<Int>, name: String)) -> String {
+    "\(decodeCase.name), \(decodeCase.jitter ? "±2ms jitter" : "exact 15s")"
+}
+func nodeLikeSeries(jitter: Bool, kinds: ClosedRange<Int>) -> [[XORChunk]] {
+    nodeLikeChunks(seed: 11, jitter: jitter).enumerated().filter { kinds.contains($0.offset % 10) }.map(\.element)
+}
+
+// XOR chunks (the head, and blocks cut from it): `XORIterator.decode(into:)`, 120-sample chunks.
+for decodeCase in decodeCases {
+    let chunks = Array(nodeLikeSeries(jitter: decodeCase.jitter, kinds: decodeCase.kinds).joined())
     var timestamps = [Int64](repeating: 0, count: 120)
     var values = [Double](repeating: 0, count: 120)
     var sum: Int64 = 0
-    let fastest = bestRate {
+    let fastest = bestRate(passes: 20) {
         var decoded = 0
         for _ in 0..<10 {
             for chunk in chunks {
@@ -107,22 +127,22 @@ for (jitter, kinds) in [(false, 0...9), (false, 0...3), (false, 4...6), (false, 
         }
         return decoded
     }
-    print("decode, batch (decode(into:)), \(jitter ? "±2ms jitter" : "exact 15s"): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
+    print("decode, XOR chunks (decode(into:)), \(decodeLabel(decodeCase)): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
 }
 
 // Compact chunks (what compaction writes into blocks of 6h and more): each series' 480 samples
-// in one chunk, decoded whole.
-for (jitter, kinds) in [(false, 0...9), (false, 0...3), (false, 4...6), (false, 7...8), (false, 9...9), (true, 0...9)] {
-    let compact = nodeLikeChunks(seed: 11, jitter: jitter).enumerated().filter { kinds.contains($0.offset % 10) }.map { series -> StoredChunk in
+// in one chunk, appended to reused arrays as `StoredSeries.decode(into:)` does.
+for decodeCase in decodeCases {
+    let compact = nodeLikeSeries(jitter: decodeCase.jitter, kinds: decodeCase.kinds).map { series -> StoredChunk in
         var times: [Int64] = []
         var values: [Double] = []
-        for chunk in series.element { _ = chunk.decodeAll(into: &times, &values) }
+        for chunk in series { _ = chunk.decodeAll(into: &times, &values) }
         return .compact(CompactChunk(samples: zip(times, values).map { (timestamp: $0, value: $1) }))
     }
     var timestamps: [Int64] = []
     var values: [Double] = []
     var sum: Int64 = 0
-    let fastest = bestRate {
+    let fastest = bestRate(passes: 20) {
         var decoded = 0
         for _ in 0..<10 {
             for chunk in compact {
@@ -135,9 +155,10 @@ for (jitter, kinds) in [(false, 0...9), (false, 0...3), (false, 4...6), (false, 
         }
         return decoded
     }
-    print(kinds, "decode, compact chunks (decodeAll), \(jitter ? "±2ms jitter" : "exact 15s"): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
+    print("decode, compact chunks (decodeAll), \(decodeLabel(decodeCase)): \(Int(fastest / 1e6)) M samples/s (checksum \(sum & 0xff))")
 }
 
+// `DECODE_ONLY=1` stops here (for profiling the decoders).
 if getenv("DECODE_ONLY") != nil { exit(0) }
 
 // Append rate into the head, existing series, batches of 1000, WAL off.
@@ -246,6 +267,9 @@ for jitter in [false, true] {
     for index in 0..<blockSeriesCount {
         let labels: Labels = ["__name__": "node_metric_\(index % 250)", "instance": "host-\(index / 250):9100", "job": "node"]
         var value: Double
+        // Two-decimal counters hold what a scrape parses from text such as "1234.56": the double
+        // nearest to a whole number of hundredths, never an accumulated float sum.
+        var hundredths: Int64 = 0
         let kind = index % 10
         switch kind {
         case 0...3: value = 1
