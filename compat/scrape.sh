@@ -23,6 +23,8 @@
 #              left out) and the explicit timestamps; a bad selector and a POST answered alike
 #   staleness  a target removed from the file_sd file has no series at now on either
 #   reload     a relabel rule added by POST /-/reload shows on both; same node series at now
+#   proxy      through proxy_url (with credentials) both send the same requests to the proxy:
+#              request line (absolute form, no CONNECT), Host, Proxy-Authorization
 # Prometheus 2.42 shows active targets' discoveredLabels partly overwritten by relabeling
 # (prometheus#11960, fixed in 2.43): jobs probe and relabel have *_witness twins whose targets are
 # all dropped unrelabeled, and B may show those untouched labels instead of A's.
@@ -43,11 +45,11 @@ B_URL=http://127.0.0.1:$B_PORT
 # Exporter roles and ports. TINY ports: relabel job 19645-19650, file_sd job 19651-19653.
 declare -A P=([node]=19632 [openmetrics]=19633 [conflict]=19634 [error500]=19635 [hang]=19636
   [garbage]=19637 [bigbody]=19638 [many]=19639 [gzip]=19640 [probe]=19641 [redirect]=19642
-  [timestamps]=19643 [labels]=19644)
+  [timestamps]=19643 [labels]=19644 [proxy]=19655)
 TINY_PORTS=(19645 19646 19647 19648 19649 19650 19651 19652 19653)
 REFUSED_PORT=19654 # nothing listens here
 # The active targets the config below yields (Prometheus' count; the wait checks it).
-EXPECTED_TARGETS=34
+EXPECTED_TARGETS=35
 
 WORK=$(mktemp -d -t scrape-compat.XXXXXX)
 EXPORTER_PID= A_PID= B_PID=
@@ -85,6 +87,8 @@ done
 exporter_args=()
 for role in "${!P[@]}"; do exporter_args+=("$role=${P[$role]}"); done
 for port in "${TINY_PORTS[@]}"; do exporter_args+=("tiny=$port"); done
+export SCRAPE_PROXY_LOG=$WORK/proxy-requests.jsonl
+: >"$SCRAPE_PROXY_LOG"
 python3 "$HERE/exporter.py" "${exporter_args[@]}" >"$WORK/exporter.log" 2>&1 &
 EXPORTER_PID=$!
 wait_http "http://127.0.0.1:${P[node]}/metrics" 20 || { cat "$WORK/exporter.log" >&2; setup_failure "exporter did not start"; }
@@ -216,6 +220,11 @@ $probe_targets
     follow_redirects: false
     static_configs: [{targets: ['127.0.0.1:${P[redirect]}']}]
 
+  # Through an HTTP proxy with credentials; 192.0.2.10 (TEST-NET-1) answers only via the proxy.
+  - job_name: proxied
+    proxy_url: http://scraper:s3cret@127.0.0.1:${P[proxy]}
+    static_configs: [{targets: ['192.0.2.10:9100']}]
+
   - job_name: timestamps
     static_configs: [{targets: ['127.0.0.1:${P[timestamps]}']}]
   - job_name: timestamps_ignored
@@ -346,6 +355,21 @@ compare values "$VALUES_S"
 echo
 echo "== metadata"
 compare metadata
+
+echo
+echo "== proxy: the requests each sent through proxy_url"
+python3 - "$SCRAPE_PROXY_LOG" <<'PY' | tee -a "$RESULTS"
+import json, sys
+sides = {"A": set(), "B": set()}
+for line in open(sys.argv[1]):
+    entry = json.loads(line)
+    side = "A" if entry["ua"].startswith("Prometheus/") else "B"
+    sides[side].add((entry["line"], entry["host"], entry["auth"]))
+if sides["A"] and sides["A"] == sides["B"]:
+    print("PASS proxy: both sent %s" % sorted(sides["A"]))
+else:
+    print("FAIL proxy: A sent %s, B sent %s" % (sorted(sides["A"]), sorted(sides["B"])))
+PY
 
 echo
 echo "== federation (external_labels cluster=compat)"

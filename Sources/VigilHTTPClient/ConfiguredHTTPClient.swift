@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 public import NIOHTTP1
 import NIOHTTPCompression
+import Synchronization
 public import NIOSSL
 
 /// An HTTP client built from a Prometheus `http_client_config` block: TLS, proxy, redirects and
@@ -18,6 +19,15 @@ public final class ConfiguredHTTPClient: Sendable {
     public let client: HTTPClient
     /// The configuration this client was built from.
     public let config: HTTPClientConfig
+    /// Which proxy, if any, each request URL goes through (`proxy_url`, `no_proxy`,
+    /// `proxy_from_environment`).
+    public let proxySelector: ProxySelector
+    /// The proxy ``client`` was built with.
+    let clientProxy: ProxySelector.Proxy?
+    /// The AsyncHTTPClient configuration without its proxy, for ``client(through:)``.
+    let baseConfiguration: HTTPClient.Configuration
+    /// Clients for proxies other than ``clientProxy`` (or none), made on first use.
+    let otherClients = Mutex<[ProxySelector.Proxy?: HTTPClient]>([:])
 
     /// Builds the client; throws ``HTTPClientSetupError`` when a TLS file cannot be loaded.
     public init(config: HTTPClientConfig, decompress: Bool = true) throws(HTTPClientSetupError) {
@@ -31,14 +41,46 @@ public final class ConfiguredHTTPClient: Sendable {
         // A refused connection fails the request at once, as in Go, instead of being retried
         // until the deadline (the scrape interval is the retry).
         configuration.connectionPool.retryConnectionEstablishment = false
+        proxySelector = ProxySelector(config: config.proxy)
         if let proxyURL = config.proxy.proxyURL {
-            guard let host = proxyURL.url.host else {
+            guard let proxy = ProxySelector.Proxy(url: proxyURL.string) else {
                 throw HTTPClientSetupError("proxy_url \(proxyURL) has no host")
             }
-            let port = proxyURL.url.port ?? (proxyURL.scheme == "https" ? 443 : 80)
-            configuration.proxy = proxyURL.scheme == "socks5" ? .socksServer(host: host, port: port) : .server(host: host, port: port)
+            clientProxy = proxy
+        } else {
+            clientProxy = nil
         }
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        baseConfiguration = configuration
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.configuration(configuration, through: clientProxy))
+    }
+
+    /// The client whose requests go through `proxy` (nil: straight to the target), as
+    /// ``proxySelector`` picks it per URL: ``client`` when that is its proxy, else one made on
+    /// first use and kept.
+    public func client(through proxy: ProxySelector.Proxy?) -> HTTPClient {
+        if proxy == clientProxy { return client }
+        return otherClients.withLock { clients in
+            if let existing = clients[proxy] { return existing }
+            let made = HTTPClient(
+                eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.configuration(baseConfiguration, through: proxy))
+            clients[proxy] = made
+            return made
+        }
+    }
+
+    static func configuration(_ base: HTTPClient.Configuration, through proxy: ProxySelector.Proxy?) -> HTTPClient.Configuration {
+        var configuration = base
+        guard let proxy else {
+            configuration.proxy = nil
+            return configuration
+        }
+        if proxy.scheme == "socks5" {
+            configuration.proxy = .socksServer(host: proxy.host, port: proxy.port)
+        } else {
+            let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+        }
+        return configuration
     }
 
     /// The headers every request carries: `http_headers`, then `Authorization` from basic_auth or
@@ -64,9 +106,10 @@ public final class ConfiguredHTTPClient: Sendable {
         return headers
     }
 
-    /// Stops the client's connection pool.
+    /// Stops the clients' connection pools.
     public func shutdown() async {
         try? await client.shutdown()
+        for other in otherClients.withLock({ Array($0.values) }) { try? await other.shutdown() }
     }
 
     static func readSecretFile(_ path: String) throws(HTTPClientSetupError) -> String {

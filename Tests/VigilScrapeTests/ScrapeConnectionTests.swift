@@ -52,15 +52,52 @@ import VigilTestSupport
         await harness.close()
     }
 
-    /// With `proxy_url` the scrape goes to the proxy (AsyncHTTPClient's path), never straight
-    /// to the target on the loop's own connection. (AsyncHTTPClient tunnels with CONNECT; this
-    /// stand-in proxy cannot, so the scrape itself fails: only the route is checked.)
-    @Test func proxiedTargetsAreFetchedThroughTheProxy() async throws {
+    /// Through an `http` proxy a plain-`http` target is fetched as Go fetches it: the request
+    /// line carries the whole URL (no CONNECT tunnel), `Host` names the target, and credentials
+    /// in the proxy URL become `Proxy-Authorization`. Loopback targets are proxied too when
+    /// `no_proxy` is not set, as in Prometheus.
+    @Test func plainTargetsGoThroughHTTPProxiesInAbsoluteForm() async throws {
+        let proxy = try await OneShotServer.start(announceClose: false)
+        defer { proxy.stop() }
+        let directory = try TemporaryDirectory()
+        let config = "job_name: node\nproxy_url: http://scraper:s%40cret@\(proxy.address)"
+        // Nothing listens on the target's address: only the proxy can answer.
+        let harness = try ScrapeHarness(directory: directory.path, scrapeConfig: config, address: "127.0.0.1:1")
+        await harness.scrape()
+        await harness.scrape()
+        #expect(harness.loop.status.lastError == "")
+        #expect(try harness.series(named: "one_shot").values.first?.map(\.value) == [7, 7])
+        #expect(proxy.requestLines == ["GET http://127.0.0.1:1/metrics HTTP/1.1", "GET http://127.0.0.1:1/metrics HTTP/1.1"])
+        let head = try #require(proxy.requests.first)
+        #expect(head.contains("\r\nHost: 127.0.0.1:1\r\n"))
+        let credentials = Data("scraper:s@cret".utf8).base64EncodedString()
+        #expect(head.contains("\r\nProxy-Authorization: Basic \(credentials)\r\n"))
+        await harness.close()
+    }
+
+    /// With `no_proxy` set, Go's rules apply and loopback targets are never proxied.
+    @Test func noProxyRulesSendLoopbackTargetsStraight() async throws {
+        let proxy = try await OneShotServer.start(announceClose: true)
+        defer { proxy.stop() }
+        let target = try await OneShotServer.start(announceClose: true)
+        defer { target.stop() }
+        let directory = try TemporaryDirectory()
+        let config = "job_name: node\nproxy_url: http://\(proxy.address)\nno_proxy: example.com"
+        let harness = try ScrapeHarness(directory: directory.path, scrapeConfig: config, address: target.address)
+        await harness.scrape()
+        #expect(harness.loop.status.lastError == "")
+        #expect(target.requestLines == ["GET /metrics HTTP/1.1"])
+        #expect(proxy.requestLines.isEmpty)
+        await harness.close()
+    }
+
+    /// An `https` target goes through the proxy in a CONNECT tunnel (AsyncHTTPClient's path), as
+    /// in Go. (This stand-in proxy cannot tunnel, so the scrape fails: only the route is checked.)
+    @Test func tlsTargetsAreTunnelledThroughTheProxy() async throws {
         let proxy = try await OneShotServer.start(announceClose: true)
         defer { proxy.stop() }
         let directory = try TemporaryDirectory()
-        let config = "job_name: node\nproxy_url: http://\(proxy.address)"
-        // Nothing listens on the target's address: a direct connection would be refused.
+        let config = "job_name: node\nscheme: https\nproxy_url: http://\(proxy.address)"
         let harness = try ScrapeHarness(directory: directory.path, scrapeConfig: config, address: "127.0.0.1:1")
         await harness.scrape()
         #expect(proxy.requestLines.first == "CONNECT 127.0.0.1:1 HTTP/1.1")
@@ -69,7 +106,8 @@ import VigilTestSupport
     }
 }
 
-/// A raw HTTP/1.1 server that answers one request per connection and then closes it.
+/// A raw HTTP/1.1 server that answers one request per connection and then closes it (saying so
+/// or not); as a proxy it answers whatever URL it is asked for.
 private final class OneShotServer: Sendable {
     private let channel: any Channel
     private let accepted: Counter
@@ -77,7 +115,9 @@ private final class OneShotServer: Sendable {
     var address: String { "127.0.0.1:\(channel.localAddress!.port!)" }
     var connections: Int { accepted.value.withLock { $0 } }
     /// The first line of every request received.
-    var requestLines: [String] { accepted.lines.withLock { $0 } }
+    var requestLines: [String] { requests.map { String($0.prefix { $0 != "\r\n" }) } }
+    /// Every request's first read, head and all.
+    var requests: [String] { accepted.lines.withLock { $0 } }
 
     private init(channel: any Channel, accepted: Counter) {
         self.channel = channel
@@ -125,9 +165,8 @@ private final class AnswerOnceHandler: ChannelInboundHandler, Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
-        guard let newline = bytes.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) else { return }
-        let line = String(decoding: bytes.readableBytesView[..<newline], as: UTF8.self)
-        counter.lines.withLock { $0.append(line.hasSuffix("\r") ? String(line.dropLast()) : line) }
+        guard bytes.readableBytesView.contains(UInt8(ascii: "\n")) else { return }
+        counter.lines.withLock { $0.append(String(decoding: bytes.readableBytesView, as: UTF8.self)) }
         let buffer = context.channel.allocator.buffer(string: response)
         context.writeAndFlush(NIOAny(buffer), promise: nil)
         context.close(promise: nil)

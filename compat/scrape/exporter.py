@@ -22,9 +22,15 @@ two servers scraping at different moments store the same values. Roles:
   timestamps  samples with explicit timestamps (now rounded down to 5 s, and a fixed one)
   labels      a series with many labels and long label names and values (label limits)
   tiny        a two-line payload (relabel and file_sd targets; the port is in the value)
+  proxy       an HTTP proxy stand-in: answers absolute-form GETs (`GET http://host/path`) with a
+              small payload and appends each request (User-Agent, request line, Host,
+              Proxy-Authorization) as a JSON line to $SCRAPE_PROXY_LOG; CONNECT and requests that
+              are not absolute-form are logged and refused
 """
 import gzip
 import http.server
+import json
+import os
 import sys
 import threading
 import time
@@ -34,6 +40,7 @@ TEXT = "text/plain; version=0.0.4; charset=utf-8"
 OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8"
 # A fixed explicit timestamp shared by every scrape: a minute before the exporter started.
 FIXED_TS_MS = (int(time.time()) - 60) * 1000
+PROXY_LOG_LOCK = threading.Lock()
 
 NODE = r"""# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.
 # TYPE node_cpu_seconds_total counter
@@ -190,8 +197,26 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def log_proxy_request(self):
+        entry = {"ua": self.headers.get("User-Agent", ""), "line": self.requestline,
+                 "host": self.headers.get("Host", ""), "auth": self.headers.get("Proxy-Authorization", "")}
+        with PROXY_LOG_LOCK, open(os.environ["SCRAPE_PROXY_LOG"], "a") as log:
+            log.write(json.dumps(entry) + "\n")
+
+    def do_CONNECT(self):
+        if self.server.role == "proxy":
+            self.log_proxy_request()
+        self.send_body("tunnels are not offered here\n", "text/plain", status=405)
+
     def do_GET(self):
         role = self.server.role
+        if role == "proxy":
+            self.log_proxy_request()
+            if not self.path.startswith("http://"):
+                self.send_body("not a proxy request: %s\n" % self.path, "text/plain", status=400)
+            else:
+                self.send_body("# TYPE proxied_metric gauge\nproxied_metric 1\n")
+            return
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         accept = self.headers.get("Accept", "")

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPCompression
 import NIOPosix
+import VigilHTTPClient
 
 /// A keep-alive HTTP/1.1 connection to one plain-`http` target, owned by its scrape loop and used
 /// only on the loop's event loop.
@@ -10,8 +11,8 @@ import NIOPosix
 /// AsyncHTTPClient's per-request machinery (request bag, state machines, connection-pool lookup,
 /// URL handling) cost more CPU than parsing the answer; a scrape needs none of it. This sends a
 /// prepared GET on the loop's own connection and collects the (decompressed) body. What it does
-/// not handle, the loop sends through AsyncHTTPClient instead: `https`, proxies, and redirects
-/// (``Outcome/redirect``).
+/// not handle, the loop sends through AsyncHTTPClient instead: `https`, `https` and `socks5`
+/// proxies, and redirects (``Outcome/redirect``). An `http` proxy is spoken to directly.
 final class ScrapeConnection: @unchecked Sendable {
     // @unchecked: every member is used on `eventLoop` only.
 
@@ -24,12 +25,32 @@ final class ScrapeConnection: @unchecked Sendable {
 
     /// The connection target and the request line, from a scrape URL; nil when the URL needs
     /// AsyncHTTPClient (not `http`, or unparsable).
-    struct Endpoint {
+    ///
+    /// Through an `http` proxy the connection goes to the proxy and the request line carries the
+    /// whole URL (absolute form), as Go sends it: no CONNECT tunnel, which proxies often allow
+    /// only to port 443.
+    struct Endpoint: Equatable {
         let host: String
         let port: Int
         /// The `Host` header: the URL's authority as written, as Go sends it.
         let authority: String
         let uri: String
+        /// `Proxy-Authorization` for a proxy URL with credentials.
+        let proxyAuthorization: String?
+
+        init?(url: String, proxy: ProxySelector.Proxy?) {
+            guard let direct = Endpoint(url: url) else { return nil }
+            guard let proxy else {
+                self = direct
+                return
+            }
+            guard proxy.scheme == "http" else { return nil }
+            host = proxy.host
+            port = proxy.port
+            authority = direct.authority
+            uri = "http://" + direct.authority + direct.uri
+            proxyAuthorization = proxy.authorization
+        }
 
         init?(url: String) {
             guard url.hasPrefix("http://") else { return nil }
@@ -66,6 +87,7 @@ final class ScrapeConnection: @unchecked Sendable {
             self.port = port
             self.authority = authority
             self.uri = target
+            proxyAuthorization = nil
         }
     }
 
@@ -95,6 +117,9 @@ final class ScrapeConnection: @unchecked Sendable {
         }
         var requestHeaders = headers
         requestHeaders.replaceOrAdd(name: "Host", value: endpoint.authority)
+        if let proxyAuthorization = endpoint.proxyAuthorization {
+            requestHeaders.replaceOrAdd(name: "Proxy-Authorization", value: proxyAuthorization)
+        }
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: endpoint.uri, headers: requestHeaders)
         send(head, limit: limit, followRedirects: followRedirects, deadline: deadline, settled: settled, retry: true, to: promise)
         return promise.futureResult

@@ -48,6 +48,9 @@ public final class ScrapeLoop: Sendable {
         var connection: ScrapeConnection?
         /// Set once the target redirected: from then on it is fetched through AsyncHTTPClient.
         var redirects = false
+        /// The proxy the target's URL goes through (nil: none), as chosen for the client it was
+        /// chosen with; chosen again when a reload brings another client.
+        var route: (client: ConfiguredHTTPClient, proxy: ProxySelector.Proxy?)?
         var stopMode: StopMode?
         var stopped = false
         var stopWaiters: [EventLoopPromise<Void>] = []
@@ -184,7 +187,8 @@ public final class ScrapeLoop: Sendable {
             record(fetched, settings: settings, started: started, scrapeTime: scrapeTime)
             done()
         }
-        if let connection = directConnection(client: client) {
+        let proxy = route(through: client)
+        if let connection = directConnection(proxy: proxy) {
             confined.value.cancelFetch = { connection.close() }
             connection.fetch(
                 headers: headers, limit: settings.bodySizeLimit, followRedirects: client.config.followRedirects, deadline: deadline
@@ -195,28 +199,40 @@ public final class ScrapeLoop: Sendable {
                 case .success(.redirect):
                     confined.value.redirects = true
                     confined.value.connection = nil
-                    fetchThroughClient(client, headers: headers, limit: settings.bodySizeLimit, deadline: deadline, then: finish)
+                    fetchThroughClient(
+                        client.client(through: proxy), headers: headers, limit: settings.bodySizeLimit, deadline: deadline, then: finish)
                 case .failure(let error):
                     finish(.failure(error))
                 }
             }
         } else {
-            fetchThroughClient(client, headers: headers, limit: settings.bodySizeLimit, deadline: deadline, then: finish)
+            fetchThroughClient(
+                client.client(through: proxy), headers: headers, limit: settings.bodySizeLimit, deadline: deadline, then: finish)
         }
     }
 
+    /// The proxy for the target's URL under `client`'s proxy settings; nil for none.
+    private func route(through client: ConfiguredHTTPClient) -> ProxySelector.Proxy? {
+        // Held, not just identified: a freed client's address may come back for the next one.
+        if let route = confined.value.route, route.client === client { return route.proxy }
+        let proxy = client.proxySelector.proxy(for: target.url)
+        confined.value.route = (client, proxy)
+        return proxy
+    }
+
     /// The loop's own connection when the target can be fetched without AsyncHTTPClient: plain
-    /// `http`, no proxy, no redirect seen so far.
-    private func directConnection(client: ConfiguredHTTPClient) -> ScrapeConnection? {
-        // Checked on every scrape: a reload may add a proxy.
-        let proxy = client.config.proxy
-        guard !confined.value.redirects, proxy.proxyURL == nil, !proxy.proxyFromEnvironment else {
+    /// `http`, straight or through an `http` proxy, no redirect seen so far.
+    private func directConnection(proxy: ProxySelector.Proxy?) -> ScrapeConnection? {
+        guard !confined.value.redirects, let endpoint = ScrapeConnection.Endpoint(url: target.url, proxy: proxy) else {
             confined.value.connection?.close()
             confined.value.connection = nil
             return nil
         }
-        if let connection = confined.value.connection { return connection }
-        guard let endpoint = ScrapeConnection.Endpoint(url: target.url) else { return nil }
+        if let connection = confined.value.connection {
+            // A reload may have changed the proxy.
+            if connection.endpoint == endpoint { return connection }
+            connection.close()
+        }
         let connection = ScrapeConnection(endpoint: endpoint, eventLoop: eventLoop)
         confined.value.connection = connection
         return connection
@@ -224,7 +240,7 @@ public final class ScrapeLoop: Sendable {
 
     /// Fetches through AsyncHTTPClient (TLS, proxies, redirects), the connection on this loop.
     private func fetchThroughClient(
-        _ client: ConfiguredHTTPClient, headers: HTTPHeaders, limit: Int, deadline: NIODeadline,
+        _ client: HTTPClient, headers: HTTPHeaders, limit: Int, deadline: NIODeadline,
         then finish: @escaping @Sendable (Result<ScrapeResponse, any Error>) -> Void
     ) {
         let task: HTTPClient.Task<ScrapeResponse>
@@ -232,7 +248,7 @@ public final class ScrapeLoop: Sendable {
             var request = try confined.value.request ?? HTTPClient.Request(url: target.url)
             request.headers = headers
             confined.value.request = request
-            task = client.client.execute(
+            task = client.execute(
                 request: request, delegate: ScrapeBodyCollector(limit: limit), eventLoop: .delegateAndChannel(on: eventLoop),
                 deadline: deadline)
         } catch {
