@@ -87,7 +87,7 @@ public struct HTTPDiscovery: DiscoveryProvider {
         request.headers.replaceOrAdd(
             name: "X-Prometheus-Refresh-Interval-Seconds", value: Self.seconds(config.refreshInterval.milliseconds))
         request.headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
-        let response = try await client.client.execute(request, timeout: .seconds(max(5, Int64(config.refreshInterval.seconds))))
+        let response = try await client.client(for: request.url).execute(request, timeout: .seconds(max(5, Int64(config.refreshInterval.seconds))))
         guard response.status == .ok else {
             throw DiscoveryError(message: "server returned HTTP status \(response.status.code) \(response.status.reasonPhrase)")
         }

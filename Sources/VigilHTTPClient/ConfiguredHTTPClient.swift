@@ -68,6 +68,12 @@ public final class ConfiguredHTTPClient: Sendable {
         }
     }
 
+    /// The client for a request to `url`: through the proxy ``proxySelector`` picks for it, or
+    /// straight to it.
+    public func client(for url: String) -> HTTPClient {
+        client(through: proxySelector.proxy(for: url))
+    }
+
     static func configuration(_ base: HTTPClient.Configuration, through proxy: ProxySelector.Proxy?) -> HTTPClient.Configuration {
         var configuration = base
         guard let proxy else {

@@ -256,7 +256,7 @@ public final class Notifier: Service, Sendable {
         request.headers.replaceOrAdd(name: "User-Agent", value: "Vigil")
         request.body = .bytes(ByteBuffer(bytes: payload))
         do {
-            let response = try await set.client.client.execute(request, timeout: .milliseconds(set.config.timeout.milliseconds))
+            let response = try await set.client.client(for: request.url).execute(request, timeout: .milliseconds(set.config.timeout.milliseconds))
             _ = try? await response.body.collect(upTo: 1 << 16)
             guard (200..<300).contains(Int(response.status.code)) else {
                 return "bad response status \(response.status.code) \(response.status.reasonPhrase)"

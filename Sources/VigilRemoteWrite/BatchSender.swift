@@ -142,7 +142,7 @@ struct BatchSender {
         request.headers.replaceOrAdd(name: "X-Prometheus-Remote-Write-Version", value: "0.1.0")
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await client.client.execute(
+            let response = try await client.client(for: request.url).execute(
                 request, timeout: .milliseconds(queue.config.remoteTimeout.milliseconds))
             let text = (try? await response.body.collect(upTo: 1024)).map { String(buffer: $0) } ?? ""
             let status = Int(response.status.code)

@@ -68,7 +68,7 @@ extension KubernetesClient {
     }
 
     private func getJSON<Document: Decodable>(_ type: Document.Type, url: String, limit: Int, what: String) async throws -> Document {
-        let response = try await http.client.execute(try await request(url), timeout: .seconds(30))
+        let response = try await http.client(for: url).execute(try await request(url), timeout: .seconds(30))
         guard response.status == .ok else { throw await failure(response, url: url) }
         let body = try await response.body.collect(upTo: limit)
         do {

@@ -63,7 +63,7 @@ extension KubernetesClient {
             request.headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await http.client.execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
+        let response = try await http.client(for: url).execute(request, timeout: .nanoseconds(Self.nanoseconds(timeout)))
         guard expect.contains(response.status.code) else { throw await failure(response, url: url) }
         let answer = try await response.body.collect(upTo: Self.maximumObjectBytes)
         do {

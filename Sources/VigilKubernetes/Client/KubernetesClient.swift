@@ -94,7 +94,7 @@ public final class KubernetesClient: Sendable {
         if let continueToken, !continueToken.isEmpty { query.append(("continue", continueToken)) }
         if let resourceVersion { query.append(("resourceVersion", resourceVersion)) }
         let url = url(Object.resource, namespace: namespace, query: query)
-        let response = try await http.client.execute(
+        let response = try await http.client(for: url).execute(
             try await request(url), timeout: .nanoseconds(Self.nanoseconds(timeout)))
         guard response.status == .ok else { throw await failure(response, url: url) }
         let body = try await response.body.collect(upTo: maximumListBytes)
@@ -151,7 +151,7 @@ public final class KubernetesClient: Sendable {
         let url = url(Object.resource, namespace: namespace, query: query)
         let lastActivity = ActivityClock()
         let request = try await request(url)
-        let client = http.client
+        let client = http.client(for: url)
         let limit = maximumWatchEventBytes
         return try await withThrowingTaskGroup(of: WatchEnd?.self) { group in
             group.addTask {

@@ -35,7 +35,7 @@ struct HTTPOutputTransport: Sendable {
         } else {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.client.execute(request, timeout: .milliseconds(timeout.milliseconds))
+        let response = try await client.client(for: request.url).execute(request, timeout: .milliseconds(timeout.milliseconds))
         var collected = try await response.body.collect(upTo: maximumResponseBytes)
         return Response(status: Int(response.status.code), body: collected.readBytes(length: collected.readableBytes) ?? [])
     }

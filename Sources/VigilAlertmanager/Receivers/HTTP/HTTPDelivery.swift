@@ -37,7 +37,7 @@ struct HTTPDelivery: Sendable {
         let bytes: [UInt8]
         do {
             let nanoseconds = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            response = try await client.client.execute(request, timeout: .nanoseconds(nanoseconds))
+            response = try await client.client(for: request.url).execute(request, timeout: .nanoseconds(nanoseconds))
             let buffer = try await response.body.collect(upTo: 1 << 20)
             bytes = Array(buffer.readableBytesView)
         } catch {
