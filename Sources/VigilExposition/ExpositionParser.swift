@@ -45,6 +45,9 @@ public protocol ExpositionParser {
     var metricType: MetricType { get }
     /// The current comment's text after `#`, as raw bytes.
     var comment: UnsafeRawBufferPointer { get }
+    /// The current help or unit entry's text as written (escapes not undone): what a caller
+    /// compares before paying for ``helpText()`` or ``unit()``.
+    var metadataText: UnsafeRawBufferPointer { get }
     /// The current series' name and label set exactly as written: the key for a ``SeriesCache``.
     var series: UnsafeRawBufferPointer { get }
     /// The current sample's value.

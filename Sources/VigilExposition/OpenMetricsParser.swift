@@ -452,6 +452,8 @@ public struct OpenMetricsParser: ExpositionParser {
     @inlinable public var timestamp: Timestamp? { core.hasTimestamp ? core.timestampValue : nil }
     /// Whether the current sample carries an exemplar.
     public var hasExemplar: Bool { core.hasExemplar }
+    /// The current help or unit text as written, escapes included.
+    public var metadataText: UnsafeRawBufferPointer { core.slice(core.textStart, core.textEnd) }
     /// The current help text, unescaped (allocates).
     public func helpText() -> String { core.unescaped(core.textStart, core.textEnd) }
     /// The current unit (allocates).

@@ -423,6 +423,8 @@ public struct TextParser: ExpositionParser {
     @inlinable public var timestamp: Timestamp? { core.hasTimestamp ? core.timestampValue : nil }
     /// Whether the current sample carries an exemplar.
     public var hasExemplar: Bool { false }
+    /// The current help or unit text as written, escapes included.
+    public var metadataText: UnsafeRawBufferPointer { core.slice(core.textStart, core.textEnd) }
     /// The current help text, unescaped (allocates).
     public func helpText() -> String { core.unescaped(core.textStart, core.textEnd, quoteEscape: false) }
     /// Text format 0.0.4 has no units; always empty.

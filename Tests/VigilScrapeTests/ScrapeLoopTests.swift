@@ -238,6 +238,31 @@ import VigilModel
         }
     }
 
+    /// Metadata is rebuilt only when HELP, TYPE or UNIT lines change, and then exactly.
+    @Test func metadataFollowsEveryChangeOfTheExposition() async throws {
+        let first = "# HELP a First.\n# TYPE a gauge\na 1\n# HELP b B.\nb 2\n"
+        let changed = "# HELP a Second\\nline.\n# TYPE a gauge\na 1\n# HELP b B.\n# TYPE b counter\nb 2\n"
+        let fewer = "# HELP b B.\n# TYPE b counter\nb 2\n"
+        try await withHarness(payload: first) { (exporter, harness) async throws in
+            let a = MetricMetadata(metric: "a", type: .gauge, help: "First.", unit: "")
+            let b = MetricMetadata(metric: "b", type: .unknown, help: "B.", unit: "")
+            await harness.scrape()
+            #expect(harness.loop.metadata == [a, b])
+            await harness.scrape()
+            #expect(harness.loop.metadata == [a, b])
+            exporter.set("/metrics", .text(changed))
+            await harness.scrape()
+            let counter = MetricMetadata(metric: "b", type: .counter, help: "B.", unit: "")
+            #expect(harness.loop.metadata == [MetricMetadata(metric: "a", type: .gauge, help: "Second\nline.", unit: ""), counter])
+            exporter.set("/metrics", .text(fewer))
+            await harness.scrape()
+            #expect(harness.loop.metadata == [counter])
+            exporter.set("/metrics", .text(first))
+            await harness.scrape()
+            #expect(harness.loop.metadata == [a, b])
+        }
+    }
+
     @Test func metricRelabelingDropsAndRewrites() async throws {
         let config = """
             job_name: node

@@ -36,6 +36,12 @@ struct LoopState {
     var iteration: UInt32 = 0
     var lastCommitted: UInt32 = 0
     var scratch = ExpositionScratch()
+    /// This scrape's metadata entries (HELP, TYPE, UNIT) as length-prefixed bytes, and the last
+    /// scrape's with the metadata built from them: unchanged metadata (the usual case) costs a
+    /// byte comparison instead of Strings and a dictionary per entry.
+    var metadataKey: [UInt8] = []
+    var lastMetadataKey: [UInt8] = []
+    var lastMetadata: [MetricMetadata] = []
     var reportHandles: [SeriesHandle] = Array(repeating: SeriesHandle(), count: ReportSeries.allCases.count)
     let reportLabels: [Labels]
     /// Entries are dropped from the cache once unseen for this many scrapes.
@@ -69,10 +75,14 @@ struct LoopState {
             switch format {
             case .text:
                 var parser = TextParser(bytes: bytes, scratch: scratch)
-                return append(&parser, settings: settings, scrapeTime: scrapeTime, appender: &appender)
+                return append(&parser, settings: settings, scrapeTime: scrapeTime, appender: &appender) {
+                    TextParser(bytes: bytes, scratch: scratch)
+                }
             case .openMetrics:
                 var parser = OpenMetricsParser(bytes: bytes, scratch: scratch)
-                return append(&parser, settings: settings, scrapeTime: scrapeTime, appender: &appender)
+                return append(&parser, settings: settings, scrapeTime: scrapeTime, appender: &appender) {
+                    OpenMetricsParser(bytes: bytes, scratch: scratch)
+                }
             }
         }
         if outcome.error != nil {
@@ -92,12 +102,15 @@ struct LoopState {
         return outcome
     }
 
+    /// Parses the body with `parser` and appends its samples; `reparse` makes a fresh parser
+    /// over the same body, for building metadata when it changed.
     private mutating func append<P: ExpositionParser>(
-        _ parser: inout P, settings: ScrapeSettings, scrapeTime: Timestamp, appender: inout HeadAppender
+        _ parser: inout P, settings: ScrapeSettings, scrapeTime: Timestamp, appender: inout HeadAppender,
+        reparse: () -> P
     ) -> ScrapeOutcome {
         var outcome = ScrapeOutcome()
-        var metadata: [String: MetricMetadata] = [:]
-        var metadataOrder: [String] = []
+        var metadataEntries = 0
+        metadataKey.removeAll(keepingCapacity: true)
         var sampleLimitHit = false
         var previous = -1
         do {
@@ -114,16 +127,8 @@ struct LoopState {
                 guard let entryKind = read else { break scan }
                 switch entryKind {
                 case .help, .type, .unit:
-                    let name = String(decoding: parser.metricName, as: UTF8.self)
-                    if metadata[name] == nil {
-                        metadata[name] = MetricMetadata(metric: name, type: .unknown, help: "", unit: "")
-                        metadataOrder.append(name)
-                    }
-                    switch entryKind {
-                    case .help: metadata[name]!.help = parser.helpText()
-                    case .type: metadata[name]!.type = parser.metricType
-                    default: metadata[name]!.unit = parser.unit()
-                    }
+                    metadataEntries += 1
+                    Self.appendMetadataKey(entryKind, of: parser, to: &metadataKey)
                     continue
                 case .comment:
                     continue
@@ -178,10 +183,61 @@ struct LoopState {
                 entries[index].committedIn = 0
             }
         }
-        // Prometheus records metadata while parsing, so even a failed scrape updates it.
-        outcome.metadata = metadataOrder.map { metadata[$0]! }
+        // Prometheus records metadata while parsing, so even a failed scrape updates it (with
+        // the entries before the failure).
+        if metadataKey != lastMetadataKey {
+            var fresh = reparse()
+            lastMetadata = Self.metadata(of: &fresh, entries: metadataEntries)
+            swap(&metadataKey, &lastMetadataKey)
+        }
+        outcome.metadata = lastMetadata
         outcome.metadataComplete = outcome.error == nil || sampleLimitHit
         return outcome
+    }
+
+    /// Appends a HELP, TYPE or UNIT entry to a metadata key: its kind, then its name and its text
+    /// (or type), each prefixed by its length.
+    private static func appendMetadataKey<P: ExpositionParser>(
+        _ kind: ExpositionEntry, of parser: P, to key: inout [UInt8]
+    ) {
+        func field(_ bytes: UnsafeRawBufferPointer) {
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: bytes.count).littleEndian) { key.append(contentsOf: $0) }
+            key.append(contentsOf: bytes)
+        }
+        switch kind {
+        case .help: key.append(1)
+        case .type: key.append(2)
+        default: key.append(3)
+        }
+        field(parser.metricName)
+        if kind == .type {
+            key.append(UInt8(truncatingIfNeeded: MetricType.allCases.firstIndex(of: parser.metricType) ?? 0xff))
+        } else {
+            field(parser.metadataText)
+        }
+    }
+
+    /// The metadata of the first `entries` HELP, TYPE and UNIT entries `parser` reads, per metric
+    /// name in order of first appearance.
+    private static func metadata<P: ExpositionParser>(of parser: inout P, entries: Int) -> [MetricMetadata] {
+        var metadata: [String: MetricMetadata] = [:]
+        var order: [String] = []
+        var seen = 0
+        while seen < entries, let entry = try? parser.next() {
+            guard entry == .help || entry == .type || entry == .unit else { continue }
+            seen += 1
+            let name = String(decoding: parser.metricName, as: UTF8.self)
+            if metadata[name] == nil {
+                metadata[name] = MetricMetadata(metric: name, type: .unknown, help: "", unit: "")
+                order.append(name)
+            }
+            switch entry {
+            case .help: metadata[name]!.help = parser.helpText()
+            case .type: metadata[name]!.type = parser.metricType
+            default: metadata[name]!.unit = parser.unit()
+            }
+        }
+        return order.map { metadata[$0]! }
     }
 
     /// Marks `entry` seen and appends the current sample to its series. One access to the entry
