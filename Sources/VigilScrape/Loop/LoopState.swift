@@ -1,3 +1,4 @@
+import Glibc
 import Logging
 import NIOCore
 import VigilExposition
@@ -36,11 +37,11 @@ struct LoopState {
     var iteration: UInt32 = 0
     var lastCommitted: UInt32 = 0
     var scratch = ExpositionScratch()
-    /// This scrape's metadata entries (HELP, TYPE, UNIT) as length-prefixed bytes, and the last
-    /// scrape's with the metadata built from them: unchanged metadata (the usual case) costs a
-    /// byte comparison instead of Strings and a dictionary per entry.
+    /// The last scrape's metadata entries (HELP, TYPE, UNIT) as length-prefixed bytes, and the
+    /// metadata built from them. A scrape compares its entries with these bytes as it reads
+    /// them: unchanged metadata (the usual case) costs a byte comparison instead of Strings and
+    /// a dictionary entry per line.
     var metadataKey: [UInt8] = []
-    var lastMetadataKey: [UInt8] = []
     var lastMetadata: [MetricMetadata] = []
     var reportHandles: [SeriesHandle] = Array(repeating: SeriesHandle(), count: ReportSeries.allCases.count)
     let reportLabels: [Labels]
@@ -110,7 +111,7 @@ struct LoopState {
     ) -> ScrapeOutcome {
         var outcome = ScrapeOutcome()
         var metadataEntries = 0
-        metadataKey.removeAll(keepingCapacity: true)
+        var metadataMatch = MetadataKeyMatch(key: metadataKey)
         var sampleLimitHit = false
         var previous = -1
         do {
@@ -128,7 +129,7 @@ struct LoopState {
                 switch entryKind {
                 case .help, .type, .unit:
                     metadataEntries += 1
-                    Self.appendMetadataKey(entryKind, of: parser, to: &metadataKey)
+                    if metadataMatch.matching { Self.encodeMetadata(entryKind, of: parser, into: &metadataMatch) }
                     continue
                 case .comment:
                     continue
@@ -185,47 +186,47 @@ struct LoopState {
         }
         // Prometheus records metadata while parsing, so even a failed scrape updates it (with
         // the entries before the failure).
-        if metadataKey != lastMetadataKey {
+        if !metadataMatch.matchedWhole {
             var fresh = reparse()
-            lastMetadata = Self.metadata(of: &fresh, entries: metadataEntries)
-            swap(&metadataKey, &lastMetadataKey)
+            var key = MetadataKeyBuilder()
+            lastMetadata = Self.metadata(of: &fresh, entries: metadataEntries, key: &key)
+            metadataKey = key.bytes
         }
         outcome.metadata = lastMetadata
         outcome.metadataComplete = outcome.error == nil || sampleLimitHit
         return outcome
     }
 
-    /// Appends a HELP, TYPE or UNIT entry to a metadata key: its kind, then its name and its text
-    /// (or type), each prefixed by its length.
-    private static func appendMetadataKey<P: ExpositionParser>(
-        _ kind: ExpositionEntry, of parser: P, to key: inout [UInt8]
+    /// Writes a HELP, TYPE or UNIT entry as metadata-key bytes: its kind, then its name and its
+    /// text (or type), each prefixed by its length.
+    private static func encodeMetadata<P: ExpositionParser, Sink: MetadataKeySink>(
+        _ kind: ExpositionEntry, of parser: P, into sink: inout Sink
     ) {
-        func field(_ bytes: UnsafeRawBufferPointer) {
-            withUnsafeBytes(of: UInt32(truncatingIfNeeded: bytes.count).littleEndian) { key.append(contentsOf: $0) }
-            key.append(contentsOf: bytes)
-        }
         switch kind {
-        case .help: key.append(1)
-        case .type: key.append(2)
-        default: key.append(3)
+        case .help: sink.byte(1)
+        case .type: sink.byte(2)
+        default: sink.byte(3)
         }
-        field(parser.metricName)
+        sink.field(parser.metricName)
         if kind == .type {
-            key.append(UInt8(truncatingIfNeeded: MetricType.allCases.firstIndex(of: parser.metricType) ?? 0xff))
+            sink.byte(UInt8(truncatingIfNeeded: MetricType.allCases.firstIndex(of: parser.metricType) ?? 0xff))
         } else {
-            field(parser.metadataText)
+            sink.field(parser.metadataText)
         }
     }
 
     /// The metadata of the first `entries` HELP, TYPE and UNIT entries `parser` reads, per metric
-    /// name in order of first appearance.
-    private static func metadata<P: ExpositionParser>(of parser: inout P, entries: Int) -> [MetricMetadata] {
+    /// name in order of first appearance; their key bytes go to `key`.
+    private static func metadata<P: ExpositionParser>(
+        of parser: inout P, entries: Int, key: inout MetadataKeyBuilder
+    ) -> [MetricMetadata] {
         var metadata: [String: MetricMetadata] = [:]
         var order: [String] = []
         var seen = 0
         while seen < entries, let entry = try? parser.next() {
             guard entry == .help || entry == .type || entry == .unit else { continue }
             seen += 1
+            encodeMetadata(entry, of: parser, into: &key)
             let name = String(decoding: parser.metricName, as: UTF8.self)
             if metadata[name] == nil {
                 metadata[name] = MetricMetadata(metric: name, type: .unknown, help: "", unit: "")
@@ -364,4 +365,58 @@ enum ReportSeries: String, CaseIterable {
     case seriesAdded = "scrape_series_added"
 
     var index: Int { Self.allCases.firstIndex(of: self)! }
+}
+
+/// Where metadata-key bytes go: a new key, or a comparison with the last one.
+protocol MetadataKeySink {
+    mutating func byte(_ byte: UInt8)
+    /// A length-prefixed byte string.
+    mutating func field(_ bytes: UnsafeRawBufferPointer)
+}
+
+/// Builds a metadata key.
+struct MetadataKeyBuilder: MetadataKeySink {
+    var bytes: [UInt8] = []
+
+    mutating func byte(_ byte: UInt8) { bytes.append(byte) }
+
+    mutating func field(_ field: UnsafeRawBufferPointer) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: field)
+    }
+}
+
+/// Compares metadata-key bytes, as they come, with a stored key.
+struct MetadataKeyMatch: MetadataKeySink {
+    let key: [UInt8]
+    var position = 0
+    /// False from the first byte that differs.
+    private(set) var matching = true
+
+    init(key: [UInt8]) { self.key = key }
+
+    /// Whether everything written equals the whole stored key.
+    var matchedWhole: Bool { matching && position == key.count }
+
+    mutating func byte(_ byte: UInt8) {
+        guard matching, position < key.count, key[position] == byte else {
+            matching = false
+            return
+        }
+        position += 1
+    }
+
+    mutating func field(_ field: UnsafeRawBufferPointer) {
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.count).littleEndian) { length in
+            for byte in length { self.byte(byte) }
+        }
+        guard matching, key.count - position >= field.count else {
+            matching = false
+            return
+        }
+        let equal = key.withUnsafeBytes { stored in
+            field.isEmpty || memcmp(stored.baseAddress! + position, field.baseAddress!, field.count) == 0
+        }
+        if equal { position += field.count } else { matching = false }
+    }
 }
