@@ -1,8 +1,12 @@
-"""Writes a node_exporter-like text exposition of about N series (deterministic) to stdout."""
+"""Writes a node_exporter-like text exposition of about N series (deterministic) to stdout.
+
+Usage: gen_node_payload.py [N] [SERIES_PER_FAMILY]; 200 series per metric family unless told
+(a real node_exporter has a few hundred families of a few series each: try 3)."""
 import random
 import sys
 
 series = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+per_family = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 rng = random.Random(42)
 out = []
 written = 0
@@ -28,15 +32,17 @@ families = [
     ("node_disk_io_time_seconds_total", "counter", lambda i: 'device="nvme%dn1"' % i),
     ("node_softnet_processed_total", "counter", lambda i: 'cpu="%d"' % i),
 ]
+rounds = 0
 while written < series:
     for name, kind, labels in families:
         out.append("# HELP %s Node metric %s.\n# TYPE %s %s\n" % (name, name, name, kind))
-        for i in range(200):
+        for i in range(per_family):
             out.append("%s{%s,shard=\"%d\"} %s\n" % (name, labels(i), written // 1000, number()))
             written += 1
             if written >= series:
                 break
         if written >= series:
             break
-    families = [("node%d_" % (written // 1000) + n.split("_", 1)[1], k, l) for n, k, l in families]
+    rounds += 1
+    families = [("node%d_" % rounds + n.split("_", 1)[1], k, l) for n, k, l in families]
 sys.stdout.write("".join(out))

@@ -22,6 +22,8 @@
 # series), samples in the window on both. Prints "scrape-speed: N passed, M failed"; exits
 # non-zero on a failed check or a setup failure. Takes about 3 min after the build.
 #
+# SCRAPE_SPEED_PER_FAMILY=3 writes 3 series per metric family (a HELP and a TYPE line each, as a
+# real node_exporter's few hundred families) instead of 200.
 # SCRAPE_SPEED_VIGIL=/path/to/vigil measures that binary (use a release build) instead of
 # building the work tree's release product; SCRAPE_SPEED_KEEP=1 keeps the work directory.
 source "$(dirname "$0")/lib/common.bash"
@@ -29,6 +31,7 @@ ensure_packages prometheus curl jq python3
 
 TARGETS=${SCRAPE_SPEED_TARGETS:-200}
 SERIES=${SCRAPE_SPEED_SERIES:-1000}
+PER_FAMILY=${SCRAPE_SPEED_PER_FAMILY:-200}
 WINDOW=${SCRAPE_SPEED_SECONDS:-60}
 WARMUP=${SCRAPE_SPEED_WARMUP:-10}
 GZIP=${SCRAPE_SPEED_GZIP:-1}
@@ -69,7 +72,7 @@ for address in 127.0.0.1:$VIGIL_PORT 127.0.0.1:$PROM_PORT 127.0.0.1:$TARGET_PORT
   fi
 done
 
-python3 "$COMPAT_ROOT/compat/gen_node_payload.py" "$SERIES" >"$WORK/payload.txt"
+python3 "$COMPAT_ROOT/compat/gen_node_payload.py" "$SERIES" "$PER_FAMILY" >"$WORK/payload.txt"
 PAYLOAD_SERIES=$(grep -vc '^#' "$WORK/payload.txt")
 [ "$PAYLOAD_SERIES" = "$SERIES" ] || setup_failure "payload has $PAYLOAD_SERIES series, want $SERIES"
 python3 "$COMPAT_ROOT/compat/scrape-speed/targets.py" $TARGET_PORT "$TARGETS" "$WORK/payload.txt" \
