@@ -197,6 +197,19 @@ enum CompactCodec {
         signed ? UInt64(bitPattern: element &<< 1) ^ UInt64(bitPattern: element &>> 63) : UInt64(bitPattern: element)
     }
 
+    /// The inverse of ``code(_:signed:)`` (and of a varint's zig-zag, with `signed`).
+    @inline(__always)
+    static func element(_ code: UInt64, signed: Bool) -> Int64 {
+        signed ? Int64(bitPattern: code &>> 1) ^ -Int64(bitPattern: code & 1) : Int64(bitPattern: code)
+    }
+
+    /// A zero run's length from the stream bits `word` that start with its `0`, given the `zeros`
+    /// that follow it (≤ 16): the length is the `zeros + 1` bits after them.
+    @inline(__always)
+    static func runLength(_ word: UInt64, zeros: Int) -> Int {
+        Int(truncatingIfNeeded: (word &<< UInt64(truncatingIfNeeded: 1 &+ zeros)) &>> UInt64(truncatingIfNeeded: 63 &- zeros))
+    }
+
     static func tokenCost(_ payload: UInt64, width: Int) -> Int {
         let escape = width == 64 ? UInt64.max : (UInt64(1) &<< UInt64(width)) &- 1
         return payload < escape ? 1 &+ width : 1 &+ width &+ 7 &+ (64 &- payload.leadingZeroBitCount)
@@ -238,7 +251,7 @@ enum CompactCodec {
     // The decoder reads through an ``XORDecoder``: its peek (one unaligned 64-bit load, the bytes
     // past the end reading as zeros) and position serve as the bit reader, and XOR-mode values
     // use its value step unchanged. Each section is decoded in one loop straight into the
-    // caller's arrays: sequences first as raw elements, then turned into samples in place.
+    // caller's arrays: each sequence goes through a sink that turns its elements into samples.
 
     /// Appends the samples of `bytes` to `times` and `values`; false, with nothing appended, when
     /// the bytes are damaged.
@@ -275,7 +288,7 @@ enum CompactCodec {
         let base = raw.baseAddress.unsafelyUnwrapped
         var reader = XORDecoder(bytes: raw)
         guard let first = reader.readUvarint(base) else { return false }
-        let start = Int64(bitPattern: first &>> 1) ^ -Int64(bitPattern: first & 1)
+        let start = element(first, signed: true)
         var interval: Int64 = 0
         if count >= 2 {
             guard let common = reader.readUvarint(base) else { return false }
@@ -290,7 +303,7 @@ enum CompactCodec {
             guard exponent < powersOfTen.count, let rawFactor = reader.readUvarint(base), let first = reader.readUvarint(base),
                   rawFactor >= 1, rawFactor <= UInt64(Int64.max) else { return false }
             factor = Int64(rawFactor)
-            integer = Int64(bitPattern: first &>> 1) ^ -Int64(bitPattern: first & 1)
+            integer = element(first, signed: true)
         }
         times[0] = start
         if count >= 2 {
@@ -304,18 +317,27 @@ enum CompactCodec {
             let ofDelta = mode == .deltaOfDelta
             // `scaledValue`'s formula, its branch on the exponent taken once: a division only
             // for decimals.
-            if exponent == 0 {
-                var sink = IntegerValueSink(integer: integer, factor: factor, ofDelta: ofDelta, scale: WholeNumbers())
-                values[0] = sink.value
-                guard count < 2 || decodeSequence(&reader, base, count &- 1, into: values + 1, &sink) else { return false }
-            } else {
-                var sink = IntegerValueSink(
-                    integer: integer, factor: factor, ofDelta: ofDelta, scale: Decimals(divisor: powersOfTen[exponent]))
-                values[0] = sink.value
-                guard count < 2 || decodeSequence(&reader, base, count &- 1, into: values + 1, &sink) else { return false }
-            }
-            return reader.inBounds
+            let intact =
+                exponent == 0
+                ? decodeIntegerValues(
+                    &reader, base, count, into: values,
+                    IntegerValueSink(integer: integer, factor: factor, ofDelta: ofDelta, scale: WholeNumbers()))
+                : decodeIntegerValues(
+                    &reader, base, count, into: values,
+                    IntegerValueSink(integer: integer, factor: factor, ofDelta: ofDelta, scale: Decimals(divisor: powersOfTen[exponent])))
+            return intact && reader.inBounds
         }
+    }
+
+    /// Decodes the values of modes 1 and 2: the first integer's value, then the sequence.
+    @inline(__always)
+    static func decodeIntegerValues<Scale: IntegerScale>(
+        _ reader: inout XORDecoder, _ base: UnsafeRawPointer, _ count: Int, into values: UnsafeMutablePointer<Double>,
+        _ sink: IntegerValueSink<Scale>
+    ) -> Bool {
+        var sink = sink
+        values[0] = sink.value
+        return count < 2 || decodeSequence(&reader, base, count &- 1, into: values + 1, &sink)
     }
 
     /// Decodes mode 0's values: 64 raw bits, then Prometheus's XOR value field per sample, runs
@@ -371,16 +393,13 @@ enum CompactCodec {
             let next = load(bit &+ 64)
             let isRun = high &>> 63 == 0
             let zeros = Swift.min((high &<< 1).leadingZeroBitCount, 17)
-            let runLength = Int(truncatingIfNeeded: (high &<< UInt64(truncatingIfNeeded: 1 &+ zeros)) &>> UInt64(truncatingIfNeeded: 63 &- zeros))
+            let run = runLength(high, zeros: zeros)
             let payload = (high &<< 1) &>> payloadShift
-            let code = payload &+ 1
-            let element = signed
-                ? Int64(bitPattern: code &>> 1) ^ -Int64(bitPattern: code & 1)
-                : Int64(bitPattern: code)
-            let special = isRun ? zeros >= 17 || runLength > count &- written : payload == escape
+            let decoded = element(payload &+ 1, signed: signed)
+            let special = isRun ? zeros >= 17 || run > count &- written : payload == escape
             if _slowPath(special) { break }
-            let length = isRun ? runLength : 1
-            sink.token(isRun ? 0 : element, length: length, at: output + written)
+            let length = isRun ? run : 1
+            sink.token(isRun ? 0 : decoded, length: length, at: output + written)
             written &+= length
             let used = isRun ? 2 &* zeros &+ 2 : elementBits
             bit &+= used
@@ -423,7 +442,7 @@ enum CompactCodec {
                 // `0`, then `z` zeros and the run length in `z + 1` bits (z ≤ 16: at most 35 bits).
                 let zeros = (word &<< 1).leadingZeroBitCount
                 guard zeros < 17 else { return false }
-                let run = Int(truncatingIfNeeded: (word &<< UInt64(truncatingIfNeeded: 1 &+ zeros)) &>> UInt64(truncatingIfNeeded: 63 &- zeros))
+                let run = runLength(word, zeros: zeros)
                 guard run <= count &- written else { return false }
                 sink.zeros(run, at: output + written)
                 written &+= run
@@ -446,11 +465,7 @@ enum CompactCodec {
                 guard length <= 64 else { return false }
                 payload = length == 0 ? 0 : reader.read(base, length)
             }
-            let code = payload &+ 1
-            let element = signed
-                ? Int64(bitPattern: code &>> 1) ^ -Int64(bitPattern: code & 1)
-                : Int64(bitPattern: code)
-            sink.element(element, at: output + written)
+            sink.element(element(payload &+ 1, signed: signed), at: output + written)
             written &+= 1
         }
         return reader.inBounds
@@ -556,7 +571,7 @@ struct IntegerValueSink<Scale: IntegerScale>: SequenceSink {
     mutating func token(_ element: Int64, length: Int, at output: UnsafeMutablePointer<Double>) {
         guard !ofDelta else {
             // Differences of differences change the value at every output: no shortcut.
-            if element != 0 { self.element(element, at: output) } else { zeros(1, at: output) }
+            self.element(element, at: output)
             zeros(length &- 1, at: output + 1)
             return
         }
