@@ -104,10 +104,14 @@ struct XORDecoder: Sendable {
     /// Decodes sample `i ≥ 2`: a delta-of-delta timestamp and an XOR value. False when the chunk
     /// ends inside the sample or holds an impossible XOR window. `inBounds` (a constant at each
     /// call) promises ``bit`` ≤ ``inBoundsLimitBits``, which drops the end-of-chunk checks.
+    ///
+    /// `branchFree` (a constant at each call) drops the branch on whether the value changed, for
+    /// chunks whose values change at random (counters, gauges), where that branch mispredicts at
+    /// every other sample: an unchanged value then reads a payload of zero bits.
     @inlinable @inline(__always)
-    mutating func step(_ base: UnsafeRawPointer, inBounds: Bool = false) -> Bool {
+    mutating func step(_ base: UnsafeRawPointer, inBounds: Bool = false, branchFree: Bool = false) -> Bool {
         let word = peek(base, bit, inBounds: inBounds)
-        if word &>> 62 == 0 {
+        if !branchFree && word &>> 62 == 0 {
             // The common case: same interval, same value.
             bit &+= 2
             timestamp &+= Int64(bitPattern: delta)
@@ -115,25 +119,29 @@ struct XORDecoder: Sendable {
         }
         // Delta-of-delta: `0`, or 1-3 one bits, a zero and 14/17/20 bits (at most 24 bits, all
         // valid in `word`); four one bits take the rare 64-bit path.
+        let dodLength: Int
         if word &>> 63 == 0 {
-            // Same interval, changed value.
+            // Same interval.
             timestamp &+= Int64(bitPattern: delta)
-            return stepValue(base, header: word &<< 1, at: bit &+ 1, inBounds: inBounds)
+            dodLength = 1
+        } else {
+            let ones = (~word).leadingZeroBitCount
+            if _slowPath(ones >= 4) { return stepWide(base, inBounds: inBounds) }
+            // `10` + 14 bits, `110` + 17 bits, `1110` + 20 bits, packed one size per byte.
+            let size = Int(truncatingIfNeeded: (UInt64(0x14_11_0E_00) &>> UInt64(truncatingIfNeeded: ones &* 8)) & 0xff)
+            let payload = (word &<< UInt64(truncatingIfNeeded: ones &+ 1)) &>> UInt64(truncatingIfNeeded: 64 &- size)
+            let half = UInt64(1) &<< UInt64(truncatingIfNeeded: size &- 1)
+            // Prometheus's asymmetric bitRange: payloads above 2^(size-1) are negative.
+            let negative = payload > half ? half &<< 1 : 0
+            delta &+= payload &- negative
+            timestamp &+= Int64(bitPattern: delta)
+            dodLength = ones &+ 1 &+ size
         }
-        let ones = (~word).leadingZeroBitCount
-        if _slowPath(ones >= 4) { return stepWide(base, inBounds: inBounds) }
-        // `10` + 14 bits, `110` + 17 bits, `1110` + 20 bits, packed one size per byte.
-        let size = Int(truncatingIfNeeded: (UInt64(0x14_11_0E_00) &>> UInt64(truncatingIfNeeded: ones &* 8)) & 0xff)
-        let payload = (word &<< UInt64(truncatingIfNeeded: ones &+ 1)) &>> UInt64(truncatingIfNeeded: 64 &- size)
-        let half = UInt64(1) &<< UInt64(truncatingIfNeeded: size &- 1)
-        // Prometheus's asymmetric bitRange: payloads above 2^(size-1) are negative.
-        let negative = payload > half ? half &<< 1 : 0
-        delta &+= payload &- negative
-        timestamp &+= Int64(bitPattern: delta)
-        let dodLength = ones &+ 1 &+ size
         // The value's control bits and window header follow in the same word (≤ 24 + 13 bits).
-        return stepValue(
-            base, header: word &<< UInt64(truncatingIfNeeded: dodLength), at: bit &+ dodLength, inBounds: inBounds)
+        let header = word &<< UInt64(truncatingIfNeeded: dodLength)
+        return branchFree
+            ? stepValueBranchless(base, header: header, at: bit &+ dodLength, inBounds: inBounds)
+            : stepValue(base, header: header, at: bit &+ dodLength, inBounds: inBounds)
     }
 
     /// Decodes the value whose first bits are the high bits of `header`, starting at bit `at`,
@@ -151,14 +159,46 @@ struct XORDecoder: Sendable {
         let newLeading = fields &>> 6
         let newSignificant = ((fields &- 1) & 0x3f) &+ 1  // 0 → 64
         let newTrailing = 64 &- newLeading &- newSignificant
-        if _slowPath(isNew != 0 && newTrailing < 0) { return false }
+        // Masks rather than conditions: a branch on `isNew` would mispredict at random.
+        let newMask = 0 &- isNew
+        if _slowPath(newTrailing & newMask < 0) { return false }
+        significant ^= (significant ^ newSignificant) & newMask
+        trailing ^= (trailing ^ newTrailing) & newMask
+        return applyPayload(base, at: at &+ 2 &+ isNew &* 11, count: significant, inBounds: inBounds)
+    }
+
+    /// ``stepValue(_:header:at:inBounds:)`` with `0` (unchanged) handled as a zero-bit payload
+    /// instead of a branch.
+    @inlinable @inline(__always)
+    mutating func stepValueBranchless(_ base: UnsafeRawPointer, header: UInt64, at: Int, inBounds: Bool = false) -> Bool {
+        // The payload's length is on the loop's critical path (the next sample starts after it),
+        // so it is chosen from values computed side by side: 0, the current window's width, or
+        // the width the new window's header gives.
+        let changed = Int(truncatingIfNeeded: header &>> 63)
+        let isNew = Int(truncatingIfNeeded: (header &<< 1) &>> 63) & changed
+        let widthField = Int(truncatingIfNeeded: (header &<< 7) &>> 58)
+        let newSignificant = widthField == 0 ? 64 : widthField
+        let reuseCount = significant & (0 &- changed)
+        let count = isNew != 0 ? newSignificant : reuseCount
+        let start = at &+ 1 &+ changed &+ isNew &* 11
+        let newLeading = Int(truncatingIfNeeded: (header &<< 2) &>> 59)
+        let newTrailing = 64 &- newLeading &- newSignificant
+        // Masks rather than conditions: a branch on `isNew` would mispredict at random.
+        let newMask = 0 &- isNew
+        if _slowPath(newTrailing & newMask < 0) { return false }
         significant = isNew != 0 ? newSignificant : significant
-        trailing = isNew != 0 ? newTrailing : trailing
-        let start = at &+ 2 &+ isNew &* 11
-        let count = significant
+        trailing ^= (trailing ^ newTrailing) & newMask
+        return applyPayload(base, at: start, count: count, inBounds: inBounds)
+    }
+
+    /// XORs the `count` (0...64) payload bits at bit `at` into the value at the current window's
+    /// trailing zeros and moves past them.
+    @inlinable @inline(__always)
+    mutating func applyPayload(_ base: UnsafeRawPointer, at start: Int, count: Int, inBounds: Bool) -> Bool {
         let bits: UInt64
         if _fastPath(count <= 57) {
-            bits = peek(base, start, inBounds: inBounds) &>> UInt64(truncatingIfNeeded: 64 &- count)
+            // Two shifts so that a count of 0 reads nothing (a shift by 64 would not).
+            bits = (peek(base, start, inBounds: inBounds) &>> 1) &>> UInt64(truncatingIfNeeded: 63 &- count)
         } else {
             bits = Self.readWideValue(
                 base, start, count, byteCount: byteCount, tailStart: tailStart, tailWord: tailWord)

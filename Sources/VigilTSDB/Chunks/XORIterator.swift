@@ -110,6 +110,11 @@ public struct XORIterator: Sendable {
         return true
     }
 
+    /// Whether the chunk averages more than 6 bits per sample: its values change at most
+    /// samples, so a step's length varies at random and branch-free steps pay off.
+    @inlinable
+    var isDense: Bool { bytes.count &* 8 > total &* 6 }
+
     /// Decodes up to `capacity` remaining samples into `timestamps` and `values` (both with room
     /// for `capacity`); returns how many were written. Check ``failed`` afterwards: the samples
     /// written before damage are valid. A loop with no closure, so nothing escapes to memory.

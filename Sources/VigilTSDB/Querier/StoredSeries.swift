@@ -76,22 +76,31 @@ public struct StoredSeries: Sendable {
                 for index in 1..<chunks.count where chunks[index].minTime <= chunks[index - 1].maxTime { return false }
             }
         }
-        for chunk in chunks {
-            let start = timestamps.count
-            guard chunk.decodeAll(into: &timestamps, &values) else { return false }
-            // Only the first and last chunks can reach outside the range.
-            if chunk.minTime < mint {
-                var cut = start
-                while cut < timestamps.count && timestamps[cut] < mint { cut += 1 }
-                timestamps.removeSubrange(start..<cut)
-                values.removeSubrange(start..<cut)
+        let start = timestamps.count
+        var index = 0
+        while index < chunks.count {
+            // Two XOR chunks in a row decode together (`XORChunk.decodeBoth(_:_:into:_:)`).
+            if index &+ 1 < chunks.count, case .xor(let first) = chunks[index], case .xor(let second) = chunks[index &+ 1] {
+                guard XORChunk.decodeBoth(first, second, into: &timestamps, &values) else { return false }
+                index &+= 2
+            } else {
+                guard chunks[index].decodeAll(into: &timestamps, &values) else { return false }
+                index &+= 1
             }
-            if chunk.maxTime > maxt {
-                var cut = timestamps.count
-                while cut > start && timestamps[cut - 1] > maxt { cut -= 1 }
-                timestamps.removeSubrange(cut...)
-                values.removeSubrange(cut...)
-            }
+        }
+        // The chunks are in order and disjoint: only the first ones can start before the range
+        // and only the last ones end after it.
+        var cut = start
+        while cut < timestamps.count && timestamps[cut] < mint { cut += 1 }
+        if cut > start {
+            timestamps.removeSubrange(start..<cut)
+            values.removeSubrange(start..<cut)
+        }
+        var end = timestamps.count
+        while end > start && timestamps[end - 1] > maxt { end -= 1 }
+        if end < timestamps.count {
+            timestamps.removeSubrange(end...)
+            values.removeSubrange(end...)
         }
         return true
     }
