@@ -73,22 +73,26 @@ extension XORIterator {
         var bState = b
         let aLimit = aState.inBoundsLimitBits
         let bLimit = bState.inBoundsLimitBits
-        var aDone = aStart
-        var bDone = bStart
-        let aEnd = aStart &+ count
+        // One index for both: the two chunks advance together.
+        let aT = aTimestamps + aStart
+        let aV = aValues + aStart
+        let bT = bTimestamps + bStart
+        let bV = bValues + bStart
+        var done = 0
         var aIntact = true
         var bIntact = true
-        while aDone < aEnd && aState.bit <= aLimit && bState.bit <= bLimit {
+        while done < count && aState.bit <= aLimit && bState.bit <= bLimit {
             aIntact = aState.step(aBase, inBounds: true, branchFree: true)
             bIntact = bState.step(bBase, inBounds: true, branchFree: true)
             guard _fastPath(aIntact && bIntact) else { break }
-            aTimestamps[aDone] = aState.timestamp
-            aValues[aDone] = Double(bitPattern: aState.valueBits)
-            bTimestamps[bDone] = bState.timestamp
-            bValues[bDone] = Double(bitPattern: bState.valueBits)
-            aDone &+= 1
-            bDone &+= 1
+            aT[done] = aState.timestamp
+            aV[done] = Double(bitPattern: aState.valueBits)
+            bT[done] = bState.timestamp
+            bV[done] = Double(bitPattern: bState.valueBits)
+            done &+= 1
         }
+        var aDone = aStart &+ done
+        var bDone = bStart &+ done
         if !(aIntact && bIntact) {
             // The intact one's step still produced a sample.
             if aIntact {
@@ -111,8 +115,9 @@ extension XORIterator {
 extension XORChunk {
     /// Appends every sample of `first`, then every sample of `second`, to `timestamps` (ms) and
     /// `values`, as two ``decodeAll(into:_:)`` calls would, decoding both chunks in one loop
-    /// (about 1.5× the speed of one chunk at a time). Returns false if either chunk is damaged;
-    /// the samples appended are then those the two calls would have appended before stopping.
+    /// (about 1.3× the speed of one chunk at a time when values change at most samples).
+    /// Returns false if either chunk is damaged; the samples appended are then those the two
+    /// calls would have appended before stopping.
     @inlinable
     @discardableResult
     public static func decodeBoth(

@@ -62,32 +62,32 @@ public struct StoredSeries: Sendable {
     }
 
     private func decodeBatched(into timestamps: inout [Int64], _ values: inout [Double]) -> Bool {
-        var chunks: [StoredChunk] = []
-        chunks.reserveCapacity(sources.count)
-        for source in sources where source.chunk.overlaps(mint: mint, maxt: maxt) {
-            guard source.deleted.isEmpty else { return false }
-            chunks.append(source.chunk)
-        }
-        if chunks.count > 1 {
-            var sorted = true
-            for index in 1..<chunks.count where chunks[index].minTime <= chunks[index - 1].maxTime { sorted = false }
-            if !sorted {
-                chunks.sort { $0.minTime < $1.minTime }
-                for index in 1..<chunks.count where chunks[index].minTime <= chunks[index - 1].maxTime { return false }
-            }
+        // Usually the chunks in range are already in order and disjoint: they are decoded where
+        // they are, without a sorted copy of the list.
+        var inOrder = true
+        var previousMax = Int64.min
+        var any = false
+        for index in sources.indices where sources[index].chunk.overlaps(mint: mint, maxt: maxt) {
+            guard sources[index].deleted.isEmpty else { return false }
+            if any && sources[index].chunk.minTime <= previousMax { inOrder = false }
+            any = true
+            previousMax = sources[index].chunk.maxTime
         }
         let start = timestamps.count
-        var index = 0
-        while index < chunks.count {
-            // Two XOR chunks in a row decode together (`XORChunk.decodeBoth(_:_:into:_:)`).
-            if index &+ 1 < chunks.count, case .xor(let first) = chunks[index], case .xor(let second) = chunks[index &+ 1] {
-                guard XORChunk.decodeBoth(first, second, into: &timestamps, &values) else { return false }
-                index &+= 2
-            } else {
-                guard chunks[index].decodeAll(into: &timestamps, &values) else { return false }
-                index &+= 1
+        var batch = ChunkBatch()
+        if inOrder {
+            for index in sources.indices where sources[index].chunk.overlaps(mint: mint, maxt: maxt) {
+                guard batch.add(sources[index].chunk, to: &timestamps, &values) else { return false }
+            }
+        } else {
+            let chunks = sources.lazy.map(\.chunk).filter { $0.overlaps(mint: mint, maxt: maxt) }
+                .sorted { $0.minTime < $1.minTime }
+            for index in 1..<chunks.count where chunks[index].minTime <= chunks[index - 1].maxTime { return false }
+            for chunk in chunks {
+                guard batch.add(chunk, to: &timestamps, &values) else { return false }
             }
         }
+        guard batch.finish(to: &timestamps, &values) else { return false }
         // The chunks are in order and disjoint: only the first ones can start before the range
         // and only the last ones end after it.
         var cut = start
@@ -137,5 +137,34 @@ struct ChunkSource: Sendable {
 
     init(chunk: XORChunk, deleted: [ClosedRange<Int64>]) {
         self.init(chunk: .xor(chunk), deleted: deleted)
+    }
+}
+
+/// Decodes chunks given in time order, holding back one XOR chunk so that two in a row decode
+/// together (`XORChunk.decodeBoth(_:_:into:_:)`).
+private struct ChunkBatch {
+    var pending: XORChunk?
+
+    /// Decodes `chunk` (or holds it back); false when a chunk turned out damaged.
+    mutating func add(_ chunk: StoredChunk, to timestamps: inout [Int64], _ values: inout [Double]) -> Bool {
+        switch chunk {
+        case .xor(let xor):
+            guard let first = pending else {
+                pending = xor
+                return true
+            }
+            pending = nil
+            return XORChunk.decodeBoth(first, xor, into: &timestamps, &values)
+        case .compact(let compact):
+            guard finish(to: &timestamps, &values) else { return false }
+            return compact.decodeAll(into: &timestamps, &values)
+        }
+    }
+
+    /// Decodes the chunk held back, if any.
+    mutating func finish(to timestamps: inout [Int64], _ values: inout [Double]) -> Bool {
+        guard let chunk = pending else { return true }
+        pending = nil
+        return chunk.decodeAll(into: &timestamps, &values)
     }
 }
