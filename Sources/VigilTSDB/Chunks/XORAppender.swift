@@ -90,6 +90,17 @@ public struct XORAppender: Sendable {
         XORChunk(bytes: writer.bytes, minTime: minTime, maxTime: maxTime)
     }
 
+    /// ``chunk`` in a buffer of its exact size, for a chunk that is done: the appender's buffer
+    /// keeps room to grow (192 bytes reserved, then doubled), which a full chunk kept in memory
+    /// for hours no longer needs.
+    public var closedChunk: XORChunk {
+        let bytes = writer.bytes
+        let exact = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: bytes)
+        }
+        return XORChunk(bytes: exact, minTime: minTime, maxTime: maxTime)
+    }
+
     /// Encoded size so far, in bytes.
     @inlinable
     public var byteCount: Int { writer.bytes.count }

@@ -284,6 +284,9 @@ extension Head {
             _ = try reader.varint()  // minimum valid time when written; the blocks on disk decide now
             var labels: [Label] = []
             var entries: [SnapshotSeries] = []
+            // One copy of each long label string for all the series loaded (the index, built
+            // after the series, cannot share them as it does for series created one by one).
+            var strings = Set<String>()
             loop: while true {
                 let tagOffset = reader.absoluteOffset
                 switch try reader.byte() {
@@ -292,6 +295,11 @@ extension Head {
                 case HeadSnapshotFile.tagSeries:
                     let ref = try reader.uvarint()
                     try reader.labels(into: &labels)
+                    for index in labels.indices {
+                        labels[index] = Label(
+                            name: StringSharing.shared(labels[index].name, in: &strings),
+                            value: StringSharing.shared(labels[index].value, in: &strings))
+                    }
                     var state = SeriesState()
                     state.maxTime = try reader.varint()
                     state.lastValueBits = try reader.uint64()

@@ -34,9 +34,7 @@ extension Head {
         }
         for series in removed {
             stripe(hash: series.hash).byHash.withLock { map in
-                guard var list = map[series.hash] else { return }
-                list.removeAll { $0 === series }
-                map[series.hash] = list.isEmpty ? nil : list
+                map[series.hash] = map[series.hash]?.removing(series)
             }
             stripe(ref: series.ref).byRef.withLock { _ = $0.removeValue(forKey: series.ref) }
         }

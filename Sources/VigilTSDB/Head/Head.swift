@@ -123,9 +123,7 @@ public final class Head: Sendable {
 
     /// The series with exactly `labels`, if present.
     func series(labels: Labels, hash: Int) -> MemSeries? {
-        stripe(hash: hash).byHash.withLock { maps in
-            maps[hash]?.first { $0.labels == labels }
-        }
+        stripe(hash: hash).byHash.withLock { $0[hash]?.series(labels: labels) }
     }
 
     /// Finds or creates the series for `labels`; `created` tells whether this call made it.
@@ -138,8 +136,11 @@ public final class Head: Sendable {
     ) throws(TSDBError) -> (MemSeries, created: Bool) {
         let hash = labels.hashValue
         let hashStripe = stripe(hash: hash)
+        if let existing = hashStripe.byHash.withLock({ $0[hash]?.series(labels: labels) }) { return (existing, false) }
+        // A new series keeps the strings the index already holds instead of its own copies.
+        let labels = index ? postings.withLock { $0.sharingStrings(labels) } : labels
         let result: Result<(MemSeries, Bool), TSDBError> = hashStripe.byHash.withLock { maps in
-            if let existing = maps[hash]?.first(where: { $0.labels == labels }) { return .success((existing, false)) }
+            if let existing = maps[hash]?.series(labels: labels) { return .success((existing, false)) }
             if enforceLimit {
                 let count = seriesCount.wrappingAdd(1, ordering: .relaxed).newValue
                 if count > options.maxSeries {
@@ -162,7 +163,7 @@ public final class Head: Sendable {
                 ref = nextRef.wrappingAdd(1, ordering: .relaxed).oldValue
             }
             let series = MemSeries(ref: ref, labels: labels, hash: hash)
-            maps[hash, default: []].append(series)
+            maps[hash] = maps[hash].map { $0.adding(series) } ?? .one(series)
             // Published by ref before the hash stripe unlocks, so a ref handed out is always found.
             stripe(ref: ref).byRef.withLock { $0[ref] = series }
             table.withLock { $0.insert(ref, series) }
@@ -245,8 +246,42 @@ public final class Head: Sendable {
 final class SeriesStripe: Sendable {
     /// Series whose ref falls in this stripe.
     let byRef = Mutex([SeriesRef: MemSeries]())
-    /// Series whose label hash falls in this stripe (a list, for hash collisions).
-    let byHash = Mutex([Int: [MemSeries]]())
+    /// Series whose label hash falls in this stripe.
+    let byHash = Mutex([Int: HashBucket]())
+}
+
+/// The series of one label hash: one, or a list after a hash collision. A list for every hash
+/// would cost an allocation per series (~64 bytes at a million series).
+enum HashBucket: Sendable {
+    case one(MemSeries)
+    case many([MemSeries])
+
+    /// The series with exactly `labels`.
+    func series(labels: Labels) -> MemSeries? {
+        switch self {
+        case .one(let series): series.labels == labels ? series : nil
+        case .many(let list): list.first { $0.labels == labels }
+        }
+    }
+
+    /// The bucket with `series` added.
+    func adding(_ series: MemSeries) -> HashBucket {
+        switch self {
+        case .one(let existing): .many([existing, series])
+        case .many(let list): .many(list + [series])
+        }
+    }
+
+    /// The bucket without `series`; nil when it held only that one.
+    func removing(_ series: MemSeries) -> HashBucket? {
+        switch self {
+        case .one(let existing):
+            return existing === series ? nil : self
+        case .many(let list):
+            let rest = list.filter { $0 !== series }
+            return rest.count > 1 ? .many(rest) : rest.first.map { .one($0) }
+        }
+    }
 }
 
 /// The head's atomic counters.

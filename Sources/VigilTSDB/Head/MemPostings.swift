@@ -27,6 +27,27 @@ struct MemPostings: Sendable {
         }
     }
 
+    /// `labels` with each long name and value replaced by the equal string the index already
+    /// holds, so that series share one copy: a million series of `node_cpu_seconds_total` would
+    /// otherwise each keep their own, as decoded from their request. Strings of up to 15 UTF-8
+    /// bytes are stored inline and left alone; `labels` comes back as is when nothing is shared.
+    func sharingStrings(_ labels: Labels) -> Labels {
+        var shared: [Label]?
+        for index in labels.indices {
+            let label = labels[index]
+            let longName = label.name.utf8.count > StringSharing.inlineLimit
+            let longValue = label.value.utf8.count > StringSharing.inlineLimit
+            guard longName || longValue, let nameIndex = byName.index(forKey: label.name) else { continue }
+            var value = label.value
+            if longValue, let valueIndex = byName[nameIndex].value.index(forKey: value) {
+                value = byName[nameIndex].value[valueIndex].key
+            }
+            if shared == nil { shared = Array(labels) }
+            shared?[index] = Label(name: byName[nameIndex].key, value: value)
+        }
+        return shared.map { Labels(canonicalizing: $0) } ?? labels
+    }
+
     mutating func remove(_ refs: Set<SeriesRef>, labelsOf series: [SeriesRef: Labels]) {
         guard !refs.isEmpty else { return }
         all.removeAll { refs.contains($0) }
@@ -196,5 +217,18 @@ extension MemPostings {
             result = Postings.subtract(result, list)
         }
         return result
+    }
+}
+
+/// Sharing equal label strings between series (``MemPostings/sharingStrings(_:)``, snapshot loads).
+enum StringSharing {
+    /// The longest string Swift stores inline (no allocation to share) on 64-bit platforms.
+    static let inlineLimit = 15
+
+    /// `string`, or the equal string already in `pool` (added when new) if it is long enough to
+    /// live on the heap.
+    static func shared(_ string: String, in pool: inout Set<String>) -> String {
+        guard string.utf8.count > inlineLimit else { return string }
+        return pool.insert(string).memberAfterInsert
     }
 }

@@ -122,7 +122,7 @@ struct SeriesState: Sendable {
     mutating func appendInOrder(_ timestamp: Int64, _ value: Double, chunkRange: Int64, samplesPerChunk: Int) -> Int {
         var created = 0
         if head == nil || head!.count >= samplesPerChunk || timestamp >= headEnd {
-            if let full = head { closed.append(full.chunk) }
+            if let full = head { closed.append(full.closedChunk) }
             head = XORAppender()
             headEnd = SeriesState.rangeEnd(after: timestamp, chunkRange)
             created = 1

@@ -18,6 +18,17 @@ struct XORChunkTests {
         #expect(chunk.minTime == 1000 && chunk.maxTime == 3000 && chunk.count == 3)
     }
 
+    /// A closed chunk holds the same bytes as the appender's without its room to grow.
+    @Test func closedChunksKeepNoSpareCapacity() {
+        var appender = XORAppender()
+        for step in 0..<120 { appender.append(Int64(step) * 15_000, 1) }
+        let open = appender.chunk
+        let closed = appender.closedChunk
+        #expect(closed == open)
+        #expect(open.bytes.capacity >= 192)
+        #expect(closed.bytes.capacity < 64, "\(closed.bytes.count) bytes in a buffer of \(closed.bytes.capacity)")
+    }
+
     @Test func dodBucketsAndLeadingTrailingWindows() {
         let chunk = XORChunk(samples: [(timestamp: Int64(0), value: 1.0), (15000, 2.0), (30010, 2.0), (30020, 3.0)])
         #expect(chunk.bytes == [
