@@ -23,9 +23,9 @@ extension XORIterator {
         let firstRead = first.read
         let secondRead = second.read
         let together = Swift.min(first.total &- firstRead, second.total &- secondRead)
-        // The indices below are sample numbers, which equal output positions from here on.
         // Chunks whose values rarely change decode fastest alone (their steps are short and
-        // predictable); a pair with a dense chunk steps both branch-free in one loop.
+        // predictable); a pair with a dense chunk steps both branch-free in one loop. From here
+        // on sample numbers equal output positions.
         if together > 0 && firstWritten == firstRead && secondWritten == secondRead
             && (first.isDense || second.isDense)
         {
@@ -60,7 +60,7 @@ extension XORIterator {
 extension XORIterator {
     /// The loop of ``decodeInterleaved(_:into:_:_:into:_:)``: up to `count` samples of each
     /// chunk, one step of each per turn, while both are far from their ends. Out of line and
-    /// small, so both decoders' steps inline into it and their state stays in registers.
+    /// small, so that both decoders' steps inline into it.
     @usableFromInline @inline(never)
     static func stepBoth(
         _ a: inout XORDecoder, _ aBase: UnsafeRawPointer,

@@ -136,9 +136,13 @@ public final class Head: Sendable {
     ) throws(TSDBError) -> (MemSeries, created: Bool) {
         let hash = labels.hashValue
         let hashStripe = stripe(hash: hash)
-        if let existing = hashStripe.byHash.withLock({ $0[hash]?.series(labels: labels) }) { return (existing, false) }
-        // A new series keeps the strings the index already holds instead of its own copies.
-        let labels = index ? postings.withLock { $0.sharingStrings(labels) } : labels
+        var labels = labels
+        if index {
+            // A new series keeps the strings the index already holds instead of its own copies
+            // (looked up only once the series is known to be new).
+            if let existing = hashStripe.byHash.withLock({ $0[hash]?.series(labels: labels) }) { return (existing, false) }
+            labels = postings.withLock { $0.sharingStrings(labels) }
+        }
         let result: Result<(MemSeries, Bool), TSDBError> = hashStripe.byHash.withLock { maps in
             if let existing = maps[hash]?.series(labels: labels) { return .success((existing, false)) }
             if enforceLimit {
