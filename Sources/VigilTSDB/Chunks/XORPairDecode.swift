@@ -55,9 +55,7 @@ extension XORIterator {
             into: secondTimestamps + secondWritten, secondValues + secondWritten, capacity: second.total &- second.read)
         return (firstWritten, secondWritten)
     }
-}
 
-extension XORIterator {
     /// The loop of ``decodeInterleaved(_:into:_:_:into:_:)``: up to `count` samples of each
     /// chunk, one step of each per turn, while both are far from their ends. Out of line and
     /// small, so that both decoders' steps inline into it.
