@@ -135,12 +135,20 @@ public struct JSONReader {
         }
     }
 
-    /// Whether `key` is the text whose UTF-8 is `utf8`.
-    public func key(_ key: Key, is utf8: [UInt8]) -> Bool {
+    /// The position in `candidates` (UTF-8 texts) of the first that `key` is, or nil; a written
+    /// key is compared as written, without making a string. One call for the whole list:
+    /// parsers that keep a few fields test every key of every line against it.
+    public func index(of key: Key, in candidates: [[UInt8]]) -> Int? {
         switch key {
         case .written(let range):
-            range.count == utf8.count && bytes.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[range]).elementsEqual(utf8) }
-        case .decoded(let text): text.utf8.elementsEqual(utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let written = UnsafeBufferPointer(rebasing: buffer[range])
+                for index in candidates.indices where candidates[index].count == written.count {
+                    if candidates[index].withUnsafeBufferPointer({ $0.elementsEqual(written) }) { return index }
+                }
+                return nil
+            }
+        case .decoded(let text): candidates.firstIndex { text.utf8.elementsEqual($0) }
         }
     }
 

@@ -19,8 +19,9 @@ import VigilTestSupport
         ]
         var random = SplitMix64(seed: 11)
         var fuzzed = samples
-        for _ in 0..<2000 {
-            let length = Int(random.next() % 40)
+        for round in 0..<2000 {
+            // Some long enough to cross the escaper's 1,024-byte blocks, with escapes at the seams.
+            let length = round % 50 == 0 ? 1000 + Int(random.next() % 3000) : Int(random.next() % 40)
             fuzzed.append((0..<length).map { _ in
                 // Mostly ASCII with controls and quotes, sometimes any byte.
                 let roll = random.next() % 10

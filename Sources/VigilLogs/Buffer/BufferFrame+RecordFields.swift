@@ -24,13 +24,16 @@ extension BufferFrame {
         guard records.contains(where: { !$0.labels.isEmpty || !$0.metadata.isEmpty }) else { return }
         writer.bytes.append(Self.recordFieldsMarker)
         for record in records {
-            for fields in [record.labels, record.metadata] {
-                writer.uvarint(UInt64(fields.count))
-                for field in fields {
-                    writer.string(field.name)
-                    writer.string(field.value)
-                }
-            }
+            Self.appendFields(record.labels, to: &writer)
+            Self.appendFields(record.metadata, to: &writer)
+        }
+    }
+
+    private static func appendFields(_ fields: [LogField], to writer: inout ByteWriter) {
+        writer.uvarint(UInt64(fields.count))
+        for field in fields {
+            writer.string(field.name)
+            writer.string(field.value)
         }
     }
 

@@ -58,7 +58,7 @@ enum LokiPushEncoder {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "["))
                 out.append(UInt8(ascii: "\""))
-                out += String(entry.timestamp).utf8
+                appendDecimal(entry.timestamp, to: &out)
                 out.append(UInt8(ascii: "\""))
                 out.append(UInt8(ascii: ","))
                 JSONQuoting.append(utf8: entry.line, to: &out)
@@ -72,6 +72,21 @@ enum LokiPushEncoder {
         }
         out += [UInt8(ascii: "]"), UInt8(ascii: "}")]
         return out
+    }
+
+    /// The decimal digits of `value`, without making a `String` per entry.
+    private static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     /// `{"name":"value",…}`.

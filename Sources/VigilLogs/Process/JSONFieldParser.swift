@@ -41,7 +41,7 @@ struct JSONFieldParser: LineFieldParser {
                 try Self.readObject(&reader, prefix: reader.text(of: key), depth: 1, wanted: wanted, into: &fields)
                 return
             }
-            guard wantedKeys.contains(where: { reader.key(key, is: $0) }) else {
+            guard reader.index(of: key, in: wantedKeys) != nil else {
                 try reader.skipValue()
                 return
             }

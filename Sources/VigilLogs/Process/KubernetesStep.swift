@@ -5,7 +5,7 @@ import VigilModel
 /// `pod_uid`, `container_id`, and the pod's labels and annotations (`pod_label_<name>`,
 /// `pod_annotation_<name>`, from the pod cache, however many there are) as structured metadata.
 /// Drops the lines of pods that opted out (``PodMetadata/excludesLogs``).
-struct KubernetesStep: Sendable {
+final class KubernetesStep: Sendable {
     let nodeName: String
     let pods: (any PodMetadataSource)?
     let podLabels: Bool

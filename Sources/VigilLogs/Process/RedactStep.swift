@@ -1,7 +1,7 @@
 import VigilConfig
 
 /// Masks what a regex matches in the line and in named labels and metadata fields.
-struct RedactStep: Sendable {
+final class RedactStep: Sendable {
     let regex: ProcessorRegex
     let replacement: String
     let line: Bool
