@@ -6,7 +6,9 @@
 # store at a time per batch, in time order. Then, for each store:
 #   disk      du of the data directory after the stores have persisted (Vigil and Prometheus cut
 #             their heads into 2h blocks once a head spans > 3h; VictoriaMetrics is flushed and
-#             force-merged), per sample; for Vigil and Prometheus also blocks only, per block sample
+#             force-merged), per sample; for Vigil and Prometheus also blocks only, per block sample,
+#             and the blocks compaction merged (level > 1; a load of 12h or more has some) against
+#             VictoriaMetrics' whole directory
 #   memory    VmRSS idle, after the load and after persisting; (loaded - idle) per series
 #   restart   SIGKILL after persisting, then seconds from launch until /-/ready (Vigil,
 #             Prometheus: WAL replay) or /health (VictoriaMetrics, which has no WAL) answers 200
@@ -169,7 +171,7 @@ for ((i = 0; i < 60; i++)); do
 done
 echo "persisted after $(($(date +%s) - t0)) s"
 
-declare -A DISK_KB BLOCKS_KB BLOCK_SAMPLES BLOCK_COUNT WAL_KB
+declare -A DISK_KB BLOCKS_KB BLOCK_SAMPLES BLOCK_COUNT WAL_KB COMPACTED_KB COMPACTED_SAMPLES COMPACTED_COUNT
 DISK_KB[vigil]=$(du_kb "$WORK/vigil")
 DISK_KB[prometheus]=$(du_kb "$WORK/prometheus")
 DISK_KB[victoria]=$(du_kb "$WORK/victoria-metrics")
@@ -187,6 +189,15 @@ for store in vigil prometheus; do
     steps_in_blocks=$(((max_block_time - FIRST_MS + INTERVAL_MS - 1) / INTERVAL_MS))
     ((steps_in_blocks > STEPS)) && steps_in_blocks=$STEPS
     check "$store: samples in blocks (meta.json, up to $max_block_time)" "${BLOCK_SAMPLES[$store]}" $((SERIES * steps_in_blocks))
+    # Blocks compaction merged (level > 1): Vigil writes their chunks in its compact encoding.
+    mapfile -t compacted < <(for b in "${blocks[@]}"; do
+      [ "$(jq '.compaction.level' "$b/meta.json")" -gt 1 ] && echo "$b"
+    done)
+    COMPACTED_COUNT[$store]=${#compacted[@]}
+    if [ ${#compacted[@]} -gt 0 ]; then
+      COMPACTED_KB[$store]=$(du_kb "${compacted[@]}")
+      COMPACTED_SAMPLES[$store]=$(for b in "${compacted[@]}"; do cat "$b/meta.json"; done | jq -s 'map(.stats.numSamples) | add')
+    fi
   else
     BLOCKS_KB[$store]=0
     BLOCK_SAMPLES[$store]=0
@@ -260,6 +271,12 @@ row "disk bytes/sample, blocks only" "$(per $((BLOCKS_KB[vigil] * 1024)) "${BLOC
   "$(per $((BLOCKS_KB[prometheus] * 1024)) "${BLOCK_SAMPLES[prometheus]}")" n/a
 row "blocks (count / samples in them)" "${BLOCK_COUNT[vigil]}/${BLOCK_SAMPLES[vigil]}" \
   "${BLOCK_COUNT[prometheus]}/${BLOCK_SAMPLES[prometheus]}" n/a
+# Against VictoriaMetrics' whole (merged) data directory: it has no blocks of its own.
+row "disk bytes/sample, compacted blocks (VM: all)" "$(per $((${COMPACTED_KB[vigil]:-0} * 1024)) "${COMPACTED_SAMPLES[vigil]:-0}")" \
+  "$(per $((${COMPACTED_KB[prometheus]:-0} * 1024)) "${COMPACTED_SAMPLES[prometheus]:-0}")" \
+  "$(per $((DISK_KB[victoria] * 1024)) "$SAMPLES")"
+row "compacted blocks (count / samples)" "${COMPACTED_COUNT[vigil]:-0}/${COMPACTED_SAMPLES[vigil]:-0}" \
+  "${COMPACTED_COUNT[prometheus]:-0}/${COMPACTED_SAMPLES[prometheus]:-0}" n/a
 row "WAL (+ chunks_head for Prometheus), MB" "$(mb "${WAL_KB[vigil]}")" "$(mb "${WAL_KB[prometheus]}")" n/a
 row "RSS idle, MB" "$(mb "${RSS_IDLE[vigil]}")" "$(mb "${RSS_IDLE[prometheus]}")" "$(mb "${RSS_IDLE[victoria]}")"
 row "RSS after load, MB" "$(mb "${RSS_LOADED[vigil]}")" "$(mb "${RSS_LOADED[prometheus]}")" "$(mb "${RSS_LOADED[victoria]}")"
