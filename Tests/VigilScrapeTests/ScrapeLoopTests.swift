@@ -63,6 +63,21 @@ import VigilModel
         }
     }
 
+    @Test func scrapeTimestampsSnapToTheirTickWithinTwoMilliseconds() {
+        let tick: Timestamp = 1_795_000_015_000
+        for jitter: Int64 in [-2, -1, 0, 1, 2] {
+            #expect(ScrapeLoop.scrapeTimestamp(now: tick + jitter, intended: tick, intervalMS: 15_000) == tick)
+        }
+        for jitter: Int64 in [-3, 3, 250] {
+            #expect(ScrapeLoop.scrapeTimestamp(now: tick + jitter, intended: tick, intervalMS: 15_000) == tick + jitter)
+        }
+        // Prometheus aligns only intervals over 100 times the tolerance (200 ms); a scrape outside
+        // the timer's ticks (nil) keeps its own time.
+        #expect(ScrapeLoop.scrapeTimestamp(now: tick + 1, intended: tick, intervalMS: 200) == tick + 1)
+        #expect(ScrapeLoop.scrapeTimestamp(now: tick + 1, intended: tick, intervalMS: 201) == tick)
+        #expect(ScrapeLoop.scrapeTimestamp(now: tick + 1, intended: nil, intervalMS: 15_000) == tick + 1)
+    }
+
     @Test func requestCarriesPrometheusHeaders() async throws {
         try await withHarness("job_name: node\nscrape_timeout: 3s") { (exporter, harness) async throws in
             await harness.scrape()

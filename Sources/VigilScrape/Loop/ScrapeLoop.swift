@@ -51,6 +51,8 @@ public final class ScrapeLoop: Sendable {
         /// The proxy the target's URL goes through (nil: none), as chosen for the client it was
         /// chosen with; chosen again when a reload brings another client.
         var route: (client: ConfiguredHTTPClient, proxy: ProxySelector.Proxy?)?
+        /// The wall-clock time (ms) the timer's tick being scraped stands for; nil outside ticks.
+        var intendedTime: Timestamp?
         var stopMode: StopMode?
         var stopped = false
         var stopWaiters: [EventLoopPromise<Void>] = []
@@ -103,9 +105,10 @@ public final class ScrapeLoop: Sendable {
             confined.value.started = true
             let intervalMS = target.interval.milliseconds
             let offset = Int64(target.hash % UInt64(intervalMS))
-            var wait = ((offset - Timestamps.now() % intervalMS) % intervalMS + intervalMS) % intervalMS
+            let now = Timestamps.now()
+            var wait = ((offset - now % intervalMS) % intervalMS + intervalMS) % intervalMS
             if wait == 0 { wait = intervalMS }
-            schedule(at: .now() + .milliseconds(wait))
+            schedule(at: .now() + .milliseconds(wait), intended: now + wait)
         }
     }
 
@@ -134,18 +137,42 @@ public final class ScrapeLoop: Sendable {
         try? await done.futureResult.get()
     }
 
-    private func schedule(at deadline: NIODeadline) {
-        let interval = TimeAmount.milliseconds(target.interval.milliseconds)
+    /// Scrapes at `deadline`, the tick standing for wall-clock time `intended`, then schedules
+    /// the next tick.
+    private func schedule(at deadline: NIODeadline, intended: Timestamp) {
+        let intervalMS = target.interval.milliseconds
+        let interval = TimeAmount.milliseconds(intervalMS)
         confined.value.timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
             confined.value.timer = nil
+            confined.value.intendedTime = intended
             scrape { [self] in
                 guard confined.value.stopMode == nil else { return }
                 var next = deadline + interval
+                var nextIntended = intended + intervalMS
                 let now = NIODeadline.now()
-                while next <= now { next = next + interval }
-                schedule(at: next)
+                while next <= now {
+                    next = next + interval
+                    nextIntended += intervalMS
+                }
+                schedule(at: next, intended: nextIntended)
             }
         }
+    }
+
+    /// Prometheus's `--scrape.timestamp-tolerance`: a scrape this close to its tick's time is
+    /// stamped with that time.
+    static let timestampToleranceMS: Int64 = 2
+
+    /// The timestamp of a scrape started at `now` for the tick standing for `intended`: as
+    /// Prometheus (`--scrape.adjust-timestamps`, on by default) does, the tick's own time when
+    /// the two are within ``timestampToleranceMS`` and the interval is over 100 times that. Timer
+    /// jitter of a millisecond or two would otherwise break the equal spacing that lets a chunk
+    /// store each timestamp in one bit (and decode it fastest).
+    static func scrapeTimestamp(now: Timestamp, intended: Timestamp?, intervalMS: Int64) -> Timestamp {
+        guard let intended, intervalMS > 100 * timestampToleranceMS, abs(now - intended) <= timestampToleranceMS else {
+            return now
+        }
+        return intended
     }
 
     /// Runs one scrape on the event loop and calls `done` there once it is recorded (or dropped,
@@ -154,7 +181,9 @@ public final class ScrapeLoop: Sendable {
         guard confined.value.stopMode == nil else { return done() }
         let (settings, client, forced) = shared.withLock { ($0.settings, $0.client, $0.failure) }
         let started = NIODeadline.now()
-        let scrapeTime = Timestamps.now()
+        let scrapeTime = Self.scrapeTimestamp(
+            now: Timestamps.now(), intended: confined.value.intendedTime, intervalMS: target.interval.milliseconds)
+        confined.value.intendedTime = nil
         if let forced {
             record(.failure(ScrapeFetchError(message: forced)), settings: settings, started: started, scrapeTime: scrapeTime)
             return done()
