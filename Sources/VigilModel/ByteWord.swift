@@ -18,6 +18,12 @@ enum ByteWord {
         return (matched &- ones) & ~matched & highs != 0
     }
 
+    /// Whether a byte of `word` is 0x80 or above (not ASCII).
+    @inline(__always)
+    static func containsNonASCII(_ word: UInt64) -> Bool {
+        word & highs != 0
+    }
+
     /// Whether a byte of `word` is below `limit` (at most 0x80).
     @inline(__always)
     static func containsByte(_ word: UInt64, below limit: UInt8) -> Bool {

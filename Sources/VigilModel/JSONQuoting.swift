@@ -101,7 +101,7 @@ public enum JSONQuoting {
             seen |= UInt64(base[index])
             index += 1
         }
-        return seen & 0x8080_8080_8080_8080 == 0
+        return !ByteWord.containsNonASCII(seen)
     }
 
     /// For each byte: 0 when it is copied as is, else the letter after the backslash of its

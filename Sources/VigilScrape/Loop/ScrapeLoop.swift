@@ -51,8 +51,6 @@ public final class ScrapeLoop: Sendable {
         /// The proxy the target's URL goes through (nil: none), as chosen for the client it was
         /// chosen with; chosen again when a reload brings another client.
         var route: (client: ConfiguredHTTPClient, proxy: ProxySelector.Proxy?)?
-        /// The wall-clock time (ms) the timer's tick being scraped stands for; nil outside ticks.
-        var intendedTime: Timestamp?
         var stopMode: StopMode?
         var stopped = false
         var stopWaiters: [EventLoopPromise<Void>] = []
@@ -133,7 +131,7 @@ public final class ScrapeLoop: Sendable {
     /// One scrape: fetch, append, report. Internal so tests can drive a loop step by step.
     func scrapeOnce() async {
         let done = eventLoop.makePromise(of: Void.self)
-        eventLoop.execute { [self] in scrape { done.succeed() } }
+        eventLoop.execute { [self] in scrape(intended: nil) { done.succeed() } }
         try? await done.futureResult.get()
     }
 
@@ -144,8 +142,7 @@ public final class ScrapeLoop: Sendable {
         let interval = TimeAmount.milliseconds(intervalMS)
         confined.value.timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
             confined.value.timer = nil
-            confined.value.intendedTime = intended
-            scrape { [self] in
+            scrape(intended: intended) { [self] in
                 guard confined.value.stopMode == nil else { return }
                 var next = deadline + interval
                 var nextIntended = intended + intervalMS
@@ -177,13 +174,12 @@ public final class ScrapeLoop: Sendable {
 
     /// Runs one scrape on the event loop and calls `done` there once it is recorded (or dropped,
     /// when the loop stopped meanwhile).
-    private func scrape(then done: @escaping @Sendable () -> Void) {
+    /// `intended` is the wall-clock time of the timer's tick (nil for a scrape outside the ticks).
+    private func scrape(intended: Timestamp?, then done: @escaping @Sendable () -> Void) {
         guard confined.value.stopMode == nil else { return done() }
         let (settings, client, forced) = shared.withLock { ($0.settings, $0.client, $0.failure) }
         let started = NIODeadline.now()
-        let scrapeTime = Self.scrapeTimestamp(
-            now: Timestamps.now(), intended: confined.value.intendedTime, intervalMS: target.interval.milliseconds)
-        confined.value.intendedTime = nil
+        let scrapeTime = Self.scrapeTimestamp(now: Timestamps.now(), intended: intended, intervalMS: target.interval.milliseconds)
         if let forced {
             record(.failure(ScrapeFetchError(message: forced)), settings: settings, started: started, scrapeTime: scrapeTime)
             return done()
